@@ -1,0 +1,59 @@
+import {
+  type ActivityHandler,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type TurnContext,
+} from 'botbuilder';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import type { Config } from '../../app/config.ts';
+import { badRequest, route } from '../../app/http.ts';
+import type { Logger } from '../../app/logger.ts';
+import { MAX_TEXT_CHARS, describeIssues } from '../webchat/schemas.ts';
+
+/** The minimum an activity must be before the SDK sees it; the SDK checks the rest. */
+const activityEnvelope = z
+  .object({
+    type: z.string().min(1).max(64),
+    text: z.string().max(MAX_TEXT_CHARS, `text longer than ${MAX_TEXT_CHARS} characters`).optional(),
+    serviceUrl: z.string().max(2048).optional(),
+    conversation: z.object({ id: z.string().min(1).max(256) }).loose().optional(),
+  })
+  .loose();
+
+/**
+ * POST /api/messages through botbuilder's CloudAdapter: the Bot Framework protocol for the
+ * Emulator and Azure channels. With no MicrosoftAppId it runs anonymously (local use only).
+ */
+export function createCloudAdapter(config: Config, log: Logger): CloudAdapter {
+  const anonymous = !config.MicrosoftAppId;
+  if (anonymous) log.warn('botframework: MicrosoftAppId is not set; /api/messages accepts unauthenticated requests (local use only)');
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.MicrosoftAppId ?? '',
+    MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
+    MicrosoftAppType: config.MicrosoftAppType,
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
+  });
+  return new CloudAdapter(auth);
+}
+
+export function registerMessagesEndpoint(
+  server: Server,
+  adapter: CloudAdapter,
+  bot: ActivityHandler,
+  log: Logger,
+  track: <T>(work: Promise<T>) => Promise<T>,
+): void {
+  const logic = (context: TurnContext) => bot.run(context);
+  server.post(
+    '/api/messages',
+    route(
+      async (req: Request, res: Response) => {
+        const parsed = activityEnvelope.safeParse(req.body);
+        if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+        await track(adapter.process(req, res, logic));
+      },
+      (err, req) => log.warn({ err, url: req.url }, 'botframework: request rejected'),
+    ),
+  );
+}

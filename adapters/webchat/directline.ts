@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import type { Activity, ChannelAccount, TurnContext } from 'botbuilder';
+import type { Request, Response, Server } from 'restify';
+import type { Logger } from '../../app/logger.ts';
+import { badRequest, forbidden, notFound, route, unauthorized } from '../../app/http.ts';
+import { ChannelAdapter } from '../channel-adapter.ts';
+import type { ConversationHub } from './hub.ts';
+import { describeIssues, incomingActivity, startConversationBody, watermarkQuery } from './schemas.ts';
+import type { Conversation, ConversationStore } from './store.ts';
+import type { TokenClaims, TokenService } from './token.ts';
+
+export const BASE = '/v3/directline';
+export const BOT_ACCOUNT: ChannelAccount = { id: 'line-one', name: '企业服务一号线', role: 'bot' };
+const CHANNEL_ID = 'webchat';
+
+export interface DirectLineOptions {
+  store: ConversationStore;
+  hub: ConversationHub;
+  tokens: TokenService;
+  log: Logger;
+  allowAnonymous: boolean;
+  publicUrl?: string;
+  /** Runs one bot turn; errors are the caller's onTurnError's business. */
+  bot: (context: TurnContext) => Promise<void>;
+  onTurnError: (context: TurnContext, error: Error) => Promise<void>;
+  /** Counts in-flight turns so a shutdown can wait for them. */
+  track: <T>(work: Promise<T>) => Promise<T>;
+}
+
+type Caller = { kind: 'anonymous' } | { kind: 'secret' } | { kind: 'token'; claims: TokenClaims };
+
+/** Direct Line 3.0 as Microsoft's Web Chat speaks it, hosted by Line One itself. */
+export class DirectLineChannel {
+  readonly adapter: ChannelAdapter;
+
+  constructor(private readonly o: DirectLineOptions) {
+    this.adapter = new ChannelAdapter((activities) => this.deliver(activities));
+    this.adapter.onTurnError = o.onTurnError;
+  }
+
+  register(server: Server): void {
+    const r = (h: (req: Request, res: Response) => Promise<unknown>) => route(h, (err, req) => this.logError(err, req));
+    server.post(`${BASE}/tokens/generate`, r((req, res) => this.generateToken(req, res)));
+    server.post(`${BASE}/tokens/refresh`, r((req, res) => this.refreshToken(req, res)));
+    server.post(`${BASE}/conversations`, r((req, res) => this.startConversation(req, res)));
+    server.get(`${BASE}/conversations/:id`, r((req, res) => this.resumeConversation(req, res)));
+    server.get(`${BASE}/conversations/:id/activities`, r((req, res) => this.getActivities(req, res)));
+    server.post(`${BASE}/conversations/:id/activities`, r((req, res) => this.postActivity(req, res)));
+    server.post(`${BASE}/conversations/:id/upload`, r(async () => {
+      throw badRequest('file upload is not supported on this channel');
+    }));
+  }
+
+  private async generateToken(req: Request, res: Response) {
+    const caller = this.authenticate(req);
+    if (caller.kind === 'token') throw forbidden('a token cannot generate tokens');
+    const body = this.parseStartBody(req);
+    const userId = caller.kind === 'secret' && body?.user?.id ? userIdFrom(body.user.id) : newUserId();
+    const conversationId = newConversationId();
+    res.send(200, { conversationId, ...this.o.tokens.issue(conversationId, userId) });
+  }
+
+  private async refreshToken(req: Request, res: Response) {
+    const claims = this.requireToken(req);
+    res.send(200, { conversationId: claims.conversationId, ...this.o.tokens.issue(claims.conversationId, claims.userId) });
+  }
+
+  private async startConversation(req: Request, res: Response) {
+    const caller = this.authenticate(req);
+    if (caller.kind === 'token') {
+      const existing = await this.o.store.get(caller.claims.conversationId);
+      if (existing) return res.send(200, this.describe(req, existing, 0));
+      const created = await this.o.store.create(caller.claims.conversationId, caller.claims.userId);
+      await this.welcome(created);
+      return res.send(201, this.describe(req, created, 0));
+    }
+    const body = this.parseStartBody(req);
+    const userId = caller.kind === 'secret' && body?.user?.id ? userIdFrom(body.user.id) : newUserId();
+    const created = await this.o.store.create(newConversationId(), userId);
+    await this.welcome(created);
+    res.send(201, this.describe(req, created, 0));
+  }
+
+  private async resumeConversation(req: Request, res: Response) {
+    const conversation = await this.authorizedConversation(req);
+    const watermark = this.parseWatermark(req);
+    res.send(200, this.describe(req, conversation, watermark, this.bearer(req)));
+  }
+
+  private async getActivities(req: Request, res: Response) {
+    const conversation = await this.authorizedConversation(req);
+    const page = await this.o.store.after(conversation.id, this.parseWatermark(req));
+    res.send(200, { activities: page.activities, watermark: String(page.watermark) });
+  }
+
+  private async postActivity(req: Request, res: Response) {
+    const conversation = await this.authorizedConversation(req);
+    const parsed = incomingActivity.safeParse(req.body ?? {});
+    if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+    const incoming = parsed.data;
+    if (incoming.type === 'typing') return res.send(200, { id: '' });
+    if (incoming.type === 'message' && !incoming.text?.trim() && !incoming.value && !incoming.attachments?.length) {
+      throw badRequest('a message needs text, value or attachments');
+    }
+    const activity: Partial<Activity> = {
+      ...incoming,
+      channelId: CHANNEL_ID,
+      serviceUrl: this.baseUrl(req),
+      from: { id: conversation.userId, name: incoming.from?.name ?? '', role: 'user' },
+      recipient: BOT_ACCOUNT,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      timestamp: new Date(),
+      locale: incoming.locale ?? 'zh-CN',
+    };
+    const [stored] = await this.publish(conversation.id, [activity]);
+    await this.o.track(this.adapter.processActivity(activity, this.o.bot));
+    res.send(200, { id: stored?.id });
+  }
+
+  /** The bot's replies: stored first, then pushed to open streams. */
+  private async deliver(activities: Partial<Activity>[]) {
+    const conversationId = activities[0]?.conversation?.id;
+    if (!conversationId) throw new Error('directline: reply without a conversation');
+    const stored = await this.publish(conversationId, activities.map((a) => ({ ...a, from: BOT_ACCOUNT, channelId: CHANNEL_ID })));
+    return stored.map((a) => ({ id: a.id ?? '' }));
+  }
+
+  private async publish(conversationId: string, activities: Partial<Activity>[]) {
+    const stored = await this.o.store.append(conversationId, activities);
+    const last = stored.at(-1)?.id;
+    this.o.hub.publish(conversationId, { activities: stored, watermark: Number(last?.split('|')[1] ?? 0) });
+    return stored;
+  }
+
+  private async welcome(conversation: Conversation): Promise<void> {
+    const activity: Partial<Activity> = {
+      type: 'conversationUpdate',
+      channelId: CHANNEL_ID,
+      serviceUrl: '',
+      from: { id: conversation.userId, name: '', role: 'user' },
+      recipient: BOT_ACCOUNT,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      membersAdded: [BOT_ACCOUNT, { id: conversation.userId, name: '', role: 'user' }],
+      timestamp: new Date(),
+      locale: 'zh-CN',
+    };
+    await this.o.track(this.adapter.processActivity(activity, this.o.bot));
+  }
+
+  private describe(req: Request, conversation: Conversation, watermark: number, token?: string) {
+    const issued = token ? { token, expires_in: this.o.tokens.ttlSeconds } : this.o.tokens.issue(conversation.id, conversation.userId);
+    const ws = this.baseUrl(req).replace(/^http/, 'ws');
+    const query = `watermark=${watermark}&t=${encodeURIComponent(issued.token)}`;
+    return { conversationId: conversation.id, ...issued, streamUrl: `${ws}${BASE}/conversations/${conversation.id}/stream?${query}` };
+  }
+
+  private async authorizedConversation(req: Request): Promise<Conversation> {
+    const caller = this.authenticate(req);
+    const id = String(req.params.id ?? '');
+    if (caller.kind === 'anonymous') throw unauthorized();
+    if (caller.kind === 'token' && caller.claims.conversationId !== id) throw forbidden();
+    const conversation = await this.o.store.get(id);
+    if (!conversation) throw notFound(`conversation ${id} not found`);
+    return conversation;
+  }
+
+  private authenticate(req: Request): Caller {
+    const bearer = this.bearer(req);
+    if (bearer === undefined) {
+      if (this.o.allowAnonymous) return { kind: 'anonymous' };
+      throw unauthorized('anonymous conversations are disabled: send a Direct Line token or secret');
+    }
+    if (this.o.tokens.isSecret(bearer)) return { kind: 'secret' };
+    const claims = this.o.tokens.verify(bearer);
+    // 403, as Azure does: directlinejs treats it as "token expired" and stops retrying.
+    if (!claims) throw forbidden('token is invalid or expired');
+    return { kind: 'token', claims };
+  }
+
+  private requireToken(req: Request): TokenClaims {
+    const caller = this.authenticate(req);
+    if (caller.kind !== 'token') throw unauthorized('a Direct Line token is required');
+    return caller.claims;
+  }
+
+  private bearer(req: Request): string | undefined {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
+    // directlinejs sends "Bearer undefined" when it was given no token: treat it as none.
+    return match?.[1] && match[1] !== 'undefined' ? match[1] : undefined;
+  }
+
+  private parseStartBody(req: Request) {
+    const parsed = startConversationBody.safeParse(req.body ?? undefined);
+    if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+    return parsed.data;
+  }
+
+  private parseWatermark(req: Request): number {
+    const parsed = watermarkQuery.safeParse((req.query as Record<string, unknown> | undefined)?.watermark);
+    if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+    return parsed.data;
+  }
+
+  private baseUrl(req: Request): string {
+    if (this.o.publicUrl) return this.o.publicUrl.replace(/\/$/, '');
+    const proto = String(req.header('x-forwarded-proto') || 'http').split(',')[0];
+    return `${proto}://${req.header('host') ?? 'localhost'}`;
+  }
+
+  private logError(err: unknown, req: Request): void {
+    const status = (err as { status?: number }).status ?? 500;
+    const fields = { err, method: req.method, url: req.url, status };
+    if (status >= 500) this.o.log.error(fields, 'directline: request failed');
+    else this.o.log.warn(fields, 'directline: request rejected');
+  }
+}
+
+const newConversationId = () => randomBytes(12).toString('base64url');
+const newUserId = () => `dl_${randomBytes(9).toString('base64url')}`;
+/** Server-side callers name their user; the prefix keeps those ids apart from generated ones. */
+const userIdFrom = (id: string) => (id.startsWith('dl_') ? id : `dl_${id}`);

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** Longest user message accepted, in characters; longer text gets a clear 400. */
+export const MAX_TEXT_CHARS = 4000;
+
+const id = z.string().min(1).max(128);
+
+/** What a Direct Line client may send. Unknown fields are dropped; the server stamps the rest. */
+export const incomingActivity = z.object({
+  type: z.enum(['message', 'event', 'typing']),
+  text: z.string().max(MAX_TEXT_CHARS, `text longer than ${MAX_TEXT_CHARS} characters`).optional(),
+  textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
+  locale: z.string().max(20).optional(),
+  localTimezone: z.string().max(64).optional(),
+  name: z.string().max(128).optional(),
+  value: z.unknown().optional(),
+  from: z.object({ id: id.optional(), name: z.string().max(128).optional(), role: z.string().max(16).optional() }).optional(),
+  attachments: z
+    .array(z.object({ contentType: z.string().max(128), contentUrl: z.url().max(2048).optional(), name: z.string().max(256).optional(), content: z.unknown().optional() }))
+    .max(10)
+    .optional(),
+  entities: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
+  channelData: z.object({ clientActivityID: id.optional(), clientTimestamp: z.string().max(64).optional() }).loose().optional(),
+});
+
+export type IncomingActivity = z.infer<typeof incomingActivity>;
+
+export const startConversationBody = z
+  .object({ user: z.object({ id: id.optional(), name: z.string().max(128).optional() }).optional(), locale: z.string().max(20).optional() })
+  .optional();
+
+export const watermarkQuery = z
+  .union([z.literal(''), z.string().regex(/^\d{1,12}$/, 'watermark must be a non-negative integer')])
+  .optional()
+  .transform((w) => (w ? Number(w) : 0));
+
+/** Formats a zod error as one readable line for the 400 body. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+}

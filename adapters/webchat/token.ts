@@ -1,0 +1,54 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** What a Direct Line token grants: one conversation, as one user, until it expires. */
+export interface TokenClaims {
+  conversationId: string;
+  userId: string;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+
+/** Compact HS256 JWTs: small, standard, and checked without a dependency. */
+export class TokenService {
+  constructor(
+    private readonly secret: string,
+    readonly ttlSeconds: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  issue(conversationId: string, userId: string): { token: string; expires_in: number } {
+    const exp = Math.floor(this.now() / 1000) + this.ttlSeconds;
+    const payload = Buffer.from(JSON.stringify({ conv: conversationId, user: userId, exp, iss: 'line-one' })).toString('base64url');
+    return { token: `${HEADER}.${payload}.${this.sign(`${HEADER}.${payload}`)}`, expires_in: this.ttlSeconds };
+  }
+
+  /** The claims of a valid, unexpired token; undefined for anything else. */
+  verify(token: string): TokenClaims | undefined {
+    const [header, payload, signature, extra] = token.split('.');
+    if (!header || !payload || !signature || extra !== undefined || header !== HEADER) return undefined;
+    const expected = Buffer.from(this.sign(`${header}.${payload}`));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    try {
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+      if (typeof claims.conv !== 'string' || typeof claims.user !== 'string' || typeof claims.exp !== 'number') return undefined;
+      if (claims.exp * 1000 <= this.now()) return undefined;
+      return { conversationId: claims.conv, userId: claims.user, exp: claims.exp };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Constant-time check of a server-side caller's Direct Line secret. */
+  isSecret(candidate: string): boolean {
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(this.secret);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  private sign(data: string): string {
+    return createHmac('sha256', this.secret).update(data).digest('base64url');
+  }
+}

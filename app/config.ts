@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Every setting is declared here, documented in
+ * .env.example, and validated before anything starts: a bad value stops start-up with a message
+ * naming the variable and what was expected.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const positiveInt = z.coerce.number().int().positive();
+
+const databaseUrl = z
+  .string()
+  .refine((v) => /^(sqlite:|file:|postgres(ql)?:\/\/)/.test(v), 'sqlite:<path>, file:<path> or postgres://user@host:port/db');
+
+const schema = z.object({
+  PORT: port.default(3978),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional().describe('https://bot.example.gov.cn'),
+  DATABASE_URL: databaseUrl.default('sqlite:data/lineone.db'),
+  MicrosoftAppId: z.string().optional(),
+  MicrosoftAppPassword: z.string().optional(),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: z.string().optional(),
+  DIRECTLINE_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  DIRECTLINE_TOKEN_TTL_SECONDS: positiveInt.max(86_400).default(3600),
+  DIRECTLINE_ANONYMOUS: bool.default(true),
+  CORS_ORIGINS: z.string().default('*'),
+  MAX_BODY_BYTES: positiveInt.max(10 * 1024 * 1024).default(64 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads `.env` (when present) under the real environment, which wins. */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Record<string, string | undefined> {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '?');
+    return `  ${name}=${JSON.stringify(present[name] ?? '')}: ${issue.message}`;
+  });
+  throw new ConfigError(`config: invalid setting(s)\n${lines.join('\n')}`);
+}

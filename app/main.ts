@@ -1,0 +1,136 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { ConversationState } from 'botbuilder';
+import type { Server } from 'restify';
+import { createCloudAdapter, registerMessagesEndpoint } from '../adapters/botframework/messages-endpoint.ts';
+import { DirectLineChannel } from '../adapters/webchat/directline.ts';
+import { ConversationHub } from '../adapters/webchat/hub.ts';
+import { ConversationStore } from '../adapters/webchat/store.ts';
+import { DirectLineStreams } from '../adapters/webchat/stream.ts';
+import { TokenService } from '../adapters/webchat/token.ts';
+import type { KnowledgePort } from '../bot/knowledge-port.ts';
+import { LineOneBot } from '../bot/line-one-bot.ts';
+import { createTurnErrorHandler } from '../bot/turn-error.ts';
+import { openKnowledge } from '../knowledge/open.ts';
+import { SqlBotStorage } from '../storage/bot-state.ts';
+import { type Db, openDatabase } from '../storage/database.ts';
+import { getOrCreateSecret } from '../storage/secrets.ts';
+import { type Config, ConfigError, loadConfig, readEnvironment } from './config.ts';
+import { InFlight } from './inflight.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { registerStatic } from './static.ts';
+import { createServer } from './server.ts';
+
+export interface App {
+  url: string;
+  server: Server;
+  db: Db;
+  log: Logger;
+  knowledge: KnowledgePort;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** Where the built widget and demo page are (default web/dist). */
+  distDir?: string;
+  /** An already-open knowledge base (tests share one between apps). */
+  knowledge?: KnowledgePort;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** The composition root: builds every part from the validated config, wires them, listens. */
+export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const started = performance.now();
+  const db = await openDatabase(config.DATABASE_URL);
+  const secret = config.DIRECTLINE_SECRET ?? (await getOrCreateSecret(db.kysely, 'directline'));
+  const knowledge = options.knowledge ?? (await openKnowledge(log));
+
+  const conversationState = new ConversationState(new SqlBotStorage(db.kysely));
+  const bot = new LineOneBot(conversationState, knowledge);
+  const onTurnError = createTurnErrorHandler(log, conversationState);
+  const inFlight = new InFlight();
+
+  const server = createServer(config, log);
+  let accepting = true;
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'ok' });
+    return next();
+  });
+  server.get('/readyz', async (_req, res) => {
+    const database = await db.ping();
+    const ready = accepting && database;
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', database, bot: accepting });
+  });
+  registerStatic(server, options.distDir ?? fileURLToPath(new URL('../web/dist', import.meta.url)));
+
+  const cloudAdapter = createCloudAdapter(config, log);
+  cloudAdapter.onTurnError = onTurnError;
+  registerMessagesEndpoint(server, cloudAdapter, bot, log, inFlight.track);
+
+  const store = new ConversationStore(db.kysely);
+  const hub = new ConversationHub();
+  const tokens = new TokenService(secret, config.DIRECTLINE_TOKEN_TTL_SECONDS);
+  const bots = (context: Parameters<LineOneBot['run']>[0]) => bot.run(context);
+  new DirectLineChannel({
+    store, hub, tokens, log, bot: bots, onTurnError, track: inFlight.track,
+    allowAnonymous: config.DIRECTLINE_ANONYMOUS,
+    publicUrl: config.PUBLIC_URL,
+  }).register(server);
+  const streams = new DirectLineStreams({ store, hub, tokens, log });
+  streams.attach(server.server);
+
+  server.listen(config.PORT, config.HOST);
+  await once(server.server, 'listening');
+  const { port } = server.server.address() as AddressInfo;
+  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  log.info({ url, database: db.engine, startupMs: Math.round(performance.now() - started) }, 'app: listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      accepting = false;
+      const stopped = new Promise<void>((resolve) => server.server.close(() => resolve()));
+      streams.close();
+      const drained = await inFlight.drain(SHUTDOWN_GRACE_MS);
+      if (!drained) log.warn({ pending: inFlight.size }, 'app: shutdown grace period over with turns still running');
+      server.server.closeAllConnections();
+      await stopped;
+      await db.close();
+      log.info('app: stopped');
+    })());
+  return { url, server, db, log, knowledge, close };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(readEnvironment());
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
+    process.exit(1);
+  }
+  const app = await startApp(config);
+  process.stdout.write(`\n  企业服务一号线已启动 Line One is up: ${app.url}\n\n`);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'app: shutting down');
+      app.close().then(() => process.exit(0), (err) => {
+        app.log.error({ err }, 'app: shutdown failed');
+        process.exit(1);
+      });
+    });
+  }
+  process.on('unhandledRejection', (err) => app.log.error({ err }, 'app: unhandled rejection'));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`line-one failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}

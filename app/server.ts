@@ -1,0 +1,51 @@
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { Config } from './config.ts';
+import { errorBody } from './http.ts';
+import type { Logger } from './logger.ts';
+
+const CORS_HEADERS = 'Authorization, Content-Type, x-ms-bot-agent, X-Requested-With, x-ms-conversation-id';
+
+/**
+ * The restify server with what every route shares: CORS, body size limits, one JSON error shape,
+ * and a log line for every failed request. Routes are added by their owners.
+ */
+export function createServer(config: Config, log: Logger): Server {
+  const server = restify.createServer({ name: 'line-one', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  const allowed = config.CORS_ORIGINS.split(',').map((o) => o.trim());
+
+  server.pre((req: Request, res: Response, next: (err?: false) => void) => {
+    const origin = req.header('origin');
+    if (origin && (allowed.includes('*') || allowed.includes(origin))) {
+      res.setHeader('Access-Control-Allow-Origin', allowed.includes('*') ? '*' : origin);
+      res.setHeader('Vary', 'Origin');
+    }
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', CORS_HEADERS);
+      res.setHeader('Access-Control-Max-Age', '600');
+      res.writeHead(204);
+      res.end();
+      return next(false);
+    }
+    return next();
+  });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.jsonBodyParser({ maxBodySize: config.MAX_BODY_BYTES, mapParams: false }));
+
+  // restify's own errors (bad JSON, too large, no route, wrong method) get the same shape.
+  server.on('restifyError', (req: Request, _res: Response, err: RestifyError, callback: () => void) => {
+    const code = String(err.body?.code ?? err.name ?? 'Error').replace(/Error$/, '');
+    err.toJSON = () => errorBody(code, err.message || code);
+    err.toString = () => JSON.stringify(errorBody(code, err.message || code));
+    const status = err.statusCode ?? 500;
+    (status >= 500 ? log.error.bind(log) : log.warn.bind(log))({ err, method: req.method, url: req.url, status }, 'http: request rejected');
+    return callback();
+  });
+  return server;
+}
+
+interface RestifyError extends Error {
+  statusCode?: number;
+  body?: { code?: string };
+  toJSON?: () => unknown;
+}

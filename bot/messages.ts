@@ -1,0 +1,44 @@
+/** Every sentence the bot says, in one place (zh-CN). */
+export const BOT_NAME = '企业服务一号线';
+
+export const MENU_TOPICS = [
+  { title: '社保登记缴费', category: '社保登记与缴费' },
+  { title: '医保报销', category: '医疗保险' },
+  { title: '住房公积金', category: '住房公积金' },
+  { title: '工伤认定', category: '工伤保险' },
+  { title: '失业保险', category: '失业保险' },
+  { title: '养老退休', category: '养老保险' },
+  { title: '生育津贴', category: '生育保险' },
+  { title: '社保卡', category: '社保卡' },
+] as const;
+
+export const HUMAN = '转人工';
+export const MENU = '主菜单';
+
+export const messages = {
+  welcome: [
+    `您好，这里是 12345 ${BOT_NAME}，7×24 小时为企业答疑。`,
+    '社保、医保、公积金、工伤、失业、生育、退休等问题，直接输入即可，例如“新员工入职怎么办理社保增员”。',
+    '下面是常见问题分类：',
+  ].join('\n\n'),
+  menu: '请选择您想了解的分类，或直接输入问题：',
+  topicIntro: (topic: string) => `“${topic}”常见问题，点选或直接输入您的问题：`,
+  topicEmpty: (topic: string) => `“${topic}”分类暂时还没有收录问题，您可以直接输入问题，或${HUMAN}。`,
+  clarify: '您是不是想问以下问题？请点选，或回复序号：',
+  handoff: [
+    '抱歉，这个问题我还不能准确回答。为避免误导您，建议由人工为您处理。',
+    `您可以回复“${HUMAN}”，或换个说法再问一次。`,
+  ].join('\n\n'),
+  human: [
+    '人工服务：请拨打 12345 政务服务便民热线，按语音提示选择“企业服务专线”，工作人员将为您处理。',
+  ].join('\n\n'),
+  emptyInput: '请输入文字问题，例如“公积金缴存比例是多少”。',
+  tooLong: '您的问题有点长，我只看了前面的部分。如果没有答到点上，请用一两句话概括一下。',
+  basis: (items: readonly string[]) => `政策依据：${items.join('；')}`,
+  localNote: '以上涉及的费率、基数、地址等以当地规定为准。',
+  related: '您可能还想了解：',
+  turnError: [
+    '抱歉，系统刚才出了点问题，您的消息没有处理成功。',
+    `请稍后再试，或回复“${HUMAN}”由工作人员为您服务。`,
+  ].join('\n\n'),
+} as const;

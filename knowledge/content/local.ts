@@ -1,0 +1,71 @@
+// City-specific figures: answers write {{local.KEY}}; keys.yaml says what each key is and what to show while
+// the operator has not filled it in; city.yaml (optional, per deployment) holds the values.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+export const PLACEHOLDER = /\{\{\s*local\.([A-Za-z0-9_]+)\s*\}\}/g;
+
+const KeySchema = z.object({ label: z.string().min(1), fallback: z.string().min(1) });
+const KeysFileSchema = z.record(z.string(), KeySchema);
+const CityFileSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+
+export interface LocalKey {
+  label: string;
+  fallback: string;
+}
+
+export class LocalSettings {
+  constructor(
+    readonly keys: ReadonlyMap<string, LocalKey>,
+    private readonly values: ReadonlyMap<string, string>,
+  ) {}
+
+  /** Loads keys.yaml (required) and city.yaml (optional) from the local settings folder. */
+  static load(localDir: string): LocalSettings {
+    const keysFile = join(localDir, 'keys.yaml');
+    if (!existsSync(keysFile)) throw new Error(`[knowledge/local] missing ${keysFile}`);
+    const keys = parseWith(KeysFileSchema, keysFile);
+    const cityFile = join(localDir, 'city.yaml');
+    const city = existsSync(cityFile) ? parseWith(CityFileSchema, cityFile) : {};
+    const values = new Map<string, string>();
+    for (const [key, value] of Object.entries(city)) {
+      if (!(key in keys)) throw new Error(`[knowledge/local] ${cityFile}: unknown key "${key}" (not in keys.yaml)`);
+      if (value !== null && String(value).trim() !== '') values.set(key, String(value).trim());
+    }
+    return new LocalSettings(new Map(Object.entries(keys)), values);
+  }
+
+  /** Every KEY used in a text, in order of appearance. */
+  static placeholders(text: string): string[] {
+    return [...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '');
+  }
+
+  /** The value shown for a key: the city's value, else the key's fallback text. */
+  value(key: string): string {
+    const known = this.keys.get(key);
+    if (!known) throw new Error(`[knowledge/local] unknown key "${key}"`);
+    return this.values.get(key) ?? known.fallback;
+  }
+
+  /** Fills every known placeholder; an unknown one is left as written (the loader reports it). */
+  render(text: string): string {
+    return text.replace(PLACEHOLDER, (m, key: string) => (this.keys.has(key) ? this.value(key) : m));
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T>, file: string): T {
+  let data: unknown;
+  try {
+    data = parse(readFileSync(file, 'utf8')) ?? {};
+  } catch (err) {
+    throw new Error(`[knowledge/local] ${file}: ${(err as Error).message}`);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    throw new Error(`[knowledge/local] ${file}: ${first?.path.join('.') ?? ''} ${first?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Database } from './schema.ts';
+import { migrateToLatest } from './migrations.ts';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Db {
+  engine: Engine;
+  kysely: Kysely<Database>;
+  /** True when a trivial query succeeds: what /readyz reports. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens SQLite (default, one file, zero setup) or PostgreSQL (scale-out) from one URL, and
+ * brings the schema up to date. Drivers load lazily so a SQLite install never touches pg.
+ */
+export async function openDatabase(url: string): Promise<Db> {
+  const engine: Engine = /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
+  const kysely = engine === 'postgres' ? await openPostgres(url) : await openSqlite(url);
+  await migrateToLatest(kysely);
+  return {
+    engine,
+    kysely,
+    async ping() {
+      try {
+        await sql`select 1`.execute(kysely);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => kysely.destroy(),
+  };
+}
+
+async function openSqlite(url: string): Promise<Kysely<Database>> {
+  const path = url.replace(/^(sqlite|file):(\/\/)?/, '') || ':memory:';
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const { default: SQLite } = await import('better-sqlite3').catch((cause: unknown) => {
+    throw new Error('storage: better-sqlite3 failed to load; run `npm ci` (it builds from source on Node 20)', { cause });
+  });
+  const database = new SQLite(path);
+  // WAL lets readers run while a turn writes; NORMAL sync is durable across process crashes.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+async function openPostgres(url: string): Promise<Kysely<Database>> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,41 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, readEnvironment } from '../../app/config.ts';
+
+describe('config', () => {
+  it('starts on embedded defaults with nothing set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3978, DATABASE_URL: 'sqlite:data/lineone.db', LOG_LEVEL: 'info', DIRECTLINE_ANONYMOUS: true });
+    expect(config.DIRECTLINE_SECRET).toBeUndefined();
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ MicrosoftAppId: '', PORT: '' }).PORT).toBe(3978);
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT="abc"/],
+    ['PORT', '70000', /PORT="70000"/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL="mysql:\/\/x": sqlite:<path>/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud"/],
+    ['DIRECTLINE_SECRET', 'short', /DIRECTLINE_SECRET=.*at least 32 characters/],
+    ['DIRECTLINE_ANONYMOUS', 'maybe', /DIRECTLINE_ANONYMOUS="maybe"/],
+  ])('rejects %s=%s naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reads .env under the real environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lineone-env-'));
+    const file = join(dir, '.env');
+    writeFileSync(file, 'PORT=4000\nLOG_LEVEL=debug\n');
+    const env = readEnvironment({ LOG_LEVEL: 'warn' }, file);
+    expect(loadConfig(env)).toMatchObject({ PORT: 4000, LOG_LEVEL: 'warn' });
+  });
+
+  it('accepts a PostgreSQL URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/db' }).DATABASE_URL).toMatch(/^postgres/);
+  });
+});
