@@ -32,7 +32,7 @@ export class ChannelAdapter extends BotAdapter {
       batch = [];
     };
     for (const activity of activities) {
-      if (activity.type === ActivityTypes.Delay) {
+      if (activity.type === 'delay') {
         await flush();
         await new Promise((resolve) => setTimeout(resolve, typeof activity.value === 'number' ? activity.value : 1000));
         responses.push({ id: '' });

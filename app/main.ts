@@ -12,7 +12,6 @@ import { TokenService } from '../adapters/webchat/token.ts';
 import type { KnowledgePort } from '../bot/knowledge-port.ts';
 import { LineOneBot } from '../bot/line-one-bot.ts';
 import { createTurnErrorHandler } from '../bot/turn-error.ts';
-import { openKnowledge } from '../knowledge/open.ts';
 import { SqlBotStorage } from '../storage/bot-state.ts';
 import { type Db, openDatabase } from '../storage/database.ts';
 import { getOrCreateSecret } from '../storage/secrets.ts';
@@ -47,7 +46,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const started = performance.now();
   const db = await openDatabase(config.DATABASE_URL);
   const secret = config.DIRECTLINE_SECRET ?? (await getOrCreateSecret(db.kysely, 'directline'));
-  const knowledge = options.knowledge ?? (await openKnowledge(log));
+  const knowledge = options.knowledge ?? (await (await import('../knowledge/open.ts')).openKnowledge(log));
 
   const conversationState = new ConversationState(new SqlBotStorage(db.kysely));
   const bot = new LineOneBot(conversationState, knowledge);

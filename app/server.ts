@@ -30,7 +30,9 @@ export function createServer(config: Config, log: Logger): Server {
     return next();
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.jsonBodyParser({ maxBodySize: config.MAX_BODY_BYTES, mapParams: false }));
+  // jsonBodyParser hands its options to bodyReader, which enforces maxBodySize (chunked bodies too).
+  const bodyLimit = { maxBodySize: config.MAX_BODY_BYTES };
+  server.use(restify.plugins.jsonBodyParser({ mapParams: false, ...bodyLimit }));
 
   // restify's own errors (bad JSON, too large, no route, wrong method) get the same shape.
   server.on('restifyError', (req: Request, _res: Response, err: RestifyError, callback: () => void) => {

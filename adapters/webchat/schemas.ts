@@ -19,7 +19,7 @@ export const incomingActivity = z.object({
     .array(z.object({ contentType: z.string().max(128), contentUrl: z.url().max(2048).optional(), name: z.string().max(256).optional(), content: z.unknown().optional() }))
     .max(10)
     .optional(),
-  entities: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
+  entities: z.array(z.object({ type: z.string().max(64) }).loose()).max(10).optional(),
   channelData: z.object({ clientActivityID: id.optional(), clientTimestamp: z.string().max(64).optional() }).loose().optional(),
 });
 
