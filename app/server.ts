@@ -13,6 +13,7 @@ export function createServer(config: Config, log: Logger): Server {
   const server = restify.createServer({ name: 'line-one', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
   const allowed = config.CORS_ORIGINS.split(',').map((o) => o.trim());
 
+  server.pre(serverTiming);
   server.pre((req: Request, res: Response, next: (err?: false) => void) => {
     const origin = req.header('origin');
     if (origin && (allowed.includes('*') || allowed.includes(origin))) {
@@ -50,4 +51,18 @@ interface RestifyError extends Error {
   statusCode?: number;
   body?: { code?: string };
   toJSON?: () => unknown;
+}
+
+/**
+ * Adds `Server-Timing: app;dur=<ms>` to every response: the time spent inside this process, which
+ * benchmarks and browser dev tools read without guessing at network and client overhead.
+ */
+export function serverTiming(_req: Request, res: Response, next: () => void): void {
+  const started = performance.now();
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
+    if (!res.headersSent) res.setHeader('Server-Timing', `app;dur=${(performance.now() - started).toFixed(2)}`);
+    return writeHead.apply(this, args);
+  } as Response['writeHead'];
+  return next();
 }

@@ -1,0 +1,84 @@
+import { Agent, request } from 'node:http';
+
+export interface LoadResult {
+  concurrency: number;
+  requests: number;
+  errors: number;
+  perSecond: number;
+  clientP50: number;
+  clientP99: number;
+  serverP50: number;
+  serverP99: number;
+}
+
+export interface Call {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * Closed-loop load: `concurrency` workers, each sending its next request as soon as the last one
+ * is answered, for a fixed time. Records client latency and the server's own `Server-Timing`.
+ */
+export async function runLoad(
+  baseUrl: string,
+  concurrency: number,
+  durationMs: number,
+  nextCall: (worker: number, i: number) => Call,
+): Promise<LoadResult> {
+  const url = new URL(baseUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const client: number[] = [];
+  const server: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + durationMs;
+  const worker = async (w: number) => {
+    for (let i = 0; performance.now() < deadline; i++) {
+      const started = performance.now();
+      const { status, timing } = await send(agent, url, nextCall(w, i));
+      if (status >= 400) errors++;
+      client.push(performance.now() - started);
+      if (timing !== undefined) server.push(timing);
+    }
+  };
+  const began = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+  const elapsed = (performance.now() - began) / 1000;
+  agent.destroy();
+  return {
+    concurrency,
+    requests: client.length,
+    errors,
+    perSecond: client.length / elapsed,
+    clientP50: percentile(client, 50),
+    clientP99: percentile(client, 99),
+    serverP50: percentile(server, 50),
+    serverP99: percentile(server, 99),
+  };
+}
+
+function send(agent: Agent, base: URL, call: Call): Promise<{ status: number; timing?: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { agent, host: base.hostname, port: base.port, method: call.method, path: call.path, headers: { 'Content-Type': 'application/json', ...call.headers } },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          const header = String(res.headers['server-timing'] ?? '');
+          const match = /dur=([\d.]+)/.exec(header);
+          resolve({ status: res.statusCode ?? 0, timing: match ? Number(match[1]) : undefined });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(call.body);
+  });
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}

@@ -1,0 +1,44 @@
+import { appendFileSync, existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { benchServer, type ServerBench } from './server.ts';
+
+/**
+ * `npm run bench`: prints the figures and appends them, with date and machine, to
+ * bench/RESULTS.md. Sections: the server (turns through each channel) and the knowledge base.
+ */
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+function serverTable(s: ServerBench): string {
+  const rows = s.runs.map(
+    (r) =>
+      `| ${r.target} | ${r.concurrency} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond, 0)} | ${fmt(r.serverP50, 2)} | ${fmt(r.serverP99, 2)} | ${fmt(r.clientP50)} | ${fmt(r.clientP99)} |`,
+  );
+  return [
+    `Start-up to /readyz (child process, incl. tsx): cold ${fmt(s.startupColdMs, 0)} ms, with persisted state ${fmt(s.startupWarmMs, 0)} ms`,
+    `RSS: idle ${fmt(s.rssIdleMb)} MB, after load ${fmt(s.rssAfterLoadMb)} MB`,
+    '',
+    '| target | concurrent conversations | requests | errors | turns/s | server p50 ms | server p99 ms | client p50 ms | client p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`;
+  const sections: string[] = [`## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine}`];
+  const server = await benchServer();
+  sections.push('### Server turns', serverTable(server));
+  if (existsSync(new URL('./kb.ts', import.meta.url))) {
+    const { benchKnowledge } = await import('./kb.ts');
+    const kb = await benchKnowledge();
+    sections.push('### Knowledge base', ...Object.entries(kb).map(([k, v]) => `- ${k}: ${v}`));
+  }
+  const report = `${sections.join('\n\n')}\n\n`;
+  process.stdout.write(report);
+  appendFileSync(new URL('./RESULTS.md', import.meta.url), report);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

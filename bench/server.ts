@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Call, type LoadResult, runLoad } from './load.ts';
+
+const QUESTIONS = ['公积金缴存比例是多少', '异地就医怎么备案', '新员工入职社保怎么增员', '工伤认定要多久', '失业金怎么领', '你好', '生育津贴怎么算', '社保断缴有什么影响'];
+const LEVELS = [1, 50, 200];
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 4) * 1000;
+
+export interface ServerBench {
+  startupColdMs: number;
+  startupWarmMs: number;
+  rssIdleMb: number;
+  rssAfterLoadMb: number;
+  runs: Array<{ target: string } & LoadResult>;
+}
+
+/** Starts Line One and a bare restify route as child processes and loads each from here. */
+export async function benchServer(): Promise<ServerBench> {
+  const dir = mkdtempSync(join(tmpdir(), 'lineone-bench-'));
+  const env = { DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1' };
+  try {
+    const cold = await startChild('app/main.ts', env);
+    cold.child.kill('SIGTERM');
+    await once(cold.child, 'exit');
+    const app = await startChild('app/main.ts', env);
+    const bare = await startChild('bench/bare-server.ts', {});
+    const rssIdleMb = rssMb(app.child);
+    const runs: ServerBench['runs'] = [];
+    for (const concurrency of LEVELS) {
+      runs.push({ target: 'bare restify route', ...(await runLoad(bare.url, concurrency, DURATION_MS, () => bareCall())) });
+      runs.push({ target: 'Direct Line', ...(await directLineLoad(app.url, concurrency)) });
+      runs.push({ target: '/api/messages expectReplies', ...(await runLoad(app.url, concurrency, DURATION_MS, apiMessagesCall)) });
+    }
+    const rssAfterLoadMb = rssMb(app.child);
+    for (const c of [app.child, bare.child]) c.kill('SIGTERM');
+    await Promise.all([once(app.child, 'exit'), once(bare.child, 'exit')]);
+    return { startupColdMs: cold.startupMs, startupWarmMs: app.startupMs, rssIdleMb, rssAfterLoadMb, runs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function directLineLoad(base: string, concurrency: number): Promise<LoadResult> {
+  const conversations = await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const res = await fetch(`${base}/v3/directline/conversations`, { method: 'POST' });
+      return (await res.json()) as { conversationId: string; token: string };
+    }),
+  );
+  return runLoad(base, concurrency, DURATION_MS, (w, i) => {
+    const c = conversations[w]!;
+    return {
+      method: 'POST',
+      path: `/v3/directline/conversations/${c.conversationId}/activities`,
+      headers: { Authorization: `Bearer ${c.token}` },
+      body: JSON.stringify({ type: 'message', text: QUESTIONS[i % QUESTIONS.length], from: { id: 'u' } }),
+    };
+  });
+}
+
+function apiMessagesCall(w: number, i: number): Call {
+  const activity = {
+    type: 'message',
+    id: `a-${w}-${i}`,
+    text: QUESTIONS[i % QUESTIONS.length],
+    channelId: 'emulator',
+    serviceUrl: 'http://127.0.0.1:9/unused',
+    deliveryMode: 'expectReplies',
+    from: { id: `user-${w}` },
+    recipient: { id: 'bot' },
+    conversation: { id: `bench-${w}` },
+  };
+  return { method: 'POST', path: '/api/messages', body: JSON.stringify(activity) };
+}
+
+function bareCall(): Call {
+  return { method: 'POST', path: '/echo', body: JSON.stringify({ type: 'message', text: QUESTIONS[0] }) };
+}
+
+async function startChild(script: string, env: Record<string, string>) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const probe = script.includes('bare') ? `${url}/none` : `${url}/readyz`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`bench: ${script} exited with ${child.exitCode}`);
+    const ok = await fetch(probe).then((r) => r.status < 500, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, url, startupMs: performance.now() - started };
+}
+
+function rssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
