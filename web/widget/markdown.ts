@@ -26,7 +26,9 @@ export function safeHref(raw: string, allowNonWeb = true): string | null {
 }
 
 // Order matters: a markdown link wins over the bare URL inside it.
-const INLINE = /\*\*([^\n]+?)\*\*|\[([^\]\n]+)\]\(([^()\s]+)\)|(https?:\/\/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+)/g;
+// Link targets may contain one level of balanced parentheses, e.g. .../Foo_(bar).
+const INLINE =
+  /\*\*([^\n]+?)\*\*|\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)|(https?:\/\/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+)/g;
 const TRAILING_PUNCT = /[.,;:!?'*]+$/;
 
 function pushText(out: Inline[], text: string): void {

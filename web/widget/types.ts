@@ -46,6 +46,7 @@ export interface Activity {
   value?: unknown;
   locale?: string;
   attachments?: Attachment[];
+  attachmentLayout?: string; // 'list' (default) or 'carousel'
   suggestedActions?: { actions?: CardAction[] };
   channelData?: ChannelData;
 }
