@@ -20,6 +20,7 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: z.url().optional().describe('https://bot.example.gov.cn'),
   DATABASE_URL: databaseUrl.default('sqlite:data/lineone.db'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'redis://host:port').optional(),
   MicrosoftAppId: z.string().optional(),
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),

@@ -5,7 +5,8 @@ import { ConversationState } from 'botbuilder';
 import type { Server } from 'restify';
 import { createCloudAdapter, registerMessagesEndpoint } from '../adapters/botframework/messages-endpoint.ts';
 import { DirectLineChannel } from '../adapters/webchat/directline.ts';
-import { ConversationHub } from '../adapters/webchat/hub.ts';
+import { type ConversationHub, LocalConversationHub } from '../adapters/webchat/hub.ts';
+import { RedisConversationHub } from '../adapters/webchat/redis-hub.ts';
 import { ConversationStore } from '../adapters/webchat/store.ts';
 import { DirectLineStreams } from '../adapters/webchat/stream.ts';
 import { TokenService } from '../adapters/webchat/token.ts';
@@ -71,7 +72,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   registerMessagesEndpoint(server, cloudAdapter, bot, log, inFlight.track);
 
   const store = new ConversationStore(db.kysely);
-  const hub = new ConversationHub();
+  const hub: ConversationHub = config.REDIS_URL ? await RedisConversationHub.connect(config.REDIS_URL, log) : new LocalConversationHub();
   const tokens = new TokenService(secret, config.DIRECTLINE_TOKEN_TTL_SECONDS);
   const bots = (context: Parameters<LineOneBot['run']>[0]) => bot.run(context);
   new DirectLineChannel({
@@ -98,6 +99,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       if (!drained) log.warn({ pending: inFlight.size }, 'app: shutdown grace period over with turns still running');
       server.server.closeAllConnections();
       await stopped;
+      await hub.close();
       await db.close();
       log.info('app: stopped');
     })());

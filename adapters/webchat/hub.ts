@@ -7,10 +7,17 @@ export interface ActivityBatch {
 }
 
 /**
- * Tells open streams that a conversation has new activities. In-process today; a scale-out
- * deployment swaps in a Redis-backed hub with the same two methods.
+ * Tells open streams that a conversation has new activities. One instance: in process. Several
+ * instances behind a load balancer: through Redis, so a stream on one instance hears a reply
+ * stored by another.
  */
-export class ConversationHub {
+export interface ConversationHub {
+  publish(conversationId: string, batch: ActivityBatch): void;
+  subscribe(conversationId: string, listener: (batch: ActivityBatch) => void): () => void;
+  close(): Promise<void>;
+}
+
+export class LocalConversationHub implements ConversationHub {
   private readonly events = new EventEmitter().setMaxListeners(0);
 
   publish(conversationId: string, batch: ActivityBatch): void {
@@ -20,5 +27,9 @@ export class ConversationHub {
   subscribe(conversationId: string, listener: (batch: ActivityBatch) => void): () => void {
     this.events.on(conversationId, listener);
     return () => this.events.off(conversationId, listener);
+  }
+
+  async close(): Promise<void> {
+    this.events.removeAllListeners();
   }
 }

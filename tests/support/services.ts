@@ -56,3 +56,23 @@ export async function allDatabases(): Promise<TestDatabase[]> {
   const pg = await postgresDatabase();
   return pg ? [sqliteDatabase(), pg] : [sqliteDatabase()];
 }
+
+const REDIS_URL = process.env.LINEONE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The local Redis URL, or undefined (reason printed) when it does not answer. */
+export async function redisUrl(): Promise<string | undefined> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await client.connect();
+    await client.ping();
+    return REDIS_URL;
+  } catch (err) {
+    const reason = `Redis not reachable at ${REDIS_URL} (${(err as Error).message})`;
+    if (REQUIRE_SERVICES) throw new Error(`${reason}; LINEONE_REQUIRE_SERVICES=1 forbids skipping`);
+    console.warn(`skipping Redis tests: ${reason}`);
+    return undefined;
+  } finally {
+    client.disconnect();
+  }
+}
