@@ -1,0 +1,75 @@
+import { type Activity, ConversationState, MemoryStorage, TestAdapter } from 'botbuilder';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../app/logger.ts';
+import type { KnowledgePort } from '../../bot/knowledge-port.ts';
+import { LineOneBot } from '../../bot/line-one-bot.ts';
+import { createTurnErrorHandler } from '../../bot/turn-error.ts';
+import { fixtureKnowledge } from '../support/knowledge.ts';
+
+function harness(knowledge: KnowledgePort = fixtureKnowledge()) {
+  const state = new ConversationState(new MemoryStorage());
+  const bot = new LineOneBot(state, knowledge);
+  const adapter = new TestAdapter((context) => bot.run(context));
+  adapter.onTurnError = createTurnErrorHandler(createLogger('silent'), state);
+  return adapter;
+}
+
+/** Sends one message and returns every reply the bot made to it. */
+async function replies(adapter: TestAdapter, text: string): Promise<Partial<Activity>[]> {
+  const before = adapter.activeQueue.length;
+  await adapter.receiveActivity(text);
+  return adapter.activeQueue.splice(before);
+}
+
+const buttons = (a: Partial<Activity> | undefined) => a?.suggestedActions?.actions.map((x) => x.title) ?? [];
+
+describe('LineOneBot', () => {
+  it('welcomes a new member with the main menu', async () => {
+    const adapter = harness();
+    await adapter.receiveActivity({ type: 'conversationUpdate', membersAdded: [{ id: 'user', name: '' }] } as Partial<Activity>);
+    const [welcome] = adapter.activeQueue;
+    expect(welcome?.text).toContain('企业服务一号线');
+    expect(buttons(welcome)).toEqual(['社保登记缴费', '医保报销', '住房公积金', '工伤认定', '失业保险', '养老退休', '生育津贴', '社保卡', '转人工']);
+  });
+
+  it.each([
+    ['你好', '请选择您想了解的分类'],
+    ['菜单', '请选择您想了解的分类'],
+    ['转人工', '12345'],
+    ['人工客服', '12345'],
+    ['   ', '请输入文字问题'],
+    ['今天天气怎么样', '这个问题我还不能准确回答'],
+  ])('replies to "%s"', async (text, expected) => {
+    const [reply] = await replies(harness(), text);
+    expect(reply?.text).toContain(expected);
+  });
+
+  it('answers with the policy basis, a local-rules note where needed, and follow-ups', async () => {
+    const [reply] = await replies(harness(), '公积金缴存比例是多少');
+    expect(reply?.text).toContain('**住房公积金缴存比例是多少？**');
+    expect(reply?.text).toContain('政策依据：《住房公积金管理条例》第十八条');
+    expect(reply?.text).toContain('以当地规定为准');
+    expect(buttons(reply)).toEqual(['转人工', '主菜单']);
+    const [national] = await replies(harness(), '异地就医备案');
+    expect(national?.text).not.toContain('以当地规定为准');
+    expect(buttons(national)).toContain('住房公积金缴存比例是多少？');
+  });
+
+  it('lists a topic and lets the user pick by number', async () => {
+    const adapter = harness();
+    const [list] = await replies(adapter, '医保报销');
+    expect(list?.text).toContain('1. 异地就医备案怎么办理？');
+    const [answer] = await replies(adapter, '1');
+    expect(answer?.text).toContain('国家医保服务平台');
+    // After an answer, the numbers pick its follow-ups; full-width digits work too.
+    const [followUp] = await replies(adapter, '１');
+    expect(followUp?.text).toContain('住房公积金缴存比例是多少');
+  });
+
+  it('apologises in Chinese and offers a human when a turn fails', async () => {
+    const broken: KnowledgePort = { ...fixtureKnowledge(), search: async () => Promise.reject(new Error('index gone')) };
+    const [reply] = await replies(harness(broken), '公积金');
+    expect(reply?.text).toContain('系统刚才出了点问题');
+    expect(buttons(reply)).toEqual(['转人工']);
+  });
+});
