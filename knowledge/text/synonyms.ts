@@ -18,7 +18,11 @@ const RuleSchema = z.strictObject({
   unless: z.array(z.string().min(1)).optional(),
   note: z.string().optional(),
 });
-const FileSchema = z.strictObject({ rules: z.array(RuleSchema) });
+const FileSchema = z.strictObject({
+  /** Words never rewritten, even when a rule's form occurs inside them (缴费基数 keeps 基数 from becoming 缴费缴费基数). */
+  keep: z.array(z.string().min(1)).default([]),
+  rules: z.array(RuleSchema),
+});
 export type SynonymRule = z.infer<typeof RuleSchema>;
 
 interface Compiled {
@@ -34,8 +38,19 @@ export class Synonyms {
   private readonly byFirstChar = new Map<string, Compiled[]>();
   readonly pairs: number;
 
-  private constructor(readonly rules: readonly SynonymRule[]) {
+  private constructor(
+    readonly rules: readonly SynonymRule[],
+    keep: readonly string[] = [],
+  ) {
     let pairs = 0;
+    // A kept word is a rule onto itself: longest match consumes it, so no shorter rule fires inside it. Every
+    // canonical form is kept too (城乡居民养老保险 must not have 居民养老保险 rewritten inside it).
+    const kept = new Set([...keep, ...rules.map((r) => r.to)].map((w) => normalize(w)).filter((w) => w !== ''));
+    for (const word of kept) {
+      const list = this.byFirstChar.get(word[0] as string) ?? [];
+      list.push({ from: word, to: word, when: undefined, unless: undefined });
+      this.byFirstChar.set(word[0] as string, list);
+    }
     for (const rule of rules) {
       const to = normalize(rule.to);
       const when = rule.when?.map((w) => normalize(w));
@@ -55,10 +70,8 @@ export class Synonyms {
     this.pairs = pairs;
   }
 
-  static fromRules(rules: SynonymRule[]): Synonyms {
-    const synonyms = new Synonyms(rules);
-    synonyms.checkStable();
-    return synonyms;
+  static fromRules(rules: SynonymRule[], keep: string[] = []): Synonyms {
+    return new Synonyms(rules, keep);
   }
 
   static load(file = DEFAULT_SYNONYMS_FILE): Synonyms {
@@ -73,7 +86,7 @@ export class Synonyms {
       const issue = result.error.issues[0];
       throw new Error(`[knowledge/synonyms] ${file}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
     }
-    return Synonyms.fromRules(result.data.rules);
+    return Synonyms.fromRules(result.data.rules, result.data.keep);
   }
 
   static empty(): Synonyms {
@@ -105,7 +118,7 @@ export class Synonyms {
       if (rule) {
         out += rule.to;
         i += rule.from.length;
-        changed = true;
+        if (rule.to !== rule.from) changed = true;
       } else {
         out += text[i];
         i++;
@@ -124,15 +137,5 @@ export class Synonyms {
       return c;
     }
     return undefined;
-  }
-
-  /** A canonical form that another rule rewrites again would make the result depend on rule order: refuse it. */
-  private checkStable(): void {
-    for (const rule of this.rules) {
-      if (rule.when) continue;
-      const to = normalize(rule.to);
-      const again = this.apply(to);
-      if (again !== to) throw new Error(`[knowledge/synonyms] rule "${rule.from.join('/')} → ${rule.to}" is not stable: "${to}" is rewritten again to "${again}"`);
-    }
   }
 }

@@ -56,13 +56,15 @@ export class Tokenizer {
   /** Jieba words of a normalized text, stopwords removed. Runs without HMM: deterministic, and new words are
    *  better left to bigrams than guessed. */
   words(text: string): string[] {
-    const out: string[] = [];
-    for (const part of text.split(' ')) {
-      if (part === '') continue;
-      for (const w of this.jieba.cut(part, false)) {
-        if (w.trim() !== '' && !STOPWORDS.has(w)) out.push(w);
-      }
-    }
+    return this.parts(text)
+      .flat()
+      .filter((w) => !STOPWORDS.has(w));
+  }
+
+  /** Jieba's cut of each space-separated part (stopwords kept: sound features need every syllable). */
+  parts(text: string): string[][] {
+    const out: string[][] = [];
+    for (const part of text.split(' ')) if (part !== '') out.push(this.jieba.cut(part, false).filter((w) => w.trim() !== ''));
     return out;
   }
 

@@ -1,0 +1,47 @@
+// The index hash: content + configuration + code. Start-up reuses a saved index only when all three are the
+// same, so an edited YAML file, a new synonym, a city value or a changed tokenizer each trigger a rebuild.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { entryFiles } from '../content/load.ts';
+
+/** Bump when the saved format changes in a way the source hash below would not catch. */
+export const INDEX_FORMAT_VERSION = 1;
+
+const knowledgeRoot = resolve(import.meta.dirname, '..');
+// The code that shapes an index: a change to any of these files invalidates saved indexes.
+const CODE_DIRS = ['text', 'index', 'content'].map((d) => join(knowledgeRoot, d));
+
+let codeHashCache: string | undefined;
+
+function codeHash(): string {
+  if (codeHashCache) return codeHashCache;
+  const h = createHash('sha256');
+  for (const dir of CODE_DIRS) {
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  }
+  codeHashCache = h.digest('hex');
+  return codeHashCache;
+}
+
+export interface FingerprintInput {
+  contentDir: string;
+  localDir: string;
+  synonymsFile: string;
+  dictFile: string;
+  /** Settings that change the index (analyzer, lexical, embeddings config without secrets). */
+  settings: unknown;
+}
+
+export function fingerprint(input: FingerprintInput): string {
+  const h = createHash('sha256');
+  h.update(`format ${INDEX_FORMAT_VERSION}\n`).update(codeHash()).update(JSON.stringify(input.settings));
+  const files = [...entryFiles(input.contentDir), input.synonymsFile, input.dictFile, join(input.localDir, 'keys.yaml'), join(input.localDir, 'city.yaml')];
+  for (const file of files) {
+    h.update(`\n${basename(file)}\n`);
+    if (existsSync(file)) h.update(readFileSync(file));
+    else h.update('<absent>');
+  }
+  return h.digest('hex').slice(0, 24);
+}

@@ -1,0 +1,67 @@
+// One immutable version of the index: entries, phrasings, both channels and the analyzer that built them.
+// KnowledgeBase swaps whole snapshots, so a request that started on one version finishes on it.
+import type { Entry } from '../content/schema.ts';
+import type { QueryAnalysis, Analyzer } from '../text/analyzer.ts';
+import type { DenseChannel } from './dense.ts';
+import { fuse, type ChannelHit, type EntryCandidate, type FusionSettings } from './fusion.ts';
+import type { LexicalIndex } from './lexical.ts';
+
+export interface SnapshotInfo {
+  hash: string;
+  builtAt: string;
+  /** True when this snapshot was read from disk rather than built in this process. */
+  reused: boolean;
+  /** Time to build (or to load, when reused), in ms. */
+  millis: number;
+  /** Build time per stage, in ms (absent when loaded). */
+  stages?: Record<string, number>;
+}
+
+export interface RetrievalOptions {
+  fusion: FusionSettings;
+  lexicalCandidates: number;
+  entryCandidates: number;
+  denseCandidates: number;
+}
+
+export interface Retrieval {
+  analysis: QueryAnalysis;
+  candidates: EntryCandidate[];
+  knownShare: number;
+}
+
+export class IndexSnapshot {
+  readonly byId: ReadonlyMap<string, Entry>;
+
+  constructor(
+    readonly entries: readonly Entry[],
+    /** Text of every indexed phrasing; the position is the document number in both channels. */
+    readonly phrasings: readonly string[],
+    /** Document number → entry position. */
+    readonly docEntry: Int32Array,
+    readonly analyzer: Analyzer,
+    readonly lexical: LexicalIndex,
+    /** BM25 over whole entries (all phrasings of an entry as one document). */
+    readonly entryLexical: LexicalIndex,
+    readonly dense: DenseChannel | undefined,
+    readonly info: SnapshotInfo,
+  ) {
+    this.byId = new Map(entries.map((e) => [e.id, e]));
+  }
+
+  async retrieve(text: string, options: RetrievalOptions): Promise<Retrieval> {
+    const analysis = this.analyzer.query(text);
+    if (analysis.terms.size === 0) return { analysis, candidates: [], knownShare: 0 };
+    const mode = options.fusion.mode;
+    const lex = this.lexical.search(analysis.terms, options.lexicalCandidates);
+    const phrasing = mode === 'dense' ? [] : lex.hits.map((h) => ({ doc: h.doc, score: h.overlap }));
+    const entry = mode === 'dense' ? [] : this.entryLexical.search(analysis.terms, options.entryCandidates).hits.map((h) => ({ doc: h.doc, score: h.bm25Norm }));
+    let dense: ChannelHit[] = [];
+    if (this.dense && mode !== 'lexical') {
+      const vector = await this.dense.queryVector(analysis, text);
+      if (vector) dense = this.dense.search(vector, options.denseCandidates);
+    }
+    const candidates = fuse({ phrasing, entry, dense }, this.docEntry, options.fusion, lex.knownShare);
+    return { analysis, candidates, knownShare: lex.knownShare };
+  }
+}

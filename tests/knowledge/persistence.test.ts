@@ -1,0 +1,74 @@
+import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KnowledgeBase } from '../../knowledge/search.ts';
+import { fixtureOptions, writeFixture } from './fixture-kb.ts';
+
+const extraEntry = `- id: main-canbao-zhengming
+  question: 个人参保证明怎么打印？
+  alternates: [社保证明在哪开, 参保证明网上能打吗, 怎么开社保缴费证明, 打印社保记录, 社保缴费证明去哪里打, 参保凭证怎么下载]
+  answer: 登录网上服务平台打印。
+  category: 社保登记与缴费
+  department: 社会保险经办机构
+  basis: [《中华人民共和国社会保险法》]
+  scope: 全国
+  reviewed: 2026-11-29
+`;
+
+describe('index persistence', () => {
+  it('a second open reuses the saved index; a content change rebuilds it', async () => {
+    const dirs = writeFixture();
+    const first = await KnowledgeBase.open(fixtureOptions(dirs, true));
+    expect(first.info.reused).toBe(false);
+    const second = await KnowledgeBase.open(fixtureOptions(dirs, true));
+    expect(second.info.reused).toBe(true);
+    expect(second.info.hash).toBe(first.info.hash);
+    // Same answers from the reloaded index as from the built one.
+    for (const q of ['公积金怎么取出来', '社宝断交了有啥影响', '今天天气怎么样']) {
+      expect(await second.search(q)).toEqual(await first.search(q));
+    }
+
+    writeFileSync(join(dirs.contentDir, 'extra.yaml'), extraEntry);
+    const third = await KnowledgeBase.open(fixtureOptions(dirs, true));
+    expect(third.info.reused).toBe(false);
+    expect(third.info.hash).not.toBe(first.info.hash);
+    expect(third.entry('main-canbao-zhengming')).toBeDefined();
+    expect(readdirSync(dirs.indexDir).filter((n) => !n.startsWith('.'))).toHaveLength(2);
+  });
+
+  it('a synonym or city value change also rebuilds', async () => {
+    const dirs = writeFixture();
+    const a = await KnowledgeBase.open(fixtureOptions(dirs, true));
+    appendFileSync(dirs.synonymsFile, '  - { to: 退费, from: [退钱] }\n');
+    const b = await KnowledgeBase.open(fixtureOptions(dirs, true));
+    expect(b.info.hash).not.toBe(a.info.hash);
+    writeFileSync(join(dirs.localDir, 'city.yaml'), 'shebao_hotline: "12333"\n');
+    const c = await KnowledgeBase.open(fixtureOptions(dirs, true));
+    expect(c.info.reused).toBe(false);
+    expect(c.entry('gongjijin-tiqu')?.answer).toContain('12333');
+  });
+
+  it('reload swaps the index atomically while searches are in flight', async () => {
+    const dirs = writeFixture();
+    const kb = await KnowledgeBase.open(fixtureOptions(dirs, true));
+    const before = kb.info.hash;
+    writeFileSync(join(dirs.contentDir, 'extra.yaml'), extraEntry);
+    const inFlight = Array.from({ length: 20 }, () => kb.search('社保卡丢了怎么挂失补办'));
+    const reloading = kb.reload();
+    const during = Array.from({ length: 20 }, () => kb.search('社保卡丢了怎么挂失补办'));
+    const results = await Promise.all([...inFlight, ...during]);
+    for (const r of results) expect(r.hits[0]?.entryId).toBe('shebaoka-guashi');
+    const info = await reloading;
+    expect(info.hash).not.toBe(before);
+    expect(kb.info.hash).toBe(info.hash);
+    expect((await kb.search('参保证明网上怎么打印')).ranked[0]?.entryId).toBe('main-canbao-zhengming');
+  });
+
+  it('a failed reload keeps serving the old index', async () => {
+    const dirs = writeFixture();
+    const kb = await KnowledgeBase.open(fixtureOptions(dirs, true));
+    writeFileSync(join(dirs.contentDir, 'broken.yaml'), '- id: Broken\n');
+    await expect(kb.reload()).rejects.toThrow(/knowledge\/content/);
+    expect((await kb.search('社保卡丢了怎么挂失补办')).hits[0]?.entryId).toBe('shebaoka-guashi');
+  });
+});
