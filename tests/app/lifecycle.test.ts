@@ -32,13 +32,14 @@ describe('start-up and shutdown', () => {
     await target.drop();
   });
 
-  it('stops cleanly on SIGTERM and refuses to start on an invalid setting', async () => {
+  // The first start on a fresh clone trains the knowledge index (seconds, more on a busy machine).
+  it('stops cleanly on SIGTERM and refuses to start on an invalid setting', { timeout: 180_000 }, async () => {
     const target = sqliteDatabase();
     const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: target.url, LOG_LEVEL: 'info' };
     const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    await expect.poll(() => out, { timeout: 20_000 }).toContain('app: listening');
+    await expect.poll(() => out, { timeout: 150_000, interval: 200 }).toContain('app: listening');
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
