@@ -3,11 +3,13 @@
 // --embeddings-model NAME (the API key, if any, is read from the environment variable named by --api-key-env).
 import { parseArgs } from 'node:util';
 import { formatIssue, loadContent } from './content/load.ts';
-import { CATEGORIES } from './content/schema.ts';
+import { CATEGORIES, type Entry } from './content/schema.ts';
 import type { EmbeddingsConfig } from './index/dense.ts';
 import type { FusionMode } from './index/fusion.ts';
 import { runEval } from './eval/run.ts';
 import { KnowledgeBase, type KnowledgeBaseOptions } from './search.ts';
+import { normalize } from './text/normalize.ts';
+import { Synonyms } from './text/synonyms.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -42,9 +44,26 @@ function kbOptions(): KnowledgeBaseOptions {
   return { indexDir: values['index-dir'], embeddings: embeddingsConfig(), log: (m) => process.stderr.write(`${m}\n`) };
 }
 
+/** Phrasings of different entries that become the same text once synonyms apply: the index cannot tell them apart. */
+function canonicalTwins(entries: Entry[]): string[] {
+  const synonyms = Synonyms.load();
+  const owner = new Map<string, [Entry, string]>();
+  const out: string[] = [];
+  for (const e of entries) {
+    for (const p of [e.question, ...e.alternates]) {
+      const key = synonyms.apply(normalize(p)).replace(/\s+/g, '');
+      const first = owner.get(key);
+      if (first && first[0].id !== e.id) out.push(`${e.source.file}:${e.source.line}: warning: ${e.id}: "${p}" reads the same as "${first[1]}" of ${first[0].id} once synonyms apply`);
+      else owner.set(key, [e, p]);
+    }
+  }
+  return out;
+}
+
 async function check(): Promise<number> {
   const { entries, issues, files } = loadContent({ strict: false });
   for (const issue of issues) print(formatIssue(issue));
+  for (const line of canonicalTwins(entries)) print(line);
   const errors = issues.filter((i) => i.severity === 'error').length;
   print(`\n${files.length} files, ${entries.length} valid entries, ${entries.reduce((n, e) => n + 1 + e.alternates.length, 0)} phrasings`);
   for (const category of CATEGORIES) print(`  ${category}: ${entries.filter((e) => e.category === category).length}`);

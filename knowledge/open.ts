@@ -22,6 +22,7 @@ export async function openKnowledge(log: KnowledgeLogger, options: OpenKnowledge
     embeddings: options.embeddings,
     log: (message) => (message.includes('unavailable') || message.includes('unreadable') ? log.warn(message) : log.info(message)),
   });
+  await kb.search('社保断缴了怎么补缴'); // warm-up: the first real question should not pay for JIT and lazy tables
   const s = kb.stats();
   log.info(`[knowledge] ready: ${s.entries} entries, ${s.phrasings} phrasings, index ${s.info.reused ? 'reused' : 'built'} in ${(performance.now() - started).toFixed(0)} ms`);
   return kb;

@@ -68,7 +68,11 @@ export function choose(ranked: ScoredCandidate[], t: DecisionThresholds): { deci
   const top = ranked[0];
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   if (!top) return { decision: 'handoff', offered: 0, explanation: '知识库中没有相关条目，转人工' };
-  if (top.score < t.minScore) return { decision: 'handoff', offered: 0, explanation: `问题不在知识库范围内（最高得分 ${top.score.toFixed(2)}），转人工` };
+  if (top.lexical >= t.exactMatch && (ranked[1]?.lexical ?? 0) < t.exactMatch) {
+    return { decision: 'answer', offered: 1, explanation: '与知识库中的问法一致' };
+  }
+  const gate = t.gateOn === 'dense' ? top.dense : top.score;
+  if (gate < t.minScore) return { decision: 'handoff', offered: 0, explanation: `问题不在知识库范围内（最高得分 ${gate.toFixed(2)}），转人工` };
   if (top.confidence >= t.answer) {
     const second = ranked[1];
     const lead = second ? `，领先第二名 ${(top.score - second.score).toFixed(2)}` : '';

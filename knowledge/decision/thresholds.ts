@@ -1,7 +1,9 @@
 // Every number that turns scores into answer / clarify / handoff lives here, and nowhere else.
-// Calibrated with `npm run kb:eval -- --calibrate` (knowledge/eval/calibrate.ts): the logistic model is fitted on
-// the dev set (held-out alternates + out-of-scope list), then the probability thresholds are chosen so that a
-// wrong answer is rare (it costs more than a handover). Re-run and update when the content changes a lot.
+// Calibrated with `npm run kb:eval -- --calibrate` (knowledge/eval/calibrate.ts) on the DEV set only (4 folds of
+// held-out phrasings + the out-of-scope list; never the held-out set): the confidence model is a logistic
+// regression fitted on the in-scope cases, then a grid search picks the gate and thresholds that maximise a
+// utility where a wrong answer costs five right ones, with wrong answers ≤ 2 % and out-of-scope rejection ≥ 96 %.
+// Re-run and paste the printed values when the content or the retrieval changes.
 import type { FusionMode } from '../index/fusion.ts';
 
 /**
@@ -25,6 +27,8 @@ export interface DecisionThresholds {
    * raw score separates in-scope from out-of-scope best; channel agreement and margin separate right from wrong).
    */
   minScore: number;
+  /** Which score the gate looks at: the fused score, or the dense channel's alone (it separates best when present). */
+  gateOn: 'score' | 'dense';
   confidence: ConfidenceModel;
   /** Answer when the top hit's confidence reaches this. */
   answer: number;
@@ -36,46 +40,59 @@ export interface DecisionThresholds {
   maxOptions: number;
   /** Never answer a query with fewer content words than this: 社保 alone gets choices, not a guess. */
   minWordsToAnswer: number;
+  /**
+   * Phrasing overlap at which the question IS one of the KB's phrasings (same terms after normalization and
+   * synonyms): answered whatever the confidence model says (phrasings are unique across entries).
+   */
+  exactMatch: number;
 }
 
 export const THRESHOLDS: Record<FusionMode, DecisionThresholds> = {
   weighted: {
-    minScore: 0.4,
-    confidence: { bias: -2.81, wPhrasing: -1.22, wEntry: 1.44, wDense: 1.07, wMargin: 4.55, wAgree: 3.62 },
-    answer: 0.9,
-    clarify: 0.35,
+    minScore: 0.65,
+    gateOn: 'dense',
+    confidence: { bias: -2.73, wPhrasing: 0, wEntry: 0.62, wDense: 0.91, wMargin: 4.95, wAgree: 3.33 },
+    answer: 0.92,
+    clarify: 0.05,
     clarifyWindow: 0.2,
     maxOptions: 3,
     minWordsToAnswer: 2,
+    exactMatch: 0.98,
   },
   lexical: {
     minScore: 0.2,
-    confidence: { bias: -2.11, wPhrasing: -0.75, wEntry: 2.8, wDense: 0, wMargin: 5.09, wAgree: 2.07 },
-    answer: 0.84,
-    clarify: 0.5,
-    clarifyWindow: 0.2,
+    gateOn: 'score',
+    confidence: { bias: -2.08, wPhrasing: 0, wEntry: 1.95, wDense: 0, wMargin: 5.58, wAgree: 2.08 },
+    answer: 0.89,
+    clarify: 0.6,
+    clarifyWindow: 0.3,
     maxOptions: 3,
     minWordsToAnswer: 2,
+    exactMatch: 0.98,
   },
   dense: {
     minScore: 0.6,
-    confidence: { bias: -2.73, wPhrasing: 0, wEntry: 0, wDense: 1.29, wMargin: 4.74, wAgree: 2.51 },
-    answer: 0.84,
-    clarify: 0.05,
-    clarifyWindow: 0.15,
+    gateOn: 'score',
+    confidence: { bias: -3.01, wPhrasing: 0, wEntry: 0, wDense: 1.58, wMargin: 4.87, wAgree: 2.71 },
+    answer: 0.86,
+    clarify: 0.7,
+    clarifyWindow: 0.2,
     maxOptions: 3,
     minWordsToAnswer: 2,
+    exactMatch: 0.98,
   },
   // RRF scores are ranks, not evidence: they cannot separate "sure" from "unsure". Ranking comparison only; its
   // decisions always hand over.
   rrf: {
     minScore: 1,
+    gateOn: 'score',
     confidence: { bias: -20, wPhrasing: 0, wEntry: 2, wDense: 2, wMargin: 3, wAgree: 3 },
     answer: 1,
     clarify: 1,
     clarifyWindow: 0,
     maxOptions: 3,
     minWordsToAnswer: 2,
+    exactMatch: 0.98,
   },
 };
 

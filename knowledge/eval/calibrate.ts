@@ -16,8 +16,8 @@ import { NONE } from './sets.ts';
  * turn before the handover.
  */
 export const UTILITY = { answerRight: 1, clarifyRight: 0.7, clarifyWrong: -0.3, missedHandoff: -0.2, wrongAnswer: -5, noneClarify: -0.3, noneHandoff: 0 };
-/** Hard limits: wrong answers tighter than the 3 % target (room for unseen questions); rejection at its target. */
-export const LIMITS = { maxWrongRate: 0.02, minOosRejection: 0.95 };
+/** Hard limits, tighter than the targets (3 % wrong, 95 % rejection) to leave room for unseen questions. */
+export const LIMITS = { maxWrongRate: 0.02, minOosRejection: 0.96 };
 
 interface Example {
   /** phrasing, entry, dense, margin, agreement */
@@ -62,7 +62,9 @@ export function fitConfidence(results: CaseResult[]): ConfidenceModel {
     }
     const n = Math.max(1, data.length);
     bias -= (lr * gb) / n;
-    w.forEach((wk, k) => (w[k] = wk - lr * ((g[k] as number) / n + l2 * wk)));
+    // Projected onto w ≥ 0: more evidence must never lower confidence. (Unconstrained, the dev set taught a negative
+    // weight for phrasing overlap — held-out phrasings never match exactly — which then punished exact matches.)
+    w.forEach((wk, k) => (w[k] = Math.max(0, wk - lr * ((g[k] as number) / n + l2 * wk))));
   }
   const r = (x: number | undefined) => Math.round((x ?? 0) * 100) / 100;
   return { bias: r(bias), wPhrasing: r(w[0]), wEntry: r(w[1]), wDense: r(w[2]), wMargin: r(w[3]), wAgree: r(w[4]) };
@@ -141,17 +143,19 @@ export function calibrate(results: CaseResult[], base: DecisionThresholds): { th
   const confidence = fitConfidence(results);
   const prepared = prepare(results, confidence);
   let best: { thresholds: DecisionThresholds; outcome: Simulated } | undefined;
-  for (let minScore = 0.2; minScore <= 0.7; minScore += 0.05) {
-    for (let answer = 0.5; answer <= 0.99; answer += 0.03) {
-      for (let clarify = 0.05; clarify < answer; clarify += 0.05) {
-        for (const clarifyWindow of [0, 0.1, 0.2, 0.3]) {
-          const t = { ...base, minScore: round2(minScore), confidence, answer: round2(answer), clarify: round2(clarify), clarifyWindow };
-          const outcome = simulatePrepared(prepared, t);
-          if (outcome.wrongRate > LIMITS.maxWrongRate || outcome.oosRejection < LIMITS.minOosRejection) continue;
-          if (!best || outcome.utility > best.outcome.utility) best = { thresholds: t, outcome };
-        }
-      }
-    }
+  const gates: DecisionThresholds['gateOn'][] = results.some((r) => (r.ranked[0]?.signals?.dense ?? 0) > 0) ? ['score', 'dense'] : ['score'];
+  // Every combination of gate, answer and clarify thresholds and choice window, each checked against the limits.
+  const grid: DecisionThresholds[] = [];
+  for (const gateOn of gates)
+    for (let minScore = 0.2; minScore <= 0.8; minScore += 0.05)
+      for (let answer = 0.5; answer <= 0.99; answer += 0.03)
+        for (let clarify = 0.05; clarify < answer; clarify += 0.05)
+          for (const clarifyWindow of [0, 0.1, 0.2, 0.3])
+            grid.push({ ...base, gateOn, minScore: round2(minScore), confidence, answer: round2(answer), clarify: round2(clarify), clarifyWindow });
+  for (const t of grid) {
+    const outcome = simulatePrepared(prepared, t);
+    if (outcome.wrongRate > LIMITS.maxWrongRate || outcome.oosRejection < LIMITS.minOosRejection) continue;
+    if (!best || outcome.utility > best.outcome.utility) best = { thresholds: t, outcome };
   }
   return best ?? { thresholds: { ...base, confidence }, outcome: simulate(results, { ...base, confidence }) };
 }

@@ -1,8 +1,10 @@
 // The lexical channel's index: BM25 over documents (phrasings, or whole entries), plus two scores in [0, 1] that
 // fusion and confidence can use, because raw BM25 has no fixed scale: BM25 over its upper bound for this query,
 // and the overlap, how much of the query the document explains (and vice versa).
-// Own implementation rather than minisearch: measured on the dev set, same ranking, but we need the per-term
-// overlap mass in the same pass and typed-array postings keep 100k-entry queries in a few ms.
+// Own implementation rather than minisearch 7.2, measured with the same tokens: entry-level top-1 on the 4-fold dev
+// set 67.4 % vs 64.7 % (minisearch's BM25+ and field normalization), and at 10,000 entries a query p50/p99 of
+// 0.39/2.3 ms vs 41/166 ms (our queries carry words + bigrams + sound features, which minisearch handles term by
+// term). Typed-array postings also give the overlap mass in the same pass and save/load without JSON.
 import type { Terms } from '../text/analyzer.ts';
 import { need, pack, unpack } from './binary.ts';
 import { documentFrequencies, rowCount, type TermMatrix } from './term-matrix.ts';
