@@ -30,10 +30,21 @@ const schema = z.object({
   DIRECTLINE_ANONYMOUS: bool.default(true),
   CORS_ORIGINS: z.string().default('*'),
   MAX_BODY_BYTES: positiveInt.max(10 * 1024 * 1024).default(64 * 1024),
+  KB_INDEX_DIR: z.string().min(1).default('data/index'),
+  KB_EMBEDDINGS_URL: z.url().optional().describe('http://127.0.0.1:8080/v1'),
+  KB_EMBEDDINGS_MODEL: z.string().min(1).default('bge-m3'),
+  KB_EMBEDDINGS_API_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof schema>;
+
+/** The knowledge base's dense channel: the local model unless an embeddings endpoint is configured. */
+export function embeddingsFrom(config: Config) {
+  return config.KB_EMBEDDINGS_URL
+    ? { kind: 'openai' as const, baseUrl: config.KB_EMBEDDINGS_URL, model: config.KB_EMBEDDINGS_MODEL, apiKey: config.KB_EMBEDDINGS_API_KEY }
+    : { kind: 'local' as const };
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -16,7 +16,7 @@ import { createTurnErrorHandler } from '../bot/turn-error.ts';
 import { SqlBotStorage } from '../storage/bot-state.ts';
 import { type Db, openDatabase } from '../storage/database.ts';
 import { getOrCreateSecret } from '../storage/secrets.ts';
-import { type Config, ConfigError, loadConfig, readEnvironment } from './config.ts';
+import { type Config, ConfigError, embeddingsFrom, loadConfig, readEnvironment } from './config.ts';
 import { InFlight } from './inflight.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { registerStatic } from './static.ts';
@@ -47,7 +47,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const started = performance.now();
   const db = await openDatabase(config.DATABASE_URL);
   const secret = config.DIRECTLINE_SECRET ?? (await getOrCreateSecret(db.kysely, 'directline'));
-  const knowledge = options.knowledge ?? (await (await import('../knowledge/open.ts')).openKnowledge(log));
+  const knowledge =
+    options.knowledge ??
+    (await (await import('../knowledge/open.ts')).openKnowledge(log, { indexDir: config.KB_INDEX_DIR, embeddings: embeddingsFrom(config) }));
 
   const conversationState = new ConversationState(new SqlBotStorage(db.kysely));
   const bot = new LineOneBot(conversationState, knowledge);
