@@ -27,6 +27,8 @@ export async function runLoad(
   concurrency: number,
   durationMs: number,
   nextCall: (worker: number, i: number) => Call,
+  /** When set, each worker sends one request per `paceMs` (people typing), not back to back. */
+  paceMs?: number,
 ): Promise<LoadResult> {
   const url = new URL(baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
@@ -35,12 +37,14 @@ export async function runLoad(
   let errors = 0;
   const deadline = performance.now() + durationMs;
   const worker = async (w: number) => {
+    if (paceMs) await sleep(Math.random() * paceMs);
     for (let i = 0; performance.now() < deadline; i++) {
       const started = performance.now();
       const { status, timing } = await send(agent, url, nextCall(w, i));
       if (status >= 400) errors++;
       client.push(performance.now() - started);
       if (timing !== undefined) server.push(timing);
+      if (paceMs) await sleep(Math.max(0, started + paceMs - performance.now()));
     }
   };
   const began = performance.now();
@@ -82,3 +86,5 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

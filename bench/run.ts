@@ -26,9 +26,13 @@ function serverTable(s: ServerBench): string {
 async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`;
   const sections: string[] = [`## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine}`];
-  const server = await benchServer();
-  sections.push('### Server turns', serverTable(server));
-  if (existsSync(new URL('./kb.ts', import.meta.url))) {
+  // BENCH_ONLY=server or BENCH_ONLY=kb runs one section (the knowledge section takes ~3 minutes).
+  const only = process.env.BENCH_ONLY;
+  if (only !== 'kb') {
+    const server = await benchServer();
+    sections.push('### Server turns', serverTable(server));
+  }
+  if (only !== 'server' && existsSync(new URL('./kb.ts', import.meta.url))) {
     const { benchKnowledge } = await import('./kb.ts');
     const kb = await benchKnowledge();
     sections.push('### Knowledge base', ...Object.entries(kb).map(([k, v]) => `- ${k}: ${v}`));

@@ -8,6 +8,7 @@ import { type Call, type LoadResult, runLoad } from './load.ts';
 
 const QUESTIONS = ['公积金缴存比例是多少', '异地就医怎么备案', '新员工入职社保怎么增员', '工伤认定要多久', '失业金怎么领', '你好', '生育津贴怎么算', '社保断缴有什么影响'];
 const LEVELS = [1, 50, 200];
+const PACE_MS = 1000;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 4) * 1000;
 
 export interface ServerBench {
@@ -35,6 +36,8 @@ export async function benchServer(): Promise<ServerBench> {
       runs.push({ target: 'Direct Line', ...(await directLineLoad(app.url, concurrency)) });
       runs.push({ target: '/api/messages expectReplies', ...(await runLoad(app.url, concurrency, DURATION_MS, apiMessagesCall)) });
     }
+    // 200 people chatting at once, each sending a message a second: the load a busy hotline sees.
+    runs.push({ target: 'Direct Line, 1 msg/s per conversation', ...(await directLineLoad(app.url, 200, PACE_MS)) });
     const rssAfterLoadMb = rssMb(app.child);
     for (const c of [app.child, bare.child]) c.kill('SIGTERM');
     await Promise.all([once(app.child, 'exit'), once(bare.child, 'exit')]);
@@ -44,7 +47,7 @@ export async function benchServer(): Promise<ServerBench> {
   }
 }
 
-async function directLineLoad(base: string, concurrency: number): Promise<LoadResult> {
+async function directLineLoad(base: string, concurrency: number, paceMs?: number): Promise<LoadResult> {
   const conversations = await Promise.all(
     Array.from({ length: concurrency }, async () => {
       const res = await fetch(`${base}/v3/directline/conversations`, { method: 'POST' });
@@ -59,7 +62,7 @@ async function directLineLoad(base: string, concurrency: number): Promise<LoadRe
       headers: { Authorization: `Bearer ${c.token}` },
       body: JSON.stringify({ type: 'message', text: QUESTIONS[i % QUESTIONS.length], from: { id: 'u' } }),
     };
-  });
+  }, paceMs);
 }
 
 function apiMessagesCall(w: number, i: number): Call {
