@@ -80,6 +80,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   new DirectLineChannel({
     store, hub, tokens, log, bot: bots, onTurnError, track: inFlight.track,
     allowAnonymous: config.DIRECTLINE_ANONYMOUS,
+    startsPerMinute: config.DIRECTLINE_STARTS_PER_MINUTE,
     publicUrl: config.PUBLIC_URL,
   }).register(server);
   const streams = new DirectLineStreams({ store, hub, tokens, log });

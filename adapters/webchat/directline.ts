@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity, ChannelAccount, TurnContext } from 'botbuilder';
-import type { Request, Response, Server } from 'restify';
+import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from '../../app/logger.ts';
 import { badRequest, forbidden, notFound, route, unauthorized } from '../../app/http.ts';
 import { ChannelAdapter } from '../channel-adapter.ts';
@@ -19,6 +19,8 @@ export interface DirectLineOptions {
   tokens: TokenService;
   log: Logger;
   allowAnonymous: boolean;
+  /** New conversations (and tokens) one client address may start per minute. */
+  startsPerMinute: number;
   publicUrl?: string;
   /** Runs one bot turn; errors are the caller's onTurnError's business. */
   bot: (context: TurnContext) => Promise<void>;
@@ -40,9 +42,13 @@ export class DirectLineChannel {
 
   register(server: Server): void {
     const r = (h: (req: Request, res: Response) => Promise<unknown>) => route(h, (err, req) => this.logError(err, req));
-    server.post(`${BASE}/tokens/generate`, r((req, res) => this.generateToken(req, res)));
+    // Starting conversations is open to anonymous visitors: cap it per address so one client
+    // cannot fill the database.
+    const perMinute = this.o.startsPerMinute;
+    const limitStarts = restify.plugins.throttle({ burst: perMinute, rate: perMinute / 60, ip: true, maxKeys: 100_000 });
+    server.post(`${BASE}/tokens/generate`, limitStarts, r((req, res) => this.generateToken(req, res)));
     server.post(`${BASE}/tokens/refresh`, r((req, res) => this.refreshToken(req, res)));
-    server.post(`${BASE}/conversations`, r((req, res) => this.startConversation(req, res)));
+    server.post(`${BASE}/conversations`, limitStarts, r((req, res) => this.startConversation(req, res)));
     server.get(`${BASE}/conversations/:id`, r((req, res) => this.resumeConversation(req, res)));
     server.get(`${BASE}/conversations/:id/activities`, r((req, res) => this.getActivities(req, res)));
     server.post(`${BASE}/conversations/:id/activities`, r((req, res) => this.postActivity(req, res)));

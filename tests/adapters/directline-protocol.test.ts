@@ -164,6 +164,21 @@ function directLineSuite(engine: string, make: () => Promise<TestDatabase | unde
       expect(status).toBe(403);
     });
 
+    it('limits how many conversations one address may start (429 with the JSON error shape)', async (ctx) => {
+      if (!target) return ctx.skip();
+      const limited = await startTestApp({ databaseUrl: target.url, env: { DIRECTLINE_SECRET: SECRET, DIRECTLINE_STARTS_PER_MINUTE: '2' } });
+      try {
+        const statuses = [];
+        for (let i = 0; i < 3; i++) statuses.push((await fetch(`${limited.url}/v3/directline/conversations`, { method: 'POST' })).status);
+        expect(statuses).toEqual([201, 201, 429]);
+        const refused = await fetch(`${limited.url}/v3/directline/tokens/generate`, { method: 'POST' });
+        expect(refused.status).toBe(429);
+        expect(await refused.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('answers the CORS preflight Web Chat sends', async (ctx) => {
       if (!target) return ctx.skip();
       const res = await fetch(`${base}/v3/directline/conversations`, {
