@@ -19,6 +19,12 @@ interface DialogMemory {
 const MAX_QUESTION_CHARS = 500;
 const GREETING = /^(你好|您好|hi|hello|在吗|在不在|菜单|主菜单|开始|帮助|help|\?|？)[!！。.~～]*$/i;
 const HUMAN_REQUEST = /^(转人工|人工|人工服务|人工客服|找人工|客服)$/;
+/** Small talk that deserves a courteous reply rather than "I can't answer that". */
+const SMALL_TALK: ReadonlyArray<[RegExp, 'thanks' | 'identity' | 'goodbye']> = [
+  [/^(谢谢|谢了|多谢|感谢|thanks?|thx)(你|您|啦|了)?[!！。.~～]*$/i, 'thanks'],
+  [/^(你是谁|你是机器人吗|你是真人吗|是机器人吗|你叫什么)[?？!！。.]*$/i, 'identity'],
+  [/^(再见|拜拜|bye|好的谢谢|没有了|没事了)[!！。.~～]*$/i, 'goodbye'],
+];
 
 /**
  * The Line One conversation: welcome and menu, knowledge answers, choices when unsure, a human
@@ -55,6 +61,8 @@ export class LineOneBot extends ActivityHandler {
     if (!text) return void (await context.sendActivity(messages.emptyInput));
     if (GREETING.test(text) || text === MENU) return this.sendMenu(context, messages.menu);
     if (HUMAN_REQUEST.test(text)) return void (await context.sendActivity(messages.human));
+    const smallTalk = SMALL_TALK.find(([pattern]) => pattern.test(text));
+    if (smallTalk) return void (await context.sendActivity(messages[smallTalk[1]]));
     const topic = MENU_TOPICS.find((t) => t.title === text || t.category === text);
     if (topic) return this.sendTopic(context, memory, topic.title, topic.category);
     const picked = pickOffered(text, memory.offered);

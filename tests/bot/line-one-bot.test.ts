@@ -39,6 +39,9 @@ describe('LineOneBot', () => {
     ['人工客服', '12345'],
     ['   ', '请输入文字问题'],
     ['今天天气怎么样', '这个问题我还不能准确回答'],
+    ['谢谢！', '不客气'],
+    ['你是机器人吗？', '智能客服'],
+    ['拜拜', '感谢您的咨询'],
   ])('replies to "%s"', async (text, expected) => {
     const [reply] = await replies(harness(), text);
     expect(reply?.text).toContain(expected);
