@@ -120,6 +120,16 @@ async function main(): Promise<void> {
   }
   const app = await startApp(config);
   process.stdout.write(`\n  企业服务一号线已启动 Line One is up: ${app.url}\n\n`);
+  // SIGHUP re-reads knowledge/content and swaps the index in place; turns in flight keep the old one.
+  process.on('SIGHUP', () => {
+    const kb = app.knowledge as Partial<{ reload(): Promise<unknown> }>;
+    if (!kb.reload) return;
+    app.log.info('app: reloading the knowledge base');
+    kb.reload().then(
+      (info) => app.log.info({ info }, 'app: knowledge base reloaded'),
+      (err: unknown) => app.log.error({ err }, 'app: knowledge reload failed; still serving the previous index'),
+    );
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, 'app: shutting down');
