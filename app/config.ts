@@ -29,6 +29,7 @@ const schema = z.object({
   DIRECTLINE_TOKEN_TTL_SECONDS: positiveInt.max(86_400).default(3600),
   DIRECTLINE_ANONYMOUS: bool.default(true),
   DIRECTLINE_STARTS_PER_MINUTE: positiveInt.default(60),
+  TRUST_PROXY: bool.default(false),
   CORS_ORIGINS: z.string().default('*'),
   MAX_BODY_BYTES: positiveInt.max(10 * 1024 * 1024).default(64 * 1024),
   KB_INDEX_DIR: z.string().min(1).default('data/index'),

@@ -81,6 +81,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     store, hub, tokens, log, bot: bots, onTurnError, track: inFlight.track,
     allowAnonymous: config.DIRECTLINE_ANONYMOUS,
     startsPerMinute: config.DIRECTLINE_STARTS_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY,
     publicUrl: config.PUBLIC_URL,
   }).register(server);
   const streams = new DirectLineStreams({ store, hub, tokens, log });

@@ -21,6 +21,8 @@ export interface DirectLineOptions {
   allowAnonymous: boolean;
   /** New conversations (and tokens) one client address may start per minute. */
   startsPerMinute: number;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
   publicUrl?: string;
   /** Runs one bot turn; errors are the caller's onTurnError's business. */
   bot: (context: TurnContext) => Promise<void>;
@@ -45,7 +47,8 @@ export class DirectLineChannel {
     // Starting conversations is open to anonymous visitors: cap it per address so one client
     // cannot fill the database.
     const perMinute = this.o.startsPerMinute;
-    const limitStarts = restify.plugins.throttle({ burst: perMinute, rate: perMinute / 60, ip: true, maxKeys: 100_000 });
+    const byAddress = this.o.trustProxy ? { xff: true } : { ip: true };
+    const limitStarts = restify.plugins.throttle({ burst: perMinute, rate: perMinute / 60, ...byAddress, maxKeys: 100_000 });
     server.post(`${BASE}/tokens/generate`, limitStarts, r((req, res) => this.generateToken(req, res)));
     server.post(`${BASE}/tokens/refresh`, r((req, res) => this.refreshToken(req, res)));
     server.post(`${BASE}/conversations`, limitStarts, r((req, res) => this.startConversation(req, res)));

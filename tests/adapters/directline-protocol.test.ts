@@ -179,6 +179,17 @@ function directLineSuite(engine: string, make: () => Promise<TestDatabase | unde
       }
     });
 
+    it('behind a trusted proxy, limits by the X-Forwarded-For client address', async (ctx) => {
+      if (!target) return ctx.skip();
+      const limited = await startTestApp({ databaseUrl: target.url, env: { DIRECTLINE_SECRET: SECRET, DIRECTLINE_STARTS_PER_MINUTE: '1', TRUST_PROXY: 'true' } });
+      try {
+        const start = (ip: string) => fetch(`${limited.url}/v3/directline/conversations`, { method: 'POST', headers: { 'X-Forwarded-For': ip } }).then((r) => r.status);
+        expect([await start('203.0.113.1'), await start('203.0.113.2'), await start('203.0.113.1')]).toEqual([201, 201, 429]);
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('answers the CORS preflight Web Chat sends', async (ctx) => {
       if (!target) return ctx.skip();
       const res = await fetch(`${base}/v3/directline/conversations`, {
