@@ -15,6 +15,8 @@ const TYPING_MAX_MS = 5_000;
 export class MessageList {
   readonly el = h('div', 'lo-log');
   private typing: HTMLElement | null = null;
+  /** The newest bot message: a long answer is shown from its first line, not its last. */
+  private readFrom: HTMLElement | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private suggestions: HTMLElement | null = null;
 
@@ -123,6 +125,8 @@ export class MessageList {
     const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
     if (this.typing && node !== this.typing) el.insertBefore(node, this.typing);
     else el.appendChild(node);
+    if (node !== this.typing && node.classList.contains('lo-row-bot')) this.readFrom = node;
+    if (node.classList.contains('lo-row-user')) this.readFrom = null;
     if (!force && !nearBottom) return;
     this.scrollToEnd();
     // Card images change the height when they load.
@@ -130,6 +134,10 @@ export class MessageList {
   }
 
   scrollToEnd(): void {
-    this.el.scrollTop = this.el.scrollHeight;
+    const el = this.el;
+    const answerTop = this.readFrom
+      ? this.readFrom.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop - 8
+      : Number.POSITIVE_INFINITY;
+    el.scrollTop = Math.min(el.scrollHeight, answerTop);
   }
 }
