@@ -8,7 +8,7 @@ import { KnowledgeBase, type KnowledgeBaseOptions } from '../search.ts';
 import { calibrate, LIMITS } from './calibrate.ts';
 import { byCategory, runCases, summarize, type CaseResult } from './metrics.ts';
 import { categoryTable, modeTable, pct, problems } from './report.ts';
-import { DEV_FOLDS, leaveOutSplit, loadCases, loadNone, unknownExpectations, type EvalCase } from './sets.ts';
+import { CALIBRATION_FILE, DEV_FOLDS, leaveOutSplit, loadCases, loadNone, unknownExpectations, type EvalCase } from './sets.ts';
 import { evaluateTeddy, teddyAvailable } from './teddy.ts';
 
 export interface EvalOptions {
@@ -43,12 +43,24 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
   }
   report(print, `Dev set: ${devCases} held-out alternates (${DEV_FOLDS} folds) + ${none.length}×${DEV_FOLDS} out-of-scope`, dev, categoryOf, options);
 
+  // Calibration set: realistic questions written apart from the KB; thresholds are tuned on it together with the dev
+  // set (the dev set alone is harder than real traffic, which made the bot hand over too much).
+  const calibrationCases = loadCases(CALIBRATION_FILE);
+  const tuning = new Map(dev);
+  if (calibrationCases) {
+    const kb = await KnowledgeBase.fromEntries(entries, options.kb);
+    const results = await runModes(kb, calibrationCases);
+    report(print, `Calibration set: ${calibrationCases.length} questions (full index)`, results, categoryOf, options);
+    for (const [mode, r] of results) tuning.set(mode, [...(tuning.get(mode) ?? []), ...r]);
+  }
+  if (options.calibrate) printCalibration(print, tuning);
+
   const heldout = loadCases();
   if (heldout) {
     const kb = await KnowledgeBase.fromEntries(entries, options.kb);
     const unknown = unknownExpectations(heldout, new Set(entries.map((e) => e.id)));
     if (unknown.length > 0) print(`WARNING: heldout.yaml expects ids the KB lacks: ${unknown.join(', ')}`);
-    report(print, `Held-out set: ${heldout.length} questions (full index)`, await runModes(kb, heldout), categoryOf, { ...options, calibrate: false });
+    report(print, `Held-out set: ${heldout.length} questions (full index)`, await runModes(kb, heldout), categoryOf, options);
   } else print('\n(knowledge/eval/heldout.yaml not present yet: held-out figures skipped)');
 
   if (teddyAvailable()) {
@@ -80,12 +92,14 @@ function report(print: (t: string) => void, title: string, results: Map<FusionMo
   print('\nPer category (fused):');
   print(categoryTable(byCategory(fused, categoryOf)));
   if ((options.show ?? 15) > 0) print(`\n${problems(fused, options.show ?? 15)}`);
-  if (options.calibrate) {
-    print(`\nCalibration (limits: wrong ≤ ${pct(LIMITS.maxWrongRate)}, out-of-scope rejection ≥ ${pct(LIMITS.minOosRejection)}); paste into knowledge/decision/thresholds.ts:`);
-    for (const [name, mode] of MODES.filter(([, m]) => m !== 'rrf')) {
-      const { thresholds, outcome } = calibrate(results.get(mode) ?? [], THRESHOLDS[mode]);
-      print(`  ${mode}: ${JSON.stringify(thresholds)}`);
-      print(`      → wrong ${pct(outcome.wrongRate)}, OOS rejected ${pct(outcome.oosRejection)}, answered ${outcome.answered}, clarified ${outcome.clarified}, utility ${outcome.utility.toFixed(1)}  (${name})`);
-    }
+}
+
+/** Fits thresholds on the dev + calibration results and prints them for a person to paste in. */
+function printCalibration(print: (t: string) => void, results: Map<FusionMode, CaseResult[]>): void {
+  print(`\nCalibration on dev + calibration sets (limits: wrong ≤ ${pct(LIMITS.maxWrongRate)}, out-of-scope rejection ≥ ${pct(LIMITS.minOosRejection)}); paste into knowledge/decision/thresholds.ts:`);
+  for (const [name, mode] of MODES.filter(([, m]) => m !== 'rrf')) {
+    const { thresholds, outcome } = calibrate(results.get(mode) ?? [], THRESHOLDS[mode]);
+    print(`  ${mode}: ${JSON.stringify(thresholds)}`);
+    print(`      → wrong ${pct(outcome.wrongRate)}, OOS rejected ${pct(outcome.oosRejection)}, answered ${outcome.answered}, clarified ${outcome.clarified}, utility ${outcome.utility.toFixed(1)}  (${name})`);
   }
 }

@@ -8,6 +8,7 @@ import type { Entry } from '../content/schema.ts';
 
 export const EVAL_DIR = import.meta.dirname;
 export const HELDOUT_FILE = resolve(EVAL_DIR, 'heldout.yaml');
+export const CALIBRATION_FILE = resolve(EVAL_DIR, 'calibration.yaml');
 export const DEV_NONE_FILE = resolve(EVAL_DIR, 'dev-none.yaml');
 export const NONE = 'none';
 
