@@ -1,4 +1,5 @@
 import type { Request, Response } from 'restify';
+import type { ZodError } from 'zod';
 
 /**
  * The one HTTP error type. Every 4xx/5xx leaves the server as
@@ -18,6 +19,10 @@ export const badRequest = (message: string) => new HttpError(400, 'BadArgument',
 export const unauthorized = (message = 'missing or invalid token') => new HttpError(401, 'Unauthorized', message);
 export const forbidden = (message = 'token not valid for this conversation') => new HttpError(403, 'Forbidden', message);
 export const notFound = (message = 'not found') => new HttpError(404, 'NotFound', message);
+
+/** A 400 that says which field was wrong and how, from a failed zod parse. */
+export const invalidInput = (error: ZodError) =>
+  badRequest(error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
 
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };

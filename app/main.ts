@@ -76,9 +76,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const store = new ConversationStore(db.kysely);
   const hub: ConversationHub = config.REDIS_URL ? await RedisConversationHub.connect(config.REDIS_URL, log) : new LocalConversationHub();
   const tokens = new TokenService(secret, config.DIRECTLINE_TOKEN_TTL_SECONDS);
-  const bots = (context: Parameters<LineOneBot['run']>[0]) => bot.run(context);
   new DirectLineChannel({
-    store, hub, tokens, log, bot: bots, onTurnError, track: inFlight.track,
+    store, hub, tokens, log, bot: (context) => bot.run(context), onTurnError, track: inFlight.track,
     allowAnonymous: config.DIRECTLINE_ANONYMOUS,
     startsPerMinute: config.DIRECTLINE_STARTS_PER_MINUTE,
     trustProxy: config.TRUST_PROXY,

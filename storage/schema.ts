@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely';
-
 /** Row types of every table, shared by both engines. JSON travels as text for portability. */
 export interface BotStateTable {
   key: string;
@@ -35,6 +33,3 @@ export interface Database {
   dl_conversations: DirectLineConversationTable;
   dl_activities: DirectLineActivityTable;
 }
-
-/** Generated is re-exported for tables that later use identity columns. */
-export type { Generated };

@@ -7,15 +7,15 @@ import {
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Config } from '../../app/config.ts';
-import { badRequest, route } from '../../app/http.ts';
+import { invalidInput, route } from '../../app/http.ts';
 import type { Logger } from '../../app/logger.ts';
-import { MAX_TEXT_CHARS, describeIssues } from '../webchat/schemas.ts';
+import { activityText } from '../activity-text.ts';
 
 /** The minimum an activity must be before the SDK sees it; the SDK checks the rest. */
 const activityEnvelope = z
   .object({
     type: z.string().min(1).max(64),
-    text: z.string().max(MAX_TEXT_CHARS, `text longer than ${MAX_TEXT_CHARS} characters`).optional(),
+    text: activityText.optional(),
     serviceUrl: z.string().max(2048).optional(),
     conversation: z.object({ id: z.string().min(1).max(256) }).loose().optional(),
   })
@@ -50,7 +50,7 @@ export function registerMessagesEndpoint(
     route(
       async (req: Request, res: Response) => {
         const parsed = activityEnvelope.safeParse(req.body);
-        if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+        if (!parsed.success) throw invalidInput(parsed.error);
         await track(adapter.process(req, res, logic));
       },
       (err, req) => log.warn({ err, url: req.url }, 'botframework: request rejected'),

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Activity, ChannelAccount, TurnContext } from 'botbuilder';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from '../../app/logger.ts';
-import { badRequest, forbidden, notFound, route, unauthorized } from '../../app/http.ts';
+import { badRequest, forbidden, invalidInput, notFound, route, unauthorized } from '../../app/http.ts';
 import { ChannelAdapter } from '../channel-adapter.ts';
 import type { ConversationHub } from './hub.ts';
-import { describeIssues, incomingActivity, startConversationBody, watermarkQuery } from './schemas.ts';
+import { incomingActivity, startConversationBody, watermarkQuery } from './schemas.ts';
 import type { Conversation, ConversationStore } from './store.ts';
 import type { TokenClaims, TokenService } from './token.ts';
 
@@ -80,13 +80,13 @@ export class DirectLineChannel {
       const existing = await this.o.store.get(caller.claims.conversationId);
       if (existing) return res.send(200, this.describe(req, existing, 0));
       const created = await this.o.store.create(caller.claims.conversationId, caller.claims.userId);
-      await this.welcome(created);
+      await this.welcome(req, created);
       return res.send(201, this.describe(req, created, 0));
     }
     const body = this.parseStartBody(req);
     const userId = caller.kind === 'secret' && body?.user?.id ? userIdFrom(body.user.id) : newUserId();
     const created = await this.o.store.create(newConversationId(), userId);
-    await this.welcome(created);
+    await this.welcome(req, created);
     res.send(201, this.describe(req, created, 0));
   }
 
@@ -105,7 +105,7 @@ export class DirectLineChannel {
   private async postActivity(req: Request, res: Response) {
     const conversation = await this.authorizedConversation(req);
     const parsed = incomingActivity.safeParse(req.body ?? {});
-    if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+    if (!parsed.success) throw invalidInput(parsed.error);
     const incoming = parsed.data;
     if (incoming.type === 'typing') return res.send(200, { id: '' });
     if (incoming.type === 'message' && !incoming.text?.trim() && !incoming.value && !incoming.attachments?.length) {
@@ -113,47 +113,49 @@ export class DirectLineChannel {
     }
     const activity: Partial<Activity> = {
       ...incoming,
-      channelId: CHANNEL_ID,
-      serviceUrl: this.baseUrl(req),
-      from: { id: conversation.userId, name: incoming.from?.name ?? '', role: 'user' },
-      recipient: BOT_ACCOUNT,
-      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
-      timestamp: new Date(),
+      ...this.fromUser(req, conversation, incoming.from?.name),
       locale: incoming.locale ?? 'zh-CN',
     };
-    const [stored] = await this.publish(conversation.id, [activity]);
+    await this.publish(conversation.id, [activity]);
     await this.o.track(this.adapter.processActivity(activity, this.o.bot));
-    res.send(200, { id: stored?.id });
+    res.send(200, { id: activity.id });
   }
 
   /** The bot's replies: stored first, then pushed to open streams. */
   private async deliver(activities: Partial<Activity>[]) {
     const conversationId = activities[0]?.conversation?.id;
     if (!conversationId) throw new Error('directline: reply without a conversation');
-    const stored = await this.publish(conversationId, activities.map((a) => ({ ...a, from: BOT_ACCOUNT, channelId: CHANNEL_ID })));
-    return stored.map((a) => ({ id: a.id ?? '' }));
+    const batch = await this.publish(conversationId, activities.map((a) => ({ ...a, from: BOT_ACCOUNT, channelId: CHANNEL_ID })));
+    return batch.activities.map((a) => ({ id: a.id ?? '' }));
   }
 
+  /** Stores activities (which gives them their ids), then tells open streams. */
   private async publish(conversationId: string, activities: Partial<Activity>[]) {
-    const stored = await this.o.store.append(conversationId, activities);
-    const last = stored.at(-1)?.id;
-    this.o.hub.publish(conversationId, { activities: stored, watermark: Number(last?.split('|')[1] ?? 0) });
-    return stored;
+    const batch = await this.o.store.append(conversationId, activities);
+    this.o.hub.publish(conversationId, batch);
+    return batch;
   }
 
-  private async welcome(conversation: Conversation): Promise<void> {
+  private async welcome(req: Request, conversation: Conversation): Promise<void> {
     const activity: Partial<Activity> = {
       type: 'conversationUpdate',
-      channelId: CHANNEL_ID,
-      serviceUrl: '',
-      from: { id: conversation.userId, name: '', role: 'user' },
-      recipient: BOT_ACCOUNT,
-      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      ...this.fromUser(req, conversation),
       membersAdded: [BOT_ACCOUNT, { id: conversation.userId, name: '', role: 'user' }],
-      timestamp: new Date(),
       locale: 'zh-CN',
     };
     await this.o.track(this.adapter.processActivity(activity, this.o.bot));
+  }
+
+  /** The envelope of anything the user sends: always as the conversation's bound user, to the bot. */
+  private fromUser(req: Request, conversation: Conversation, name = ''): Pick<Activity, 'channelId' | 'serviceUrl' | 'from' | 'recipient' | 'conversation' | 'timestamp'> {
+    return {
+      channelId: CHANNEL_ID,
+      serviceUrl: this.baseUrl(req),
+      from: { id: conversation.userId, name, role: 'user' },
+      recipient: BOT_ACCOUNT,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      timestamp: new Date(),
+    };
   }
 
   private describe(req: Request, conversation: Conversation, watermark: number, token?: string) {
@@ -200,13 +202,13 @@ export class DirectLineChannel {
 
   private parseStartBody(req: Request) {
     const parsed = startConversationBody.safeParse(req.body ?? undefined);
-    if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+    if (!parsed.success) throw invalidInput(parsed.error);
     return parsed.data;
   }
 
   private parseWatermark(req: Request): number {
     const parsed = watermarkQuery.safeParse((req.query as Record<string, unknown> | undefined)?.watermark);
-    if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+    if (!parsed.success) throw invalidInput(parsed.error);
     return parsed.data;
   }
 

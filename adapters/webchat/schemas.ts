@@ -1,14 +1,12 @@
 import { z } from 'zod';
-
-/** Longest user message accepted, in characters; longer text gets a clear 400. */
-export const MAX_TEXT_CHARS = 4000;
+import { activityText } from '../activity-text.ts';
 
 const id = z.string().min(1).max(128);
 
 /** What a Direct Line client may send. Unknown fields are dropped; the server stamps the rest. */
 export const incomingActivity = z.object({
   type: z.enum(['message', 'event', 'typing']),
-  text: z.string().max(MAX_TEXT_CHARS, `text longer than ${MAX_TEXT_CHARS} characters`).optional(),
+  text: activityText.optional(),
   textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
   locale: z.string().max(20).optional(),
   localTimezone: z.string().max(64).optional(),
@@ -33,8 +31,3 @@ export const watermarkQuery = z
   .union([z.literal(''), z.string().regex(/^\d{1,12}$/, 'watermark must be a non-negative integer')])
   .optional()
   .transform((w) => (w ? Number(w) : 0));
-
-/** Formats a zod error as one readable line for the 400 body. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-}

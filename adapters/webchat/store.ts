@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.ts';
+import type { ActivityBatch } from './hub.ts';
 
 export interface Conversation {
   id: string;
@@ -31,10 +32,11 @@ export class ConversationStore {
 
   /**
    * Stores activities in order and gives each its id (`conversationId|seq`), which the caller's
-   * objects receive too. One transaction: the sequence and the rows never disagree.
+   * objects receive too; returns them with the new watermark. One transaction: the sequence and
+   * the rows never disagree.
    */
-  async append(conversationId: string, activities: Partial<Activity>[]): Promise<Partial<Activity>[]> {
-    if (activities.length === 0) return [];
+  async append(conversationId: string, activities: Partial<Activity>[]): Promise<ActivityBatch> {
+    if (activities.length === 0) return { activities, watermark: (await this.get(conversationId))?.lastSeq ?? 0 };
     return this.db.transaction().execute(async (trx) => {
       const now = new Date().toISOString();
       const row = await trx
@@ -50,12 +52,12 @@ export class ConversationStore {
         return { conversation_id: conversationId, seq: first + i, activity: JSON.stringify(activity), created_at: now };
       });
       await trx.insertInto('dl_activities').values(rows).execute();
-      return activities;
+      return { activities, watermark: Number(row.last_seq) };
     });
   }
 
   /** Activities after the watermark, oldest first, and the watermark to ask with next. */
-  async after(conversationId: string, watermark: number): Promise<{ activities: Partial<Activity>[]; watermark: number }> {
+  async after(conversationId: string, watermark: number): Promise<ActivityBatch> {
     const rows = await this.db
       .selectFrom('dl_activities')
       .select(['seq', 'activity'])
@@ -71,10 +73,4 @@ export class ConversationStore {
 
 export function activityId(conversationId: string, seq: number): string {
   return `${conversationId}|${String(seq).padStart(7, '0')}`;
-}
-
-/** The sequence number inside an activity id, or undefined. */
-export function seqOf(id: string | undefined): number | undefined {
-  const n = Number(id?.split('|')[1]);
-  return Number.isInteger(n) ? n : undefined;
 }
