@@ -8,7 +8,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { KnowledgeEntry, KnowledgePort, KnowledgeResult } from './knowledge-port.ts';
-import { HUMAN, MENU, MENU_TOPICS, messages } from './messages.ts';
+import { BROAD_WORDS, HUMAN, MENU, MENU_TOPICS, messages } from './messages.ts';
 
 /** What the bot remembers between turns of one conversation. */
 interface DialogMemory {
@@ -63,7 +63,9 @@ export class LineOneBot extends ActivityHandler {
     if (HUMAN_REQUEST.test(text)) return void (await context.sendActivity(messages.human));
     const smallTalk = SMALL_TALK.find(([pattern]) => pattern.test(text));
     if (smallTalk) return void (await context.sendActivity(messages[smallTalk[1]]));
-    const topic = MENU_TOPICS.find((t) => t.title === text || t.category === text);
+    const bare = text.replace(/[?？!！。.~～\s]+$/u, '').toLowerCase();
+    if ((BROAD_WORDS as readonly string[]).includes(bare)) return this.sendMenu(context, messages.broad);
+    const topic = MENU_TOPICS.find((t) => t.title === bare || t.category === bare || (t.words as readonly string[]).includes(bare));
     if (topic) return this.sendTopic(context, memory, topic.title, topic.category);
     const picked = pickOffered(text, memory.offered);
     const entry = picked && this.knowledge.entry(picked);

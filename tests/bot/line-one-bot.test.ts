@@ -42,6 +42,7 @@ describe('LineOneBot', () => {
     ['谢谢！', '不客气'],
     ['你是机器人吗？', '智能客服'],
     ['拜拜', '感谢您的咨询'],
+    ['社保？', '请选择具体分类'],
   ])('replies to "%s"', async (text, expected) => {
     const [reply] = await replies(harness(), text);
     expect(reply?.text).toContain(expected);
@@ -58,6 +59,11 @@ describe('LineOneBot', () => {
     expect(buttons(national)).toContain('住房公积金缴存比例是多少？');
   });
 
+  it('answers a bare topic word with that topic’s questions', async () => {
+    const [list] = await replies(harness(), '公积金');
+    expect(list?.text).toContain('1. 住房公积金缴存比例是多少？');
+  });
+
   it('lists a topic and lets the user pick by number', async () => {
     const adapter = harness();
     const [list] = await replies(adapter, '医保报销');
@@ -71,7 +77,7 @@ describe('LineOneBot', () => {
 
   it('apologises in Chinese and offers a human when a turn fails', async () => {
     const broken: KnowledgePort = { ...fixtureKnowledge(), search: async () => Promise.reject(new Error('index gone')) };
-    const [reply] = await replies(harness(broken), '公积金');
+    const [reply] = await replies(harness(broken), '公积金缴存比例是多少');
     expect(reply?.text).toContain('系统刚才出了点问题');
     expect(buttons(reply)).toEqual(['转人工']);
   });
