@@ -12,15 +12,17 @@ import { DirectLineStreams } from '../adapters/webchat/stream.ts';
 import { TokenService } from '../adapters/webchat/token.ts';
 import type { KnowledgePort } from '../bot/knowledge-port.ts';
 import { LineOneBot } from '../bot/line-one-bot.ts';
+import { KeyValueBotStorage } from '../bot/state-storage.ts';
 import { createTurnErrorHandler } from '../bot/turn-error.ts';
-import { SqlBotStorage } from '../storage/bot-state.ts';
 import { type Db, openDatabase } from '../storage/database.ts';
+import { SqlKeyValueStore } from '../storage/kv.ts';
 import { getOrCreateSecret } from '../storage/secrets.ts';
 import { type Config, ConfigError, embeddingsFrom, loadConfig, readEnvironment } from './config.ts';
 import { InFlight } from './inflight.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { SCHEMAS } from './schemas.ts';
+import { createLogger, type Logger } from '../log/logger.ts';
+import { createServer } from '../http/server.ts';
 import { registerStatic } from './static.ts';
-import { createServer } from './server.ts';
 
 export interface App {
   url: string;
@@ -45,18 +47,18 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const started = performance.now();
-  const db = await openDatabase(config.DATABASE_URL);
+  const db = await openDatabase(config.DATABASE_URL, SCHEMAS);
   const secret = config.DIRECTLINE_SECRET ?? (await getOrCreateSecret(db.kysely, 'directline'));
   const knowledge =
     options.knowledge ??
     (await (await import('../knowledge/open.ts')).openKnowledge(log, { indexDir: config.KB_INDEX_DIR, embeddings: embeddingsFrom(config) }));
 
-  const conversationState = new ConversationState(new SqlBotStorage(db.kysely));
+  const conversationState = new ConversationState(new KeyValueBotStorage(new SqlKeyValueStore(db.kysely)));
   const bot = new LineOneBot(conversationState, knowledge);
   const onTurnError = createTurnErrorHandler(log, conversationState);
   const inFlight = new InFlight();
 
-  const server = createServer(config, log);
+  const server = createServer({ corsOrigins: config.CORS_ORIGINS, maxBodyBytes: config.MAX_BODY_BYTES }, log);
   let accepting = true;
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });
@@ -69,7 +71,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   });
   registerStatic(server, options.distDir ?? fileURLToPath(new URL('../web/dist', import.meta.url)));
 
-  const cloudAdapter = createCloudAdapter(config, log);
+  const cloudAdapter = createCloudAdapter(
+    { appId: config.MicrosoftAppId, password: config.MicrosoftAppPassword, type: config.MicrosoftAppType, tenantId: config.MicrosoftAppTenantId },
+    log,
+  );
   cloudAdapter.onTurnError = onTurnError;
   registerMessagesEndpoint(server, cloudAdapter, bot, log, inFlight.track);
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Request, Response, Server } from 'restify';
-import { errorBody } from './http.ts';
+import { errorBody } from '../http/errors.ts';
 
 interface Asset {
   body: Buffer;

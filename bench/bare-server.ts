@@ -1,5 +1,5 @@
 import restify from 'restify';
-import { serverTiming } from '../app/server.ts';
+import { serverTiming } from '../http/server.ts';
 
 /** The yardstick: a bare restify POST route, same framework and body parser, no bot. */
 const server = restify.createServer({ name: 'bare' });

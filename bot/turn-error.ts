@@ -1,5 +1,5 @@
 import { type ConversationState, MessageFactory, type TurnContext } from 'botbuilder';
-import type { Logger } from '../app/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import { HUMAN, messages } from './messages.ts';
 
 /**

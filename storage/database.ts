@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import type { Database } from './schema.ts';
-import { migrateToLatest } from './migrations.ts';
+import { migrateToLatest, type ModuleSchema } from './migrate.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
 export interface Db {
   engine: Engine;
-  kysely: Kysely<Database>;
+  /** Untyped here: each module views it through its own table types (`Kysely<WebchatTables>` …). */
+  kysely: Kysely<any>;
   /** True when a trivial query succeeds: what /readyz reports. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -16,12 +16,18 @@ export interface Db {
 
 /**
  * Opens SQLite (default, one file, zero setup) or PostgreSQL (scale-out) from one URL, and
- * brings the schema up to date. Drivers load lazily so a SQLite install never touches pg.
+ * brings the given modules' tables up to date. Drivers load lazily so a SQLite install never
+ * touches pg.
  */
-export async function openDatabase(url: string): Promise<Db> {
+export async function openDatabase(url: string, schemas: readonly ModuleSchema[]): Promise<Db> {
   const engine: Engine = /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
   const kysely = engine === 'postgres' ? await openPostgres(url) : await openSqlite(url);
-  await migrateToLatest(kysely);
+  try {
+    await migrateToLatest(kysely, schemas);
+  } catch (err) {
+    await kysely.destroy();
+    throw err;
+  }
   return {
     engine,
     kysely,
@@ -37,7 +43,7 @@ export async function openDatabase(url: string): Promise<Db> {
   };
 }
 
-async function openSqlite(url: string): Promise<Kysely<Database>> {
+async function openSqlite(url: string): Promise<Kysely<any>> {
   const path = url.replace(/^(sqlite|file):(\/\/)?/, '') || ':memory:';
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const { default: SQLite } = await import('better-sqlite3').catch((cause: unknown) => {
@@ -48,11 +54,11 @@ async function openSqlite(url: string): Promise<Kysely<Database>> {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<any>({ dialect: new SqliteDialect({ database }) });
 }
 
-async function openPostgres(url: string): Promise<Kysely<Database>> {
+async function openPostgres(url: string): Promise<Kysely<any>> {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.ts';
+import type { StorageTables } from './schema.ts';
 
 /**
  * Returns the named secret, creating a random one on first use. Kept in the database so every
  * instance behind a load balancer, and every restart, signs and checks with the same key.
  */
-export async function getOrCreateSecret(db: Kysely<Database>, name: string): Promise<string> {
+export async function getOrCreateSecret(db: Kysely<StorageTables>, name: string): Promise<string> {
   const candidate = randomBytes(32).toString('base64url');
   await db
     .insertInto('app_secrets')

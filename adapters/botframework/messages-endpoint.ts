@@ -6,9 +6,9 @@ import {
 } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import type { Config } from '../../app/config.ts';
-import { invalidInput, route } from '../../app/http.ts';
-import type { Logger } from '../../app/logger.ts';
+import { invalidInput } from '../../http/errors.ts';
+import { logRejection, route } from '../../http/route.ts';
+import type { Logger } from '../../log/logger.ts';
 import { activityText } from '../activity-text.ts';
 
 /** The minimum an activity must be before the SDK sees it; the SDK checks the rest. */
@@ -25,14 +25,21 @@ const activityEnvelope = z
  * POST /api/messages through botbuilder's CloudAdapter: the Bot Framework protocol for the
  * Emulator and Azure channels. With no MicrosoftAppId it runs anonymously (local use only).
  */
-export function createCloudAdapter(config: Config, log: Logger): CloudAdapter {
-  const anonymous = !config.MicrosoftAppId;
+export interface BotFrameworkCredentials {
+  appId?: string;
+  password?: string;
+  type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  tenantId?: string;
+}
+
+export function createCloudAdapter(credentials: BotFrameworkCredentials, log: Logger): CloudAdapter {
+  const anonymous = !credentials.appId;
   if (anonymous) log.warn('botframework: MicrosoftAppId is not set; /api/messages accepts unauthenticated requests (local use only)');
   const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.MicrosoftAppId ?? '',
-    MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
-    MicrosoftAppType: config.MicrosoftAppType,
-    MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
+    MicrosoftAppId: credentials.appId ?? '',
+    MicrosoftAppPassword: credentials.password ?? '',
+    MicrosoftAppType: credentials.type,
+    MicrosoftAppTenantId: credentials.tenantId ?? '',
   });
   return new CloudAdapter(auth);
 }
@@ -53,7 +60,7 @@ export function registerMessagesEndpoint(
         if (!parsed.success) throw invalidInput(parsed.error);
         await track(adapter.process(req, res, logic));
       },
-      (err, req) => log.warn({ err, url: req.url }, 'botframework: request rejected'),
+      logRejection(log, 'botframework'),
     ),
   );
 }

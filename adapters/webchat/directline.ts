@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity, ChannelAccount, TurnContext } from 'botbuilder';
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { Logger } from '../../app/logger.ts';
-import { badRequest, forbidden, invalidInput, notFound, route, unauthorized } from '../../app/http.ts';
+import type { Logger } from '../../log/logger.ts';
+import { badRequest, forbidden, invalidInput, notFound, unauthorized } from '../../http/errors.ts';
+import { bearerToken, logRejection, route } from '../../http/route.ts';
 import { ChannelAdapter } from '../channel-adapter.ts';
 import type { ConversationHub } from './hub.ts';
-import { incomingActivity, startConversationBody, watermarkQuery } from './schemas.ts';
+import { incomingActivity, startConversationBody, watermarkQuery } from './payloads.ts';
 import type { Conversation, ConversationStore } from './store.ts';
 import type { TokenClaims, TokenService } from './token.ts';
 
@@ -43,7 +44,8 @@ export class DirectLineChannel {
   }
 
   register(server: Server): void {
-    const r = (h: (req: Request, res: Response) => Promise<unknown>) => route(h, (err, req) => this.logError(err, req));
+    const onError = logRejection(this.o.log, 'directline');
+    const r = (h: (req: Request, res: Response) => Promise<unknown>) => route(h, onError);
     // Starting conversations is open to anonymous visitors: cap it per address so one client
     // cannot fill the database.
     const perMinute = this.o.startsPerMinute;
@@ -195,9 +197,7 @@ export class DirectLineChannel {
   }
 
   private bearer(req: Request): string | undefined {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
-    // directlinejs sends "Bearer undefined" when it was given no token: treat it as none.
-    return match?.[1] && match[1] !== 'undefined' ? match[1] : undefined;
+    return bearerToken(req.header('authorization'));
   }
 
   private parseStartBody(req: Request) {
@@ -218,12 +218,6 @@ export class DirectLineChannel {
     return `${proto}://${req.header('host') ?? 'localhost'}`;
   }
 
-  private logError(err: unknown, req: Request): void {
-    const status = (err as { status?: number }).status ?? 500;
-    const fields = { err, method: req.method, url: req.url, status };
-    if (status >= 500) this.o.log.error(fields, 'directline: request failed');
-    else this.o.log.warn(fields, 'directline: request rejected');
-  }
 }
 
 const newConversationId = () => randomBytes(12).toString('base64url');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../../log/logger.ts';
 import { type ActivityBatch, type ConversationHub, LocalConversationHub } from './hub.ts';
 
 const CHANNEL = 'lineone:directline';

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../storage/schema.ts';
+import type { WebchatTables } from './schema.ts';
 import type { ActivityBatch } from './hub.ts';
 
 export interface Conversation {
@@ -17,7 +17,7 @@ export const PAGE_SIZE = 100;
  * the same history. The watermark is the per-conversation sequence number of the last activity.
  */
 export class ConversationStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<WebchatTables>) {}
 
   async create(id: string, userId: string): Promise<Conversation> {
     const now = new Date().toISOString();

@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { Logger } from '../../app/logger.ts';
+import { bearerToken } from '../../http/route.ts';
+import type { Logger } from '../../log/logger.ts';
 import { BASE } from './directline.ts';
 import type { ActivityBatch, ConversationHub } from './hub.ts';
 import type { ConversationStore } from './store.ts';
@@ -43,7 +44,7 @@ export class DirectLineStreams {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const conversationId = STREAM_PATH.exec(url.pathname)?.[1];
     if (!conversationId) return reject(socket, 404, 'Not Found');
-    const token = url.searchParams.get('t') ?? /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    const token = url.searchParams.get('t') ?? bearerToken(req.headers.authorization) ?? '';
     const claims = this.o.tokens.verify(token);
     if (!claims) return reject(socket, 403, 'Forbidden');
     if (claims.conversationId !== conversationId) return reject(socket, 403, 'Forbidden');

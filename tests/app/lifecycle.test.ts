@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { SCHEMAS } from '../../app/schemas.ts';
 import { openDatabase } from '../../storage/database.ts';
 import { startTestApp } from '../support/app.ts';
 import { fixtureKnowledge } from '../support/knowledge.ts';
@@ -45,7 +46,7 @@ describe('start-up and shutdown', () => {
     expect(code).toBe(0);
     expect(out).toContain('app: stopped');
     // The database file was closed cleanly and opens again.
-    const db = await openDatabase(target.url);
+    const db = await openDatabase(target.url, SCHEMAS);
     expect(await db.ping()).toBe(true);
     await db.close();
 

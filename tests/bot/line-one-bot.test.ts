@@ -1,6 +1,6 @@
 import { type Activity, ConversationState, MemoryStorage, TestAdapter } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../app/logger.ts';
+import { createLogger } from '../../log/logger.ts';
 import type { KnowledgePort } from '../../bot/knowledge-port.ts';
 import { LineOneBot } from '../../bot/line-one-bot.ts';
 import { createTurnErrorHandler } from '../../bot/turn-error.ts';

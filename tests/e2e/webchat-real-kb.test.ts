@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.ts';
-import { createLogger } from '../../app/logger.ts';
+import { createLogger } from '../../log/logger.ts';
 import { type App, startApp } from '../../app/main.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/services.ts';
 import { type BrowserSession, launchBrowser } from './browser.ts';

@@ -1,7 +1,7 @@
 import { type App, startApp } from '../../app/main.ts';
 import { loadConfig } from '../../app/config.ts';
 import type { KnowledgePort } from '../../bot/knowledge-port.ts';
-import { createLogger } from '../../app/logger.ts';
+import { createLogger } from '../../log/logger.ts';
 import { fixtureKnowledge } from './knowledge.ts';
 
 export interface TestAppOptions {

@@ -1,7 +1,6 @@
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { Config } from './config.ts';
-import { errorBody } from './http.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../log/logger.ts';
+import { errorBody } from './errors.ts';
 
 const CORS_HEADERS = 'Authorization, Content-Type, x-ms-bot-agent, X-Requested-With, x-ms-conversation-id';
 
@@ -9,9 +8,15 @@ const CORS_HEADERS = 'Authorization, Content-Type, x-ms-bot-agent, X-Requested-W
  * The restify server with what every route shares: CORS, body size limits, one JSON error shape,
  * and a log line for every failed request. Routes are added by their owners.
  */
-export function createServer(config: Config, log: Logger): Server {
+export interface ServerOptions {
+  /** Comma-separated origins allowed by CORS, or "*". */
+  corsOrigins: string;
+  maxBodyBytes: number;
+}
+
+export function createServer(options: ServerOptions, log: Logger): Server {
   const server = restify.createServer({ name: 'line-one', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
-  const allowed = config.CORS_ORIGINS.split(',').map((o) => o.trim());
+  const allowed = options.corsOrigins.split(',').map((o) => o.trim());
 
   server.pre(serverTiming);
   server.pre((req: Request, res: Response, next: (err?: false) => void) => {
@@ -32,7 +37,7 @@ export function createServer(config: Config, log: Logger): Server {
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // jsonBodyParser hands its options to bodyReader, which enforces maxBodySize (chunked bodies too).
-  const bodyLimit = { maxBodySize: config.MAX_BODY_BYTES };
+  const bodyLimit = { maxBodySize: options.maxBodyBytes };
   server.use(restify.plugins.jsonBodyParser({ mapParams: false, ...bodyLimit }));
 
   // restify's own errors (bad JSON, too large, no route, wrong method) get the same shape.

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../app/logger.ts';
-import { maskText } from '../../app/mask.ts';
+import { createLogger } from '../../log/logger.ts';
+import { maskText } from '../../log/mask.ts';
 
 describe('maskText', () => {
   it.each([

@@ -1,4 +1,3 @@
-import type { Request, Response } from 'restify';
 import type { ZodError } from 'zod';
 
 /**
@@ -10,6 +9,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra response headers (e.g. Retry-After on a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -19,6 +20,9 @@ export const badRequest = (message: string) => new HttpError(400, 'BadArgument',
 export const unauthorized = (message = 'missing or invalid token') => new HttpError(401, 'Unauthorized', message);
 export const forbidden = (message = 'token not valid for this conversation') => new HttpError(403, 'Forbidden', message);
 export const notFound = (message = 'not found') => new HttpError(404, 'NotFound', message);
+export const conflict = (message: string) => new HttpError(409, 'Conflict', message);
+export const tooManyRequests = (retryAfterSeconds: number, message = 'too many requests') =>
+  new HttpError(429, 'TooManyRequests', message, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
 
 /** A 400 that says which field was wrong and how, from a failed zod parse. */
 export const invalidInput = (error: ZodError) =>
@@ -26,20 +30,4 @@ export const invalidInput = (error: ZodError) =>
 
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
-}
-
-type Handler = (req: Request, res: Response) => Promise<unknown> | unknown;
-
-/** Wraps a route so any thrown error becomes the JSON error shape (500s hide their details). */
-export function route(handler: Handler, onError: (err: unknown, req: Request) => void): (req: Request, res: Response) => Promise<void> {
-  return async (req, res) => {
-    try {
-      await handler(req, res);
-    } catch (err) {
-      onError(err, req);
-      if (res.headersSent) return;
-      if (err instanceof HttpError) res.send(err.status, errorBody(err.code, err.message));
-      else res.send(500, errorBody('ServiceError', 'internal error'));
-    }
-  };
 }

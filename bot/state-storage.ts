@@ -1,0 +1,29 @@
+import type { Storage, StoreItems } from 'botbuilder';
+import type { KeyValueStore } from '../storage/kv.ts';
+
+/**
+ * botbuilder's `Storage` over a key-value store, with MemoryStorage's eTag rules: a write carrying
+ * an eTag succeeds only if the stored item still has it (or was never stored); no eTag or "*"
+ * overwrites.
+ */
+export class KeyValueBotStorage implements Storage {
+  constructor(private readonly store: KeyValueStore) {}
+
+  async read(keys: string[]): Promise<StoreItems> {
+    const items: StoreItems = {};
+    for (const [key, stored] of await this.store.get(keys)) items[key] = { ...JSON.parse(stored.value), eTag: stored.version };
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    for (const [key, item] of Object.entries(changes)) {
+      const { eTag, ...rest } = (item ?? {}) as Record<string, unknown>;
+      const expected = typeof eTag === 'string' && eTag !== '*' && eTag !== '' ? eTag : undefined;
+      await this.store.put(key, JSON.stringify(rest), expected);
+    }
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    await this.store.delete(keys);
+  }
+}
