@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ConversationState } from 'botbuilder';
 import type { Server } from 'restify';
-import { createCloudAdapter, registerMessagesEndpoint } from '../adapters/botframework/messages-endpoint.ts';
+import { botFrameworkProactive, createCloudAdapter, registerMessagesEndpoint } from '../adapters/botframework/messages-endpoint.ts';
+import { ChannelRegistry } from '../adapters/registry.ts';
+import { CHANNEL_ID as DIRECTLINE_CHANNEL } from '../adapters/webchat/mapping.ts';
 import { DirectLineChannel } from '../adapters/webchat/directline.ts';
 import { type ConversationHub, LocalConversationHub } from '../adapters/webchat/hub.ts';
 import { RedisConversationHub } from '../adapters/webchat/redis-hub.ts';
@@ -11,9 +12,8 @@ import { ConversationStore } from '../adapters/webchat/store.ts';
 import { DirectLineStreams } from '../adapters/webchat/stream.ts';
 import { TokenService } from '../adapters/webchat/token.ts';
 import type { KnowledgePort } from '../bot/knowledge-port.ts';
-import { LineOneBot } from '../bot/line-one-bot.ts';
-import { KeyValueBotStorage } from '../bot/state-storage.ts';
-import { createTurnErrorHandler } from '../bot/turn-error.ts';
+import { createBot } from '../bot/create-bot.ts';
+import { BOT_NAME } from '../bot/messages.ts';
 import { type Db, openDatabase } from '../storage/database.ts';
 import { SqlKeyValueStore } from '../storage/kv.ts';
 import { getOrCreateSecret } from '../storage/secrets.ts';
@@ -30,6 +30,8 @@ export interface App {
   db: Db;
   log: Logger;
   knowledge: KnowledgePort;
+  /** Sends into any stored conversation reference, whatever its channel. */
+  channels: ChannelRegistry;
   close(): Promise<void>;
 }
 
@@ -53,9 +55,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     options.knowledge ??
     (await (await import('../knowledge/open.ts')).openKnowledge(log, { indexDir: config.KB_INDEX_DIR, embeddings: embeddingsFrom(config) }));
 
-  const conversationState = new ConversationState(new KeyValueBotStorage(new SqlKeyValueStore(db.kysely)));
-  const bot = new LineOneBot(conversationState, knowledge);
-  const onTurnError = createTurnErrorHandler(log, conversationState);
+  const bot = createBot({ store: new SqlKeyValueStore(db.kysely), knowledge, log });
+  const onTurnError = bot.onTurnError;
   const inFlight = new InFlight();
 
   const server = createServer({ corsOrigins: config.CORS_ORIGINS, maxBodyBytes: config.MAX_BODY_BYTES }, log);
@@ -76,18 +77,22 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     log,
   );
   cloudAdapter.onTurnError = onTurnError;
-  registerMessagesEndpoint(server, cloudAdapter, bot, log, inFlight.track);
+  const channels = new ChannelRegistry().registerFallback(botFrameworkProactive(cloudAdapter, config.MicrosoftAppId));
+  registerMessagesEndpoint(server, cloudAdapter, bot.run, log, inFlight.track, (id) => channels.hosts(id));
 
   const store = new ConversationStore(db.kysely);
   const hub: ConversationHub = config.REDIS_URL ? await RedisConversationHub.connect(config.REDIS_URL, log) : new LocalConversationHub();
   const tokens = new TokenService(secret, config.DIRECTLINE_TOKEN_TTL_SECONDS);
-  new DirectLineChannel({
-    store, hub, tokens, log, bot: (context) => bot.run(context), onTurnError, track: inFlight.track,
+  const botAccount = { id: 'line-one', name: BOT_NAME, role: 'bot' };
+  const directLine = new DirectLineChannel({
+    botAccount, store, hub, tokens, log, bot: bot.run, onTurnError, track: inFlight.track,
     allowAnonymous: config.DIRECTLINE_ANONYMOUS,
     startsPerMinute: config.DIRECTLINE_STARTS_PER_MINUTE,
     trustProxy: config.TRUST_PROXY,
     publicUrl: config.PUBLIC_URL,
-  }).register(server);
+  });
+  directLine.register(server);
+  channels.register(DIRECTLINE_CHANNEL, directLine.adapter);
   const streams = new DirectLineStreams({ store, hub, tokens, log });
   streams.attach(server.server);
 
@@ -111,7 +116,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await db.close();
       log.info('app: stopped');
     })());
-  return { url, server, db, log, knowledge, close };
+  return { url, server, db, log, knowledge, channels, close };
 }
 
 async function main(): Promise<void> {

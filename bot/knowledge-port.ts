@@ -1,6 +1,6 @@
 /**
- * What the bot needs from the knowledge base. The bot depends on this shape, not on how
- * retrieval works; knowledge/search.ts provides it.
+ * What the bot needs from the knowledge base. The bot depends on this shape, not on how retrieval
+ * works; knowledge/search.ts provides it.
  */
 export interface KnowledgeEntry {
   id: string;
@@ -15,6 +15,18 @@ export interface KnowledgeEntry {
 
 export type Decision = 'answer' | 'clarify' | 'handoff';
 
+/** Why retrieval hands a message to a person: the bot acts on it (a complaint becomes a ticket …). */
+export type HandoffReason =
+  | 'human_request'
+  | 'complaint'
+  | 'personal_case'
+  | 'personal_data'
+  | 'urgent'
+  | 'out_of_scope'
+  | 'low_confidence'
+  | 'empty'
+  | 'error';
+
 export interface KnowledgeHit {
   entryId: string;
   question: string;
@@ -24,11 +36,29 @@ export interface KnowledgeHit {
 export interface KnowledgeResult {
   hits: readonly KnowledgeHit[];
   decision: Decision;
+  /** Set when decision is handoff. */
+  reason?: HandoffReason;
+  /** For the agent and the logs, not for the user. */
   explanation: string;
 }
 
+/** What a message is before it is a question: the bot's intent step routes on it. */
+export type Triage =
+  | { kind: 'small_talk'; act: 'greeting' | 'thanks' | 'goodbye' | 'identity' }
+  | { kind: 'human' }
+  | { kind: 'question' };
+
+/** The main menu: which categories it offers, and the bare words that open one. */
+export interface MenuTopics {
+  topics: ReadonlyArray<{ title: string; category: string; words: readonly string[] }>;
+  /** Words too broad for one topic ("社保"): the menu answers them. */
+  broad: readonly string[];
+}
+
 export interface KnowledgePort {
+  classify(text: string): Triage;
   search(text: string): Promise<KnowledgeResult>;
   entry(id: string): KnowledgeEntry | undefined;
   byCategory(category: string): readonly KnowledgeEntry[];
+  menu(): MenuTopics;
 }

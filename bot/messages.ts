@@ -1,21 +1,6 @@
 /** Every sentence the bot says, in one place (zh-CN). */
 export const BOT_NAME = '企业服务一号线';
 
-/** Menu topics; `words` are the bare topic words users type alone ("医保"), answered with the topic list. */
-export const MENU_TOPICS = [
-  { title: '社保登记缴费', category: '社保登记与缴费', words: ['社保缴费', '社保登记', '参保', '缴费基数'] },
-  { title: '医保报销', category: '医疗保险', words: ['医保', '医疗保险', '报销'] },
-  { title: '住房公积金', category: '住房公积金', words: ['公积金', 'gjj'] },
-  { title: '工伤认定', category: '工伤保险', words: ['工伤', '工伤保险'] },
-  { title: '失业保险', category: '失业保险', words: ['失业', '失业金', '失业保险金'] },
-  { title: '养老退休', category: '养老保险', words: ['养老', '养老保险', '退休', '养老金'] },
-  { title: '生育津贴', category: '生育保险', words: ['生育', '生育保险', '产假'] },
-  { title: '社保卡', category: '社保卡', words: ['社保卡'] },
-] as const;
-
-/** Too broad to list one topic: the main menu answers them. */
-export const BROAD_WORDS = ['社保', '社会保险', '五险一金', '五险'];
-
 export const HUMAN = '转人工';
 export const MENU = '主菜单';
 

@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import { DEFAULT_CONTENT_DIR, DEFAULT_LOCAL_DIR, loadContent } from './content/load.ts';
 import type { Category, Entry } from './content/schema.ts';
 import { decide, type Decision, type ScoredCandidate } from './decision/decide.ts';
+import { DEFAULT_TOPICS_FILE, loadTopics, type Topics } from './content/topics.ts';
+import type { HandoffReason } from './triage/cues.ts';
+import { classify, type Triage } from './triage/classify.ts';
 import { CANDIDATES, THRESHOLDS, type DecisionThresholds } from './decision/thresholds.ts';
 import { buildSnapshot, DEFAULT_INDEX_SETTINGS, type IndexSettings } from './index/build.ts';
 import { embeddingsFingerprint, type EmbeddingsConfig } from './index/dense.ts';
@@ -33,6 +36,8 @@ export interface SearchResult {
    */
   hits: SearchHit[];
   decision: Decision;
+  /** Why a handoff (set exactly when decision is handoff): what the bot acts on. */
+  reason?: HandoffReason;
   /** Short reason an agent can read. */
   explanation: string;
   /** The retrieval ranking (top 5 entries, best first) whatever the decision: for the eval and the CLI. */
@@ -44,6 +49,8 @@ export interface KnowledgeBaseOptions {
   localDir?: string;
   synonymsFile?: string;
   dictFile?: string;
+  /** The menu's topics (default content/topics.yaml). */
+  topicsFile?: string;
   /** Where indexes are saved; null keeps everything in memory. Default data/index/ at the repository root. */
   indexDir?: string | null;
   embeddings?: EmbeddingsConfig;
@@ -70,6 +77,7 @@ export const DEFAULT_INDEX_DIR = resolve(repoRoot, 'data/index');
 
 export class KnowledgeBase {
   private snapshot: IndexSnapshot;
+  private topics: Topics;
   private reloading: Promise<SnapshotInfo> | undefined;
 
   private constructor(
@@ -78,6 +86,7 @@ export class KnowledgeBase {
     snapshot: IndexSnapshot,
   ) {
     this.snapshot = snapshot;
+    this.topics = loadTopics(options.topicsFile);
   }
 
   /** Opens the KB: reuses the saved index when content, settings and code are unchanged, else builds one. */
@@ -87,6 +96,7 @@ export class KnowledgeBase {
       localDir: options.localDir ?? DEFAULT_LOCAL_DIR,
       synonymsFile: options.synonymsFile ?? DEFAULT_SYNONYMS_FILE,
       dictFile: options.dictFile ?? DEFAULT_DICT_FILE,
+      topicsFile: options.topicsFile ?? DEFAULT_TOPICS_FILE,
       indexDir: options.indexDir === undefined ? DEFAULT_INDEX_DIR : options.indexDir,
       embeddings: options.embeddings ?? ({ kind: 'local' } as EmbeddingsConfig),
       analyzer: options.analyzer ?? DEFAULT_ANALYZER_SETTINGS,
@@ -138,6 +148,7 @@ export class KnowledgeBase {
   async reload(): Promise<SnapshotInfo> {
     this.reloading ??= KnowledgeBase.prepare(this.options)
       .then((next) => {
+        this.topics = loadTopics(this.options.topicsFile);
         this.snapshot = next;
         return next.info;
       })
@@ -157,7 +168,7 @@ export class KnowledgeBase {
       return await this.searchOn(this.snapshot, text, options); // pin the version for the whole request
     } catch (err) {
       this.options.log?.(`[knowledge] search failed: ${(err as Error).message}`);
-      return { hits: [], ranked: [], decision: 'handoff', explanation: '检索出错，转人工' };
+      return { hits: [], ranked: [], decision: 'handoff', reason: 'error', explanation: '检索出错，转人工' };
     }
   }
 
@@ -189,11 +200,21 @@ export class KnowledgeBase {
     };
     const ranked = result.ranked.map(toHit);
     const hits = result.decision === 'clarify' ? ranked.slice(0, result.offered) : ranked;
-    return { hits, decision: result.decision, explanation: result.explanation, ranked };
+    return { hits, decision: result.decision, reason: result.reason, explanation: result.explanation, ranked };
   }
 
   entry(id: string): Entry | undefined {
     return this.snapshot.byId.get(id);
+  }
+
+  /** Small talk, a request for a person, or a question (before any retrieval). */
+  classify(text: string): Triage {
+    return classify(text);
+  }
+
+  /** The main menu's topics (content/topics.yaml), read on open and on reload. */
+  menu(): Topics {
+    return this.topics;
   }
 
   entries(): readonly Entry[] {

@@ -6,15 +6,16 @@ import { badRequest, forbidden, invalidInput, notFound, unauthorized } from '../
 import { bearerToken, logRejection, route } from '../../http/route.ts';
 import { ChannelAdapter } from '../channel-adapter.ts';
 import type { ConversationHub } from './hub.ts';
+import { botActivity, conversationStarted, type Envelope, userActivity } from './mapping.ts';
 import { incomingActivity, startConversationBody, watermarkQuery } from './payloads.ts';
 import type { Conversation, ConversationStore } from './store.ts';
 import type { TokenClaims, TokenService } from './token.ts';
 
 export const BASE = '/v3/directline';
-export const BOT_ACCOUNT: ChannelAccount = { id: 'line-one', name: '企业服务一号线', role: 'bot' };
-const CHANNEL_ID = 'webchat';
 
 export interface DirectLineOptions {
+  /** The bot's account on this channel (id and display name). */
+  botAccount: ChannelAccount;
   store: ConversationStore;
   hub: ConversationHub;
   tokens: TokenService;
@@ -113,11 +114,7 @@ export class DirectLineChannel {
     if (incoming.type === 'message' && !incoming.text?.trim() && !incoming.value && !incoming.attachments?.length) {
       throw badRequest('a message needs text, value or attachments');
     }
-    const activity: Partial<Activity> = {
-      ...incoming,
-      ...this.fromUser(req, conversation, incoming.from?.name),
-      locale: incoming.locale ?? 'zh-CN',
-    };
+    const activity = userActivity(incoming, conversation, this.envelope(req));
     await this.publish(conversation.id, [activity]);
     await this.o.track(this.adapter.processActivity(activity, this.o.bot));
     res.send(200, { id: activity.id });
@@ -127,7 +124,7 @@ export class DirectLineChannel {
   private async deliver(activities: Partial<Activity>[]) {
     const conversationId = activities[0]?.conversation?.id;
     if (!conversationId) throw new Error('directline: reply without a conversation');
-    const batch = await this.publish(conversationId, activities.map((a) => ({ ...a, from: BOT_ACCOUNT, channelId: CHANNEL_ID })));
+    const batch = await this.publish(conversationId, activities.map((a) => botActivity(a, this.o.botAccount)));
     return batch.activities.map((a) => ({ id: a.id ?? '' }));
   }
 
@@ -139,25 +136,11 @@ export class DirectLineChannel {
   }
 
   private async welcome(req: Request, conversation: Conversation): Promise<void> {
-    const activity: Partial<Activity> = {
-      type: 'conversationUpdate',
-      ...this.fromUser(req, conversation),
-      membersAdded: [BOT_ACCOUNT, { id: conversation.userId, name: '', role: 'user' }],
-      locale: 'zh-CN',
-    };
-    await this.o.track(this.adapter.processActivity(activity, this.o.bot));
+    await this.o.track(this.adapter.processActivity(conversationStarted(conversation, this.envelope(req)), this.o.bot));
   }
 
-  /** The envelope of anything the user sends: always as the conversation's bound user, to the bot. */
-  private fromUser(req: Request, conversation: Conversation, name = ''): Pick<Activity, 'channelId' | 'serviceUrl' | 'from' | 'recipient' | 'conversation' | 'timestamp'> {
-    return {
-      channelId: CHANNEL_ID,
-      serviceUrl: this.baseUrl(req),
-      from: { id: conversation.userId, name, role: 'user' },
-      recipient: BOT_ACCOUNT,
-      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
-      timestamp: new Date(),
-    };
+  private envelope(req: Request): Envelope {
+    return { serviceUrl: this.baseUrl(req), bot: this.o.botAccount, now: new Date() };
   }
 
   private describe(req: Request, conversation: Conversation, watermark: number, token?: string) {

@@ -10,7 +10,7 @@ import { EntrySchema, type Entry } from './schema.ts';
 export type { Entry } from './schema.ts';
 
 /** Files in the content folder that are not lists of entries. */
-export const NON_ENTRY_FILES = new Set(['synonyms.yaml']);
+export const NON_ENTRY_FILES = new Set(['synonyms.yaml', 'topics.yaml']);
 
 const here = import.meta.dirname;
 export const DEFAULT_CONTENT_DIR = here;

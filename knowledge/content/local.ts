@@ -1,8 +1,8 @@
 // City-specific figures: answers write {{local.KEY}}; keys.yaml says what each key is and what to show while
 // the operator has not filled it in; city.yaml (optional, per deployment) holds the values.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { readYamlFile } from '../../lib/yaml-file.ts';
 import { z } from 'zod';
 
 export const PLACEHOLDER = /\{\{\s*local\.([A-Za-z0-9_]+)\s*\}\}/g;
@@ -56,16 +56,5 @@ export class LocalSettings {
 }
 
 function parseWith<T>(schema: z.ZodType<T>, file: string): T {
-  let data: unknown;
-  try {
-    data = parse(readFileSync(file, 'utf8')) ?? {};
-  } catch (err) {
-    throw new Error(`[knowledge/local] ${file}: ${(err as Error).message}`);
-  }
-  const result = schema.safeParse(data);
-  if (!result.success) {
-    const first = result.error.issues[0];
-    throw new Error(`[knowledge/local] ${file}: ${first?.path.join('.') ?? ''} ${first?.message ?? 'invalid'}`);
-  }
-  return result.data;
+  return readYamlFile(file, z.preprocess((v) => v ?? {}, schema), 'knowledge/local');
 }

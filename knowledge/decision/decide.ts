@@ -1,7 +1,7 @@
 // Turns fused candidates into answer / clarify / handoff. A wrong answer costs more than a handover, so the bar
 // for answering is high, the middle ground offers choices, and anything unsure goes to a person.
 import type { EntryCandidate } from '../index/fusion.ts';
-import { findCue } from './cues.ts';
+import { findCue, type HandoffReason } from '../triage/cues.ts';
 import type { ConfidenceModel, DecisionThresholds } from './thresholds.ts';
 
 export type Decision = 'answer' | 'clarify' | 'handoff';
@@ -12,6 +12,8 @@ export interface ScoredCandidate extends EntryCandidate {
 
 export interface DecisionResult {
   decision: Decision;
+  /** Why a handoff: what the bot acts on (a complaint becomes a ticket, out-of-scope names a department …). */
+  reason?: HandoffReason;
   /** The best candidates, best first (confidence falls with rank, so choices are always a prefix). */
   ranked: ScoredCandidate[];
   /** How many of `ranked` are offered to the user (1 for answer, 1-3 for clarify, 0 for handoff). */
@@ -52,9 +54,9 @@ export interface DecideInput {
 export function decide(input: DecideInput, t: DecisionThresholds, limit: number): DecisionResult {
   const ranked = scoreCandidates(input.candidates, t.confidence, limit);
   const top = ranked[0];
-  if (input.compactText === '') return { decision: 'handoff', ranked: [], offered: 0, explanation: '消息为空或没有可识别的文字，转人工' };
+  if (input.compactText === '') return { decision: 'handoff', reason: 'empty', ranked: [], offered: 0, explanation: '消息为空或没有可识别的文字，转人工' };
   const cue = findCue(input.compactText, top ? input.phrasingOf(top.doc) : undefined);
-  if (cue) return { decision: 'handoff', ranked, offered: 0, explanation: cue.reason };
+  if (cue) return { decision: 'handoff', reason: cue.reason, ranked, offered: 0, explanation: cue.explanation };
   const fixes = input.corrections.length > 0 ? `（已纠正：${input.corrections.join('、')}）` : '';
   let choice = choose(ranked, t);
   if (choice.decision === 'answer' && input.queryWords < t.minWordsToAnswer) {
@@ -64,15 +66,15 @@ export function decide(input: DecideInput, t: DecisionThresholds, limit: number)
 }
 
 /** The threshold part of the decision, on already scored candidates (the calibration grid calls it directly). */
-export function choose(ranked: ScoredCandidate[], t: DecisionThresholds): { decision: Decision; offered: number; explanation: string } {
+export function choose(ranked: ScoredCandidate[], t: DecisionThresholds): { decision: Decision; reason?: HandoffReason; offered: number; explanation: string } {
   const top = ranked[0];
   const pct = (x: number) => `${Math.round(x * 100)}%`;
-  if (!top) return { decision: 'handoff', offered: 0, explanation: '知识库中没有相关条目，转人工' };
+  if (!top) return { decision: 'handoff', reason: 'out_of_scope', offered: 0, explanation: '知识库中没有相关条目，转人工' };
   if (top.lexical >= t.exactMatch && (ranked[1]?.lexical ?? 0) < t.exactMatch) {
     return { decision: 'answer', offered: 1, explanation: '与知识库中的问法一致' };
   }
   const gate = t.gateOn === 'dense' ? top.dense : top.score;
-  if (gate < t.minScore) return { decision: 'handoff', offered: 0, explanation: `问题不在知识库范围内（最高得分 ${gate.toFixed(2)}），转人工` };
+  if (gate < t.minScore) return { decision: 'handoff', reason: 'out_of_scope', offered: 0, explanation: `问题不在知识库范围内（最高得分 ${gate.toFixed(2)}），转人工` };
   if (top.confidence >= t.answer) {
     const second = ranked[1];
     const lead = second ? `，领先第二名 ${(top.score - second.score).toFixed(2)}` : '';
@@ -83,5 +85,5 @@ export function choose(ranked: ScoredCandidate[], t: DecisionThresholds): { deci
     const why = options.length === 1 ? `有一个可能的条目（置信度 ${pct(top.confidence)}），请用户确认` : `有 ${options.length} 个相近的条目（得分 ${options.map((o) => o.score.toFixed(2)).join(' / ')}），请用户选择`;
     return { decision: 'clarify', offered: options.length, explanation: why };
   }
-  return { decision: 'handoff', offered: 0, explanation: `没有足够可靠的匹配（最高置信度 ${pct(top.confidence)}），转人工` };
+  return { decision: 'handoff', reason: 'low_confidence', offered: 0, explanation: `没有足够可靠的匹配（最高置信度 ${pct(top.confidence)}），转人工` };
 }

@@ -2,7 +2,7 @@
 // the answer / clarify thresholds that maximise a utility where a wrong answer costs far more than a handover.
 // Prints suggested values; a person copies them into knowledge/decision/thresholds.ts (thresholds stay reviewed
 // code, never silently re-tuned).
-import { findCue } from '../decision/cues.ts';
+import { findCue } from '../triage/cues.ts';
 import { choose, scoreCandidates, type ScoredCandidate } from '../decision/decide.ts';
 import type { ConfidenceModel, DecisionThresholds } from '../decision/thresholds.ts';
 import { compactKey } from '../text/normalize.ts';

@@ -1,8 +1,8 @@
 // The eval's question sets: the held-out set (written by others, never by the retrieval author), and until it
 // exists the dev set: each entry's last alternate held out of the index, plus an out-of-scope list.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
+import { readYamlFile } from '../../lib/yaml-file.ts';
 import { z } from 'zod';
 import type { Entry } from '../content/schema.ts';
 
@@ -57,16 +57,12 @@ export function leaveOutSplit(entries: readonly Entry[], fold = 0): { indexEntri
 
 export function loadCases(file = HELDOUT_FILE): EvalCase[] | undefined {
   if (!existsSync(file)) return undefined;
-  const result = CasesSchema.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!result.success) throw new Error(`[knowledge/eval] ${file}: ${result.error.issues[0]?.message ?? 'invalid'} (expected a list of {q, expect})`);
-  return result.data;
+  return readYamlFile(file, CasesSchema, 'knowledge/eval');
 }
 
 export function loadNone(file = DEV_NONE_FILE): EvalCase[] {
   if (!existsSync(file)) return [];
-  const result = NoneSchema.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!result.success) throw new Error(`[knowledge/eval] ${file}: expected a list of messages`);
-  return result.data.map((item) => ({ q: typeof item === 'string' ? item : item.q, expect: NONE }));
+  return readYamlFile(file, NoneSchema, 'knowledge/eval').map((item) => ({ q: typeof item === 'string' ? item : item.q, expect: NONE }));
 }
 
 /** Held-out cases whose expected entry is unknown to the KB (renamed ids) would silently count as misses. */

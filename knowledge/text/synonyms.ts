@@ -1,9 +1,8 @@
 // The synonym and colloquialism table (knowledge/content/synonyms.yaml). Every rule rewrites a spoken form to one
 // canonical form. The same rewrite runs on the KB's phrasings and on user questions, so both sides meet in the
 // canonical vocabulary whichever form either side used.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
+import { readYamlFile } from '../../lib/yaml-file.ts';
 import { z } from 'zod';
 import { normalize } from './normalize.ts';
 
@@ -75,18 +74,8 @@ export class Synonyms {
   }
 
   static load(file = DEFAULT_SYNONYMS_FILE): Synonyms {
-    let data: unknown;
-    try {
-      data = parse(readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new Error(`[knowledge/synonyms] ${file}: ${(err as Error).message}`);
-    }
-    const result = FileSchema.safeParse(data);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw new Error(`[knowledge/synonyms] ${file}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-    }
-    return Synonyms.fromRules(result.data.rules, result.data.keep);
+    const data = readYamlFile(file, FileSchema, 'knowledge/synonyms');
+    return Synonyms.fromRules(data.rules, data.keep);
   }
 
   static empty(): Synonyms {

@@ -101,6 +101,21 @@ describe('POST /api/messages (Bot Framework, anonymous mode)', () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 
+  it('refuses a channel id Line One hosts itself, so no caller reaches those conversations or their state', async () => {
+    const res = await post(activity('https://unused.invalid', '公积金', { channelId: 'lineone-webchat', deliveryMode: 'expectReplies' }));
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('lineone-webchat');
+  });
+
+  it('sends a proactive message into a stored Bot Framework conversation through the channel registry', async () => {
+    const before = capture.captured.length;
+    const reference = { channelId: 'emulator', serviceUrl: capture.url, conversation: { id: 'conv-proactive', isGroup: false, conversationType: 'personal', name: '' }, bot: { id: 'bot', name: 'Line One' }, user: { id: 'user-1', name: '王会计' } };
+    await app.channels.continueConversation(reference, async (context) => void (await context.sendActivity('您的工单已受理')));
+    await expect.poll(() => capture.captured.length).toBe(before + 1);
+    expect(capture.captured.at(-1)?.url).toMatch(/^\/v3\/conversations\/conv-proactive\/activities/);
+    expect(capture.captured.at(-1)?.body.text).toBe('您的工单已受理');
+  });
+
   it('reports readiness with the database state', async () => {
     const res = await fetch(`${app.url}/readyz`);
     expect(res.status).toBe(200);

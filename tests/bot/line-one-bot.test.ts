@@ -1,16 +1,15 @@
-import { type Activity, ConversationState, MemoryStorage, TestAdapter } from 'botbuilder';
+import { type Activity, TestAdapter } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../log/logger.ts';
+import { createBot } from '../../bot/create-bot.ts';
 import type { KnowledgePort } from '../../bot/knowledge-port.ts';
-import { LineOneBot } from '../../bot/line-one-bot.ts';
-import { createTurnErrorHandler } from '../../bot/turn-error.ts';
+import { createLogger } from '../../log/logger.ts';
+import { MemoryKeyValueStore } from '../../storage/kv.ts';
 import { fixtureKnowledge } from '../support/knowledge.ts';
 
 function harness(knowledge: KnowledgePort = fixtureKnowledge()) {
-  const state = new ConversationState(new MemoryStorage());
-  const bot = new LineOneBot(state, knowledge);
-  const adapter = new TestAdapter((context) => bot.run(context));
-  adapter.onTurnError = createTurnErrorHandler(createLogger('silent'), state);
+  const bot = createBot({ store: new MemoryKeyValueStore(), knowledge, log: createLogger('silent') });
+  const adapter = new TestAdapter(bot.run);
+  adapter.onTurnError = bot.onTurnError;
   return adapter;
 }
 
@@ -73,6 +72,45 @@ describe('LineOneBot', () => {
     // After an answer, the numbers pick its follow-ups; full-width digits work too.
     const [followUp] = await replies(adapter, '１');
     expect(followUp?.text).toContain('住房公积金缴存比例是多少');
+  });
+
+  it.each(['我要找人工问下社保', '能不能转人工', '人工客服', '转人工'])('routes "%s" to the human route without searching', async (text) => {
+    let searched = false;
+    const knowledge: KnowledgePort = { ...fixtureKnowledge(), search: async () => ((searched = true), { hits: [], decision: 'handoff', explanation: '' }) };
+    const [reply] = await replies(harness(knowledge), text);
+    expect(reply?.text).toContain('12345');
+    expect(searched).toBe(false);
+  });
+
+  it('lets a digit pick any offered button, not only questions', async () => {
+    const adapter = harness();
+    const [handoff] = await replies(adapter, '今天天气怎么样');
+    expect(buttons(handoff)).toEqual(['转人工', '主菜单']);
+    const [human] = await replies(adapter, '1');
+    expect(human?.text).toContain('12345');
+    // A plain reply offers nothing new: the last buttons stay pickable.
+    const [menu] = await replies(adapter, '2');
+    expect(menu?.text).toContain('请选择您想了解的分类');
+    expect(buttons(menu)).toContain('医保报销');
+    const [topic] = await replies(adapter, '2');
+    expect(topic?.text).toContain('“医保报销”常见问题');
+  });
+
+  it('stays silent and relays while a person owns the conversation', async () => {
+    const relayed: string[] = [];
+    let owner: 'bot' | 'person' = 'person';
+    const bot = createBot({
+      store: new MemoryKeyValueStore(),
+      knowledge: fixtureKnowledge(),
+      log: createLogger('silent'),
+      ownership: { ownerOf: async () => owner, relay: async (_ref, text) => void relayed.push(text) },
+    });
+    const adapter = new TestAdapter(bot.run);
+    expect(await replies(adapter, '公积金缴存比例是多少')).toEqual([]);
+    expect(relayed).toEqual(['公积金缴存比例是多少']);
+    owner = 'bot';
+    const [answer] = await replies(adapter, '公积金缴存比例是多少');
+    expect(answer?.text).toContain('住房公积金缴存比例是多少');
   });
 
   it('apologises in Chinese and offers a human when a turn fails', async () => {

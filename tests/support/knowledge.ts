@@ -1,4 +1,6 @@
 import type { KnowledgeEntry, KnowledgePort, KnowledgeResult } from '../../bot/knowledge-port.ts';
+import { loadTopics } from '../../knowledge/content/topics.ts';
+import { classify } from '../../knowledge/triage/classify.ts';
 
 /**
  * A two-entry knowledge base for protocol tests (Direct Line, /api/messages), which check how
@@ -29,10 +31,14 @@ export const FIXTURE_ENTRIES: KnowledgeEntry[] = [
 
 export function fixtureKnowledge(): KnowledgePort {
   const byId = new Map(FIXTURE_ENTRIES.map((e) => [e.id, e]));
+  const menu = loadTopics();
   return {
+    // The real triage and menu: protocol tests see the bot's real small talk and menu buttons.
+    classify,
+    menu: () => menu,
     async search(text: string): Promise<KnowledgeResult> {
       const hit = FIXTURE_ENTRIES.find((e) => (e.id.startsWith('yibao') ? /备案|异地/.test(text) : /公积金/.test(text)));
-      if (!hit) return { hits: [], decision: 'handoff', explanation: 'fixture: no keyword' };
+      if (!hit) return { hits: [], decision: 'handoff', reason: 'out_of_scope', explanation: 'fixture: no keyword' };
       return { hits: [{ entryId: hit.id, question: hit.question, confidence: 0.9 }], decision: 'answer', explanation: 'fixture: keyword' };
     },
     entry: (id) => byId.get(id),

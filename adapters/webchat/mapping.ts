@@ -1,0 +1,47 @@
+import type { Activity, ChannelAccount } from 'botbuilder';
+import type { IncomingActivity } from './payloads.ts';
+import type { Conversation } from './store.ts';
+
+/**
+ * The channel id of Line One's own Direct Line. Not "webchat": that is what Azure's Web Chat channel sends to
+ * /api/messages, and a caller there must never reach the state or the conversations of this channel.
+ */
+export const CHANNEL_ID = 'lineone-webchat';
+
+export interface Envelope {
+  serviceUrl: string;
+  bot: ChannelAccount;
+  now: Date;
+}
+
+/** Pure mapping between what a Direct Line client sends and the Activities the bot sees. */
+function fromUser(conversation: Conversation, envelope: Envelope, name = '') {
+  return {
+    channelId: CHANNEL_ID,
+    serviceUrl: envelope.serviceUrl,
+    from: { id: conversation.userId, name, role: 'user' },
+    recipient: envelope.bot,
+    conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+    timestamp: envelope.now,
+  };
+}
+
+/** A client's activity as the bot sees it: always from the conversation's bound user, whatever it claims. */
+export function userActivity(incoming: IncomingActivity, conversation: Conversation, envelope: Envelope): Partial<Activity> {
+  return { ...incoming, ...fromUser(conversation, envelope, incoming.from?.name), locale: incoming.locale ?? 'zh-CN' };
+}
+
+/** The conversationUpdate that makes the bot say its welcome when a conversation starts. */
+export function conversationStarted(conversation: Conversation, envelope: Envelope): Partial<Activity> {
+  return {
+    type: 'conversationUpdate',
+    ...fromUser(conversation, envelope),
+    membersAdded: [envelope.bot, { id: conversation.userId, name: '', role: 'user' }],
+    locale: 'zh-CN',
+  };
+}
+
+/** A bot reply as stored and streamed: from the bot, on this channel. */
+export function botActivity(reply: Partial<Activity>, bot: ChannelAccount): Partial<Activity> {
+  return { ...reply, from: bot, channelId: CHANNEL_ID };
+}

@@ -1,0 +1,60 @@
+import { ActionTypes, type Activity, type CardAction, MessageFactory } from 'botbuilder';
+import type { KnowledgeEntry, KnowledgePort } from './knowledge-port.ts';
+import type { ConversationMemory, Offer } from './memory.ts';
+import { HUMAN, MENU, messages } from './messages.ts';
+import type { Turn } from './router.ts';
+
+/**
+ * Everything the bot says, as Activities. Whatever is offered as buttons is also remembered in order, so a
+ * digit picks it on channels that show buttons as numbered lines (WeChat) as well as on web chat.
+ */
+export class Replies {
+  constructor(private readonly knowledge: KnowledgePort) {}
+
+  async answer(turn: Turn, entry: KnowledgeEntry): Promise<void> {
+    const related = entry.related.flatMap((id) => this.knowledge.entry(id) ?? []).slice(0, 3);
+    const parts = [`**${entry.question}**`, entry.answer.trim(), messages.basis(entry.basis)];
+    if (entry.scope !== '全国') parts.push(messages.localNote);
+    await this.send(turn, parts.join('\n\n'), [...related.map(entryOffer), plain(HUMAN), plain(MENU)], 'markdown');
+  }
+
+  async choices(turn: Turn, intro: string, entries: readonly KnowledgeEntry[]): Promise<void> {
+    const lines = entries.map((e, i) => `${i + 1}. ${e.question}`);
+    await this.send(turn, [intro, ...lines].join('\n'), [...entries.map(entryOffer), plain(HUMAN)], 'markdown');
+  }
+
+  async topic(turn: Turn, title: string, category: string): Promise<void> {
+    const entries = this.knowledge.byCategory(category).slice(0, 6);
+    if (entries.length === 0) return this.send(turn, messages.topicEmpty(title), [plain(HUMAN), plain(MENU)]);
+    await this.choices(turn, messages.topicIntro(title), entries);
+  }
+
+  async menu(turn: Turn, text: string): Promise<void> {
+    await this.send(turn, text, [...this.knowledge.menu().topics.map((t) => plain(t.title)), plain(HUMAN)]);
+  }
+
+  async handoff(turn: Turn): Promise<void> {
+    await this.send(turn, messages.handoff, [plain(HUMAN), plain(MENU)]);
+  }
+
+  /** Plain text; the options offered before stay pickable by number. */
+  async say(turn: Turn, text: string): Promise<void> {
+    await turn.context.sendActivity(MessageFactory.text(text));
+  }
+
+  private async send(turn: Turn, text: string, offers: Offer[], textFormat?: 'markdown'): Promise<void> {
+    remember(turn.memory, offers);
+    const reply: Partial<Activity> =
+      offers.length > 0 ? MessageFactory.suggestedActions(offers.map(button), text) : MessageFactory.text(text);
+    if (textFormat) reply.textFormat = textFormat;
+    await turn.context.sendActivity(reply);
+  }
+}
+
+function remember(memory: ConversationMemory, offers: Offer[]): void {
+  memory.offered = offers;
+}
+
+const plain = (title: string): Offer => ({ title, value: title });
+const entryOffer = (entry: KnowledgeEntry): Offer => ({ title: entry.question, value: entry.question, entryId: entry.id });
+const button = (offer: Offer): CardAction => ({ type: ActionTypes.ImBack, title: offer.title, value: offer.value });

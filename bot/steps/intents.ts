@@ -1,0 +1,63 @@
+import type { KnowledgePort } from '../knowledge-port.ts';
+import { messages } from '../messages.ts';
+import type { Replies } from '../replies.ts';
+import type { Step } from '../router.ts';
+
+/** An empty message (only spaces, or a button without a value) gets a hint. */
+export function emptyStep(replies: Replies): Step {
+  return async (turn) => {
+    if (turn.text) return false;
+    await replies.say(turn, messages.emptyInput);
+    return true;
+  };
+}
+
+const DIGIT_PICK = /^(?:第)?\s*([1-9１-９])\s*(?:个|条|项)?$/;
+
+/**
+ * "2", "第2个" or the exact text of an offered button picks it. An entry is answered directly; any other
+ * option (转人工, 主菜单, a topic) continues through the pipeline as if the user had typed it.
+ */
+export function pickStep(knowledge: KnowledgePort, replies: Replies): Step {
+  return async (turn) => {
+    const offered = turn.memory.offered ?? [];
+    const digit = DIGIT_PICK.exec(turn.text)?.[1];
+    const picked = digit ? offered[Number(digit.normalize('NFKC')) - 1] : offered.find((o) => o.value === turn.text && o.entryId);
+    if (!picked) return false;
+    const entry = picked.entryId ? knowledge.entry(picked.entryId) : undefined;
+    if (entry) {
+      await replies.answer(turn, entry);
+      return true;
+    }
+    turn.text = picked.value;
+    return false;
+  };
+}
+
+/** Greetings, thanks, goodbyes, "are you a robot" and requests for a person, in one vocabulary (knowledge triage). */
+export function smallTalkStep(knowledge: KnowledgePort, replies: Replies): Step {
+  return async (turn) => {
+    const triage = knowledge.classify(turn.text);
+    if (triage.kind === 'question') return false;
+    if (triage.kind === 'human') await replies.say(turn, messages.human);
+    else if (triage.act === 'greeting') await replies.menu(turn, messages.menu);
+    else await replies.say(turn, messages[triage.act]);
+    return true;
+  };
+}
+
+/** A bare topic word (医保, 公积金) lists that topic's questions; a word too broad for one topic (社保) gets the menu. */
+export function topicStep(knowledge: KnowledgePort, replies: Replies): Step {
+  return async (turn) => {
+    const bare = turn.text.replace(/[?？!！。.~～\s]+$/u, '').toLowerCase();
+    const menu = knowledge.menu();
+    if (menu.broad.includes(bare)) {
+      await replies.menu(turn, messages.broad);
+      return true;
+    }
+    const topic = menu.topics.find((t) => t.title === bare || t.category === bare || t.words.includes(bare));
+    if (!topic) return false;
+    await replies.topic(turn, topic.title, topic.category);
+    return true;
+  };
+}

@@ -1,0 +1,22 @@
+// The menu's topics, read from topics.yaml: the one place that says which KB categories the menu offers.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { readYamlFile } from '../../lib/yaml-file.ts';
+import { CATEGORIES } from './schema.ts';
+
+export const DEFAULT_TOPICS_FILE = resolve(import.meta.dirname, 'topics.yaml');
+
+const TopicsSchema = z.strictObject({
+  topics: z
+    .array(z.strictObject({ title: z.string().min(1).max(12), category: z.enum(CATEGORIES), words: z.array(z.string().min(1)).default([]) }))
+    .min(1)
+    .max(10),
+  broad: z.array(z.string().min(1)).default([]),
+});
+
+export type Topics = z.infer<typeof TopicsSchema>;
+export type Topic = Topics['topics'][number];
+
+export function loadTopics(file = DEFAULT_TOPICS_FILE): Topics {
+  return readYamlFile(file, TopicsSchema, 'knowledge/topics');
+}
