@@ -40,6 +40,16 @@ export interface KnowledgeResult {
   reason?: HandoffReason;
   /** For the agent and the logs, not for the user. */
   explanation: string;
+  /** out_of_scope: which department usually handles such matters (in the ticket categories' words). */
+  department?: string;
+  /** An elliptical follow-up ("能领多久？") with no conversation to resolve it against: ask what it is about. */
+  needsContext?: boolean;
+}
+
+/** What the conversation so far says about the question (for elliptical follow-ups). */
+export interface SearchContext {
+  /** The entry the bot answered last in this conversation. */
+  lastEntryId?: string;
 }
 
 /** What a message is before it is a question: the bot's intent step routes on it. */
@@ -57,7 +67,7 @@ export interface MenuTopics {
 
 export interface KnowledgePort {
   classify(text: string): Triage;
-  search(text: string): Promise<KnowledgeResult>;
+  search(text: string, context?: SearchContext): Promise<KnowledgeResult>;
   entry(id: string): KnowledgeEntry | undefined;
   byCategory(category: string): readonly KnowledgeEntry[];
   menu(): MenuTopics;

@@ -12,6 +12,8 @@ export interface Offer {
 /** What the bot remembers between turns of one conversation (persisted in ConversationState). */
 export interface ConversationMemory {
   offered?: Offer[];
+  /** The entry answered last: elliptical follow-ups ("能领多久？") are read against it. */
+  lastEntryId?: string;
 }
 
 export const MEMORY_PROPERTY = 'dialog';

@@ -12,6 +12,7 @@ export class Replies {
   constructor(private readonly knowledge: KnowledgePort) {}
 
   async answer(turn: Turn, entry: KnowledgeEntry): Promise<void> {
+    turn.memory.lastEntryId = entry.id;
     const related = entry.related.flatMap((id) => this.knowledge.entry(id) ?? []).slice(0, 3);
     const parts = [`**${entry.question}**`, entry.answer.trim(), messages.basis(entry.basis)];
     if (entry.scope !== '全国') parts.push(messages.localNote);
@@ -35,6 +36,16 @@ export class Replies {
 
   async handoff(turn: Turn): Promise<void> {
     await this.send(turn, messages.handoff, [plain(HUMAN), plain(MENU)]);
+  }
+
+  /** Not the line's business: say who usually handles it, and offer a person. */
+  async outOfScope(turn: Turn, department: string): Promise<void> {
+    await this.send(turn, messages.outOfScope(department), [plain(HUMAN), plain(MENU)]);
+  }
+
+  /** An elliptical question with nothing to read it against: ask what it is about, with the menu. */
+  async needsContext(turn: Turn): Promise<void> {
+    await this.menu(turn, messages.needsContext);
   }
 
   /** Plain text; the options offered before stay pickable by number. */

@@ -66,6 +66,8 @@ export interface KnowledgeBaseOptions {
 type ResolvedOptions = Required<Omit<KnowledgeBaseOptions, 'thresholds' | 'log' | 'entries'>> & Pick<KnowledgeBaseOptions, 'log' | 'entries'>;
 
 export interface SearchOptions {
+  /** The entry the bot answered last in this conversation: an elliptical follow-up is read against it. */
+  lastEntryId?: string;
   /** Channel mix for this query (the eval compares lexical-only and dense-only in one run). */
   mode?: FusionMode;
   /** Include each hit's per-channel scores. */

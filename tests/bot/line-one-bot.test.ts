@@ -96,6 +96,29 @@ describe('LineOneBot', () => {
     expect(topic?.text).toContain('“医保报销”常见问题');
   });
 
+  it('names the department for an out-of-scope matter and asks what an elliptical question is about', async () => {
+    const seen: Array<string | undefined> = [];
+    const knowledge: KnowledgePort = {
+      ...fixtureKnowledge(),
+      async search(text, context) {
+        seen.push(context?.lastEntryId);
+        if (text.includes('营业执照')) return { hits: [], decision: 'handoff', reason: 'out_of_scope', department: '市场监管部门', explanation: '' };
+        if (text === '能领多久？' && !context?.lastEntryId) return { hits: [], decision: 'handoff', needsContext: true, explanation: '' };
+        return fixtureKnowledge().search(text, context);
+      },
+    };
+    const adapter = harness(knowledge);
+    const [licence] = await replies(adapter, '营业执照怎么年检');
+    expect(licence?.text).toContain('一般由市场监管部门负责');
+    expect(buttons(licence)).toEqual(['转人工', '主菜单']);
+    const [ask] = await replies(adapter, '能领多久？');
+    expect(ask?.text).toContain('您想问的是哪方面的问题');
+    expect(buttons(ask)).toContain('失业保险');
+    await replies(adapter, '公积金缴存比例是多少');
+    await replies(adapter, '能领多久？');
+    expect(seen.at(-1)).toBe('gongjijin-jiaocun-bili');
+  });
+
   it('stays silent and relays while a person owns the conversation', async () => {
     const relayed: string[] = [];
     let owner: 'bot' | 'person' = 'person';
