@@ -1,3 +1,4 @@
+import { percentile } from '../lib/stats.ts';
 import { Agent, request } from 'node:http';
 
 export interface LoadResult {
@@ -84,12 +85,6 @@ function send(agent: Agent, base: URL, call: Call): Promise<{ status: number; ti
     req.on('error', reject);
     req.end(call.body);
   });
-}
-
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -13,12 +13,14 @@ describe('start-up and shutdown', () => {
     const target = sqliteDatabase();
     const fixture = fixtureKnowledge();
     let release: () => void = () => undefined;
+    let turnStarted: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = { ...fixture, search: async (text: string) => (await gate, fixture.search(text)) };
+    const searching = new Promise<void>((resolve) => (turnStarted = resolve));
+    const slow = { ...fixture, search: async (text: string) => (turnStarted(), await gate, fixture.search(text)) };
     const app = await startTestApp({ databaseUrl: target.url, knowledge: slow });
     const started = await startConversation(app.url);
     const inFlight = postMessage(app.url, started, '公积金缴存比例');
-    await new Promise((r) => setTimeout(r, 100));
+    await searching; // the turn is inside the bot when shutdown begins
     const closing = app.close();
     const ready = await fetch(`${app.url}/readyz`).then((r) => r.status, () => 0);
     expect([0, 503]).toContain(ready);

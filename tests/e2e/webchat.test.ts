@@ -49,9 +49,11 @@ describe('web chat in Chromium against the real server', () => {
 
   it('shows user text literally: no HTML injection', async (ctx) => {
     if (!browser) return ctx.skip();
-    const { page } = browser;
+    const page = await browser.context.newPage(); // stands alone: a new tab with no saved conversation
     await page.goto(app.url);
-    if (!(await page.locator('.lo-panel').isVisible())) await page.locator('.lo-launcher').click();
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.locator('.lo-launcher').click();
     let dialogs = 0;
     page.on('dialog', (d) => {
       dialogs++;
@@ -62,5 +64,6 @@ describe('web chat in Chromium against the real server', () => {
     await expect.poll(() => page.locator('.lo-bubble-user').last().innerText(), { timeout: 10_000 }).toContain('<img src=x onerror=alert(1)>');
     expect(await page.locator('.lo-log img[src="x"]').count()).toBe(0);
     expect(dialogs).toBe(0);
+    await page.close();
   });
 });

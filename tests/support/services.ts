@@ -51,11 +51,6 @@ export async function postgresDatabase(): Promise<TestDatabase | undefined> {
   };
 }
 
-/** Both engines where available: the contract suites run once per entry. */
-export async function allDatabases(): Promise<TestDatabase[]> {
-  const pg = await postgresDatabase();
-  return pg ? [sqliteDatabase(), pg] : [sqliteDatabase()];
-}
 
 const REDIS_URL = process.env.LINEONE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
