@@ -86,6 +86,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const botAccount = { id: 'line-one', name: BOT_NAME, role: 'bot' };
   const directLine = new DirectLineChannel({
     botAccount, store, hub, tokens, log, bot: bot.run, onTurnError, track: inFlight.track,
+    commit: (unit) => unit.commit(db.kysely),
     allowAnonymous: config.DIRECTLINE_ANONYMOUS,
     startsPerMinute: config.DIRECTLINE_STARTS_PER_MINUTE,
     trustProxy: config.TRUST_PROXY,

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { StorageTables } from './schema.ts';
+import { PreparedQuery } from './prepared.ts';
+import type { KeyValueTable, StorageTables } from './schema.ts';
+import { currentUnitOfWork, type PendingWrite } from './unit-of-work.ts';
 
 /** A stored value and the version it was written as (a fresh id on every write). */
 export interface StoredValue {
@@ -51,43 +53,79 @@ export class MemoryKeyValueStore implements KeyValueStore {
   }
 }
 
+interface PendingPut extends PendingWrite {
+  value: string;
+  etag: string;
+  expected: string | undefined;
+}
+
+/**
+ * The key-value store over SQL. Conversation state is read and written on every turn, so the single-key
+ * statements are prepared once; inside a turn's unit of work a write joins the turn's transaction.
+ */
 export class SqlKeyValueStore implements KeyValueStore {
-  constructor(private readonly db: Kysely<StorageTables>) {}
+  private readonly getOne: PreparedQuery<KeyValueTable>;
+  private readonly upsert: PreparedQuery<unknown>;
+  private readonly updateIf: PreparedQuery<unknown>;
+  private readonly insertIfAbsent: PreparedQuery<unknown>;
+
+  constructor(private readonly db: Kysely<StorageTables>) {
+    this.getOne = new PreparedQuery(db, (p) => db.selectFrom('kv_items').selectAll().where('key', '=', p('key')));
+    const row = (p: (name: string) => any) => ({ key: p('key'), data: p('data'), etag: p('etag'), updated_at: p('at') });
+    this.upsert = new PreparedQuery(db, (p) =>
+      db.insertInto('kv_items').values(row(p)).onConflict((oc) => oc.column('key').doUpdateSet({ data: p('data2'), etag: p('etag2'), updated_at: p('at2') })),
+    );
+    this.updateIf = new PreparedQuery(db, (p) =>
+      db.updateTable('kv_items').set({ data: p('data'), etag: p('etag'), updated_at: p('at') }).where('key', '=', p('key')).where('etag', '=', p('expected')),
+    );
+    this.insertIfAbsent = new PreparedQuery(db, (p) => db.insertInto('kv_items').values(row(p)).onConflict((oc) => oc.column('key').doNothing()));
+  }
 
   async get(keys: readonly string[]): Promise<Map<string, StoredValue>> {
     const found = new Map<string, StoredValue>();
     if (keys.length === 0) return found;
-    const rows = await this.db.selectFrom('kv_items').select(['key', 'data', 'etag']).where('key', 'in', keys).execute();
+    const rows =
+      keys.length === 1
+        ? (await this.getOne.execute(this.db, { key: keys[0] })).rows
+        : await this.db.selectFrom('kv_items').selectAll().where('key', 'in', keys).execute();
     for (const row of rows) found.set(row.key, { value: row.data, version: row.etag });
     return found;
   }
 
   async put(key: string, value: string, expected?: string): Promise<string> {
     const etag = randomUUID();
-    const updated_at = new Date().toISOString();
-    const row = { key, data: value, etag, updated_at };
-    if (expected === undefined) {
-      await this.db
-        .insertInto('kv_items')
-        .values(row)
-        .onConflict((oc) => oc.column('key').doUpdateSet({ data: value, etag, updated_at }))
-        .execute();
+    const unit = currentUnitOfWork();
+    if (!unit) {
+      await this.write(this.db, key, value, etag, expected);
       return etag;
     }
-    const updated = await this.db
-      .updateTable('kv_items')
-      .set({ data: value, etag, updated_at })
-      .where('key', '=', key)
-      .where('etag', '=', expected)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 1) return etag;
-    // Not updated: either someone changed it (conflict) or it never existed (first write wins).
-    const inserted = await this.db.insertInto('kv_items').values(row).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) throw conflict(key);
+    // Inside a turn: the write joins the turn's transaction. A second write in the same turn replaces the value
+    // and keeps the version the turn first read.
+    const pending: PendingPut = unit.part(`kv:${key}`, () => ({
+      value,
+      etag,
+      expected,
+      write: (trx: Kysely<any>) => this.write(trx, key, pending.value, pending.etag, pending.expected),
+    }));
+    pending.value = value;
+    pending.etag = etag;
     return etag;
   }
 
   async delete(keys: readonly string[]): Promise<void> {
     if (keys.length > 0) await this.db.deleteFrom('kv_items').where('key', 'in', keys).execute();
+  }
+
+  private async write(executor: Kysely<any>, key: string, data: string, etag: string, expected: string | undefined): Promise<void> {
+    const at = new Date().toISOString();
+    if (expected === undefined) {
+      await this.upsert.execute(executor, { key, data, etag, at, data2: data, etag2: etag, at2: at });
+      return;
+    }
+    const updated = await this.updateIf.execute(executor, { key, data, etag, at, expected });
+    if (Number(updated.numAffectedRows ?? 0n) === 1) return;
+    // Not updated: either someone changed it (conflict) or it never existed (first write wins).
+    const inserted = await this.insertIfAbsent.execute(executor, { key, data, etag, at });
+    if (Number(inserted.numAffectedRows ?? 0n) !== 1) throw conflict(key);
   }
 }

@@ -8,7 +8,9 @@ import { ChannelAdapter } from '../channel-adapter.ts';
 import type { ConversationHub } from './hub.ts';
 import { botActivity, conversationStarted, type Envelope, userActivity } from './mapping.ts';
 import { incomingActivity, startConversationBody, watermarkQuery } from './payloads.ts';
-import type { Conversation, ConversationStore } from './store.ts';
+import { type Conversation, ConversationNotFoundError, type ConversationStore } from './store.ts';
+import { type Commit, DirectLineTurns } from './turn.ts';
+import { UnitOfWork } from '../../storage/unit-of-work.ts';
 import type { TokenClaims, TokenService } from './token.ts';
 
 export const BASE = '/v3/directline';
@@ -18,6 +20,8 @@ export interface DirectLineOptions {
   botAccount: ChannelAccount;
   store: ConversationStore;
   hub: ConversationHub;
+  /** Commits a turn's writes (the user's message, the replies, the conversation state) together. */
+  commit: Commit;
   tokens: TokenService;
   log: Logger;
   allowAnonymous: boolean;
@@ -38,8 +42,10 @@ type Caller = { kind: 'anonymous' } | { kind: 'secret' } | { kind: 'token'; clai
 /** Direct Line 3.0 as Microsoft's Web Chat speaks it, hosted by Line One itself. */
 export class DirectLineChannel {
   readonly adapter: ChannelAdapter;
+  private readonly turns: DirectLineTurns;
 
   constructor(private readonly o: DirectLineOptions) {
+    this.turns = new DirectLineTurns(o.store, o.hub, o.commit);
     this.adapter = new ChannelAdapter((activities) => this.deliver(activities));
     this.adapter.onTurnError = o.onTurnError;
   }
@@ -106,7 +112,7 @@ export class DirectLineChannel {
   }
 
   private async postActivity(req: Request, res: Response) {
-    const conversation = await this.authorizedConversation(req);
+    const conversation = await this.authorizedConversation(req, true);
     const parsed = incomingActivity.safeParse(req.body ?? {});
     if (!parsed.success) throw invalidInput(parsed.error);
     const incoming = parsed.data;
@@ -115,28 +121,29 @@ export class DirectLineChannel {
       throw badRequest('a message needs text, value or attachments');
     }
     const activity = userActivity(incoming, conversation, this.envelope(req));
-    await this.publish(conversation.id, [activity]);
-    await this.o.track(this.adapter.processActivity(activity, this.o.bot));
+    await this.turn(conversation.id, [activity], activity);
     res.send(200, { id: activity.id });
   }
 
-  /** The bot's replies: stored first, then pushed to open streams. */
+  /** One bot turn: the stored activities, the replies and the state commit together before we answer. */
+  private async turn(conversationId: string, first: Partial<Activity>[], incoming: Partial<Activity>): Promise<void> {
+    try {
+      await this.o.track(this.turns.run(new UnitOfWork(), conversationId, first, () => this.adapter.processActivity(incoming, this.o.bot)));
+    } catch (err) {
+      if (err instanceof ConversationNotFoundError) throw notFound(`conversation ${conversationId} not found`);
+      throw err;
+    }
+  }
+
+  /** The bot's replies, as this channel stores them. */
   private async deliver(activities: Partial<Activity>[]) {
     const conversationId = activities[0]?.conversation?.id;
     if (!conversationId) throw new Error('directline: reply without a conversation');
-    const batch = await this.publish(conversationId, activities.map((a) => botActivity(a, this.o.botAccount)));
-    return batch.activities.map((a) => ({ id: a.id ?? '' }));
-  }
-
-  /** Stores activities (which gives them their ids), then tells open streams. */
-  private async publish(conversationId: string, activities: Partial<Activity>[]) {
-    const batch = await this.o.store.append(conversationId, activities);
-    this.o.hub.publish(conversationId, batch);
-    return batch;
+    return this.turns.deliver(conversationId, activities.map((a) => botActivity(a, this.o.botAccount)));
   }
 
   private async welcome(req: Request, conversation: Conversation): Promise<void> {
-    await this.o.track(this.adapter.processActivity(conversationStarted(conversation, this.envelope(req)), this.o.bot));
+    await this.turn(conversation.id, [], conversationStarted(conversation, this.envelope(req)));
   }
 
   private envelope(req: Request): Envelope {
@@ -150,11 +157,16 @@ export class DirectLineChannel {
     return { conversationId: conversation.id, ...issued, streamUrl: `${ws}${BASE}/conversations/${conversation.id}/stream?${query}` };
   }
 
-  private async authorizedConversation(req: Request): Promise<Conversation> {
+  /**
+   * The conversation the caller may use. `trustToken`: a token already names the conversation and its user, so
+   * the row is not read (a post to a conversation that was never started fails when the turn is stored).
+   */
+  private async authorizedConversation(req: Request, trustToken = false): Promise<Conversation> {
     const caller = this.authenticate(req);
     const id = String(req.params.id ?? '');
     if (caller.kind === 'anonymous') throw unauthorized();
     if (caller.kind === 'token' && caller.claims.conversationId !== id) throw forbidden();
+    if (caller.kind === 'token' && trustToken) return { id, userId: caller.claims.userId };
     const conversation = await this.o.store.get(id);
     if (!conversation) throw notFound(`conversation ${id} not found`);
     return conversation;

@@ -1,76 +1,109 @@
 import type { Activity } from 'botbuilder';
 import type { Kysely } from 'kysely';
-import type { WebchatTables } from './schema.ts';
+import { PreparedQuery } from '../../storage/prepared.ts';
 import type { ActivityBatch } from './hub.ts';
+import type { DirectLineActivityTable, WebchatTables } from './schema.ts';
 
 export interface Conversation {
   id: string;
   userId: string;
-  lastSeq: number;
 }
 
 /** Most activities a client gets in one GET or one stream frame; it asks again with the new watermark. */
 export const PAGE_SIZE = 100;
+/** Rows per prepared multi-row insert; a larger batch is written in chunks. */
+const INSERT_CHUNK = 8;
+
+export class ConversationNotFoundError extends Error {
+  override name = 'ConversationNotFoundError';
+}
 
 /**
- * Direct Line conversations and their activities, persisted: a restart or another instance sees
- * the same history. The watermark is the per-conversation sequence number of the last activity.
+ * Direct Line conversations and their activities, persisted: a restart or another instance sees the same
+ * history. The watermark is the per-conversation sequence number of the last activity. The statements every
+ * turn runs are prepared once.
  */
 export class ConversationStore {
-  constructor(private readonly db: Kysely<WebchatTables>) {}
+  private readonly getOne: PreparedQuery<{ id: string; user_id: string }>;
+  private readonly bump: PreparedQuery<{ last_seq: number }>;
+  private readonly page: PreparedQuery<Pick<DirectLineActivityTable, 'seq' | 'activity'>>;
+  private readonly inserts = new Map<number, PreparedQuery<unknown>>();
+
+  constructor(private readonly db: Kysely<WebchatTables>) {
+    this.getOne = new PreparedQuery(db, (p) => db.selectFrom('dl_conversations').select(['id', 'user_id']).where('id', '=', p('id')));
+    this.bump = new PreparedQuery(db, (p) =>
+      db
+        .updateTable('dl_conversations')
+        .set((eb) => ({ last_seq: eb('last_seq', '+', p('n')), updated_at: p('at') }))
+        .where('id', '=', p('id'))
+        .returning('last_seq'),
+    );
+    this.page = new PreparedQuery(db, (p) =>
+      db.selectFrom('dl_activities').select(['seq', 'activity']).where('conversation_id', '=', p('id')).where('seq', '>', p('watermark')).orderBy('seq').limit(PAGE_SIZE),
+    );
+  }
 
   async create(id: string, userId: string): Promise<Conversation> {
     const now = new Date().toISOString();
     await this.db.insertInto('dl_conversations').values({ id, user_id: userId, last_seq: 0, created_at: now, updated_at: now }).execute();
-    return { id, userId, lastSeq: 0 };
+    return { id, userId };
   }
 
   async get(id: string): Promise<Conversation | undefined> {
-    const row = await this.db.selectFrom('dl_conversations').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && { id: row.id, userId: row.user_id, lastSeq: Number(row.last_seq) };
+    const row = (await this.getOne.execute(this.db, { id })).rows[0];
+    return row && { id: row.id, userId: row.user_id };
+  }
+
+  /** Stores activities in their own transaction (messages sent outside a turn). */
+  async append(conversationId: string, activities: Partial<Activity>[]): Promise<ActivityBatch> {
+    return this.db.transaction().execute((trx) => this.appendIn(trx, conversationId, activities));
   }
 
   /**
-   * Stores activities in order and gives each its id (`conversationId|seq`), which the caller's
-   * objects receive too; returns them with the new watermark. One transaction: the sequence and
-   * the rows never disagree.
+   * Stores activities in order inside the caller's transaction and gives each its id, which the caller's objects
+   * receive too; returns them with the new watermark. Throws ConversationNotFoundError for an unknown
+   * conversation (so a token for a conversation that was never started cannot write).
    */
-  async append(conversationId: string, activities: Partial<Activity>[]): Promise<ActivityBatch> {
-    if (activities.length === 0) return { activities, watermark: (await this.get(conversationId))?.lastSeq ?? 0 };
-    return this.db.transaction().execute(async (trx) => {
-      const now = new Date().toISOString();
-      const row = await trx
-        .updateTable('dl_conversations')
-        .set((eb) => ({ last_seq: eb('last_seq', '+', activities.length), updated_at: now }))
-        .where('id', '=', conversationId)
-        .returning('last_seq')
-        .executeTakeFirstOrThrow();
-      const first = Number(row.last_seq) - activities.length + 1;
-      const rows = activities.map((activity, i) => {
-        activity.id = activityId(conversationId, first + i);
-        activity.timestamp ??= new Date(now);
-        return { conversation_id: conversationId, seq: first + i, activity: JSON.stringify(activity), created_at: now };
-      });
-      await trx.insertInto('dl_activities').values(rows).execute();
-      return { activities, watermark: Number(row.last_seq) };
+  async appendIn(trx: Kysely<any>, conversationId: string, activities: Partial<Activity>[]): Promise<ActivityBatch> {
+    const now = new Date();
+    const at = now.toISOString();
+    const row = (await this.bump.execute(trx, { n: activities.length, at, id: conversationId })).rows[0];
+    if (!row) throw new ConversationNotFoundError(`directline: conversation ${conversationId} not found`);
+    const watermark = Number(row.last_seq);
+    const first = watermark - activities.length + 1;
+    const rows = activities.map((activity, i) => {
+      activity.id = activityId(conversationId, first + i);
+      activity.timestamp ??= now;
+      return { conversation_id: conversationId, seq: first + i, activity: JSON.stringify(activity), created_at: at };
     });
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await this.insertRows(trx, rows.slice(i, i + INSERT_CHUNK));
+    return { activities, watermark };
   }
 
   /** Activities after the watermark, oldest first, and the watermark to ask with next. */
   async after(conversationId: string, watermark: number): Promise<ActivityBatch> {
-    const rows = await this.db
-      .selectFrom('dl_activities')
-      .select(['seq', 'activity'])
-      .where('conversation_id', '=', conversationId)
-      .where('seq', '>', watermark)
-      .orderBy('seq')
-      .limit(PAGE_SIZE)
-      .execute();
+    const { rows } = await this.page.execute(this.db, { id: conversationId, watermark });
     const last = rows.at(-1);
     return { activities: rows.map((r) => JSON.parse(r.activity) as Partial<Activity>), watermark: last ? Number(last.seq) : watermark };
   }
+
+  private async insertRows(trx: Kysely<any>, rows: DirectLineActivityTable[]): Promise<void> {
+    let insert = this.inserts.get(rows.length);
+    if (!insert) {
+      const count = rows.length;
+      insert = new PreparedQuery(this.db, (p) =>
+        this.db.insertInto('dl_activities').values(
+          Array.from({ length: count }, (_, i) => ({ conversation_id: p(`c${i}`), seq: p(`s${i}`), activity: p(`a${i}`), created_at: p(`t${i}`) })),
+        ),
+      );
+      this.inserts.set(count, insert);
+    }
+    const args: Record<string, unknown> = {};
+    rows.forEach((r, i) => Object.assign(args, { [`c${i}`]: r.conversation_id, [`s${i}`]: r.seq, [`a${i}`]: r.activity, [`t${i}`]: r.created_at }));
+    await insert.execute(trx, args);
+  }
 }
 
-export function activityId(conversationId: string, seq: number): string {
+function activityId(conversationId: string, seq: number): string {
   return `${conversationId}|${String(seq).padStart(7, '0')}`;
 }

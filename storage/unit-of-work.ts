@@ -1,0 +1,50 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Kysely } from 'kysely';
+
+/** Writes gathered during a turn, applied together. */
+export interface PendingWrite {
+  write(trx: Kysely<any>): Promise<void>;
+  /** Runs once the transaction has committed (e.g. telling open streams). */
+  afterCommit?(): void;
+}
+
+/**
+ * Everything one turn writes (the user's message, the bot's replies, the conversation state), committed in one
+ * transaction before the request is answered: all of it or none of it, one commit instead of three. Stores join
+ * the unit of work in progress (found through AsyncLocalStorage, so the bot between them needs to know nothing).
+ */
+export class UnitOfWork {
+  private readonly pending = new Map<string, PendingWrite>();
+
+  /** The pending write under `key`, created on first use; writes apply in the order they were first added. */
+  part<T extends PendingWrite>(key: string, create: () => T): T {
+    let part = this.pending.get(key) as T | undefined;
+    if (!part) {
+      part = create();
+      this.pending.set(key, part);
+    }
+    return part;
+  }
+
+  async commit(db: Kysely<any>): Promise<void> {
+    if (this.pending.size === 0) return;
+    const parts = [...this.pending.values()];
+    this.pending.clear();
+    await db.transaction().execute(async (trx) => {
+      for (const part of parts) await part.write(trx);
+    });
+    for (const part of parts) part.afterCommit?.();
+  }
+}
+
+const current = new AsyncLocalStorage<UnitOfWork>();
+
+/** The unit of work of the turn running now, if any: outside one, stores write at once. */
+export function currentUnitOfWork(): UnitOfWork | undefined {
+  return current.getStore();
+}
+
+/** Runs `work` with its writes gathered in `unit` (the caller commits). */
+export function withUnitOfWork<T>(unit: UnitOfWork, work: () => Promise<T>): Promise<T> {
+  return current.run(unit, work);
+}
