@@ -8,6 +8,7 @@ export interface TokenClaims {
   exp: number;
 }
 
+const MAX_CACHED_TOKENS = 20_000;
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 
 /** Compact HS256 JWTs: small, standard, and checked without a dependency. */
@@ -24,8 +25,26 @@ export class TokenService {
     return { token: `${HEADER}.${payload}.${this.sign(`${HEADER}.${payload}`)}`, expires_in: this.ttlSeconds };
   }
 
+  /** Tokens already checked, until they expire: every request of a conversation carries the same token. */
+  private readonly verified = new Map<string, TokenClaims>();
+
   /** The claims of a valid, unexpired token; undefined for anything else. */
   verify(token: string): TokenClaims | undefined {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp * 1000 > this.now()) return known;
+      this.verified.delete(token);
+      return undefined;
+    }
+    const claims = this.check(token);
+    if (claims) {
+      if (this.verified.size >= MAX_CACHED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(token, claims);
+    }
+    return claims;
+  }
+
+  private check(token: string): TokenClaims | undefined {
     const [header, payload, signature, extra] = token.split('.');
     if (!header || !payload || !signature || extra !== undefined || header !== HEADER) return undefined;
     const expected = Buffer.from(this.sign(`${header}.${payload}`));

@@ -95,6 +95,15 @@ function directLineSuite(engine: string, make: () => Promise<TestDatabase | unde
       expect(res.status).toBe(403);
     });
 
+    it('404s a post with a valid token for a conversation that was never started, storing nothing', async (ctx) => {
+      if (!target) return ctx.skip();
+      const generated = (await (await fetch(`${base}/v3/directline/tokens/generate`, { method: 'POST' })).json()) as { conversationId: string; token: string };
+      const res = await postMessage(base, { ...generated, expires_in: 0, streamUrl: '' }, '公积金');
+      expect(res.status).toBe(404);
+      const read = await fetch(`${base}/v3/directline/conversations/${generated.conversationId}/activities`, { headers: { Authorization: `Bearer ${generated.token}` } });
+      expect(read.status).toBe(404);
+    });
+
     it('404s an unknown conversation for the secret holder', async (ctx) => {
       if (!target) return ctx.skip();
       const res = await fetch(`${base}/v3/directline/conversations/nope/activities`, { headers: { Authorization: `Bearer ${SECRET}` } });
