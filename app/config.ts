@@ -20,6 +20,8 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: z.url().optional().describe('https://bot.example.gov.cn'),
   DATABASE_URL: databaseUrl.default('sqlite:data/lineone.db'),
+  DATABASE_SYNC: z.enum(['normal', 'full']).default('normal'),
+  DATABASE_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(100).default(0),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'redis://host:port').optional(),
   MicrosoftAppId: z.string().optional(),
   MicrosoftAppPassword: z.string().optional(),

@@ -16,7 +16,9 @@ import { createBot } from '../bot/create-bot.ts';
 import { BOT_NAME } from '../bot/messages.ts';
 import { type Db, openDatabase } from '../storage/database.ts';
 import { SqlKeyValueStore } from '../storage/kv.ts';
+import { GroupCommitter } from '../storage/group-commit.ts';
 import { getOrCreateSecret } from '../storage/secrets.ts';
+import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { type Config, ConfigError, embeddingsFrom, loadConfig, readEnvironment } from './config.ts';
 import { InFlight } from './inflight.ts';
 import { SCHEMAS } from './schemas.ts';
@@ -49,7 +51,10 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const started = performance.now();
-  const db = await openDatabase(config.DATABASE_URL, SCHEMAS);
+  const db = await openDatabase(config.DATABASE_URL, SCHEMAS, { sync: config.DATABASE_SYNC });
+  // With DATABASE_GROUP_COMMIT_MS, turns arriving together share one commit (one disk sync under FULL).
+  const grouped = config.DATABASE_GROUP_COMMIT_MS > 0 ? new GroupCommitter(db.kysely, { windowMs: config.DATABASE_GROUP_COMMIT_MS, maxGroup: 64 }) : undefined;
+  const commit = grouped ? grouped.commit : (unit: UnitOfWork) => unit.commit(db.kysely);
   const secret = config.DIRECTLINE_SECRET ?? (await getOrCreateSecret(db.kysely, 'directline'));
   const knowledge =
     options.knowledge ??
@@ -86,7 +91,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const botAccount = { id: 'line-one', name: BOT_NAME, role: 'bot' };
   const directLine = new DirectLineChannel({
     botAccount, store, hub, tokens, log, bot: bot.run, onTurnError, track: inFlight.track,
-    commit: (unit) => unit.commit(db.kysely),
+    commit,
     allowAnonymous: config.DIRECTLINE_ANONYMOUS,
     startsPerMinute: config.DIRECTLINE_STARTS_PER_MINUTE,
     trustProxy: config.TRUST_PROXY,
@@ -111,6 +116,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       streams.close();
       const drained = await inFlight.drain(SHUTDOWN_GRACE_MS);
       if (!drained) log.warn({ pending: inFlight.size }, 'app: shutdown grace period over with turns still running');
+      await grouped?.drain();
       server.server.closeAllConnections();
       await stopped;
       await hub.close();

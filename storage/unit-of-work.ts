@@ -26,13 +26,26 @@ export class UnitOfWork {
     return part;
   }
 
+  get empty(): boolean {
+    return this.pending.size === 0;
+  }
+
+  /** Commits in a transaction of its own. */
   async commit(db: Kysely<any>): Promise<void> {
-    if (this.pending.size === 0) return;
+    if (this.empty) return;
+    await db.transaction().execute((trx) => this.writeIn(trx));
+    this.committed();
+  }
+
+  /** Applies the writes inside a transaction someone else commits (a group commit). */
+  async writeIn(trx: Kysely<any>): Promise<void> {
+    for (const part of this.pending.values()) await part.write(trx);
+  }
+
+  /** To call once the transaction holding the writes has committed. */
+  committed(): void {
     const parts = [...this.pending.values()];
     this.pending.clear();
-    await db.transaction().execute(async (trx) => {
-      for (const part of parts) await part.write(trx);
-    });
     for (const part of parts) part.afterCommit?.();
   }
 }
