@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { benchServer, type ServerBench } from './server.ts';
+import { BARE, benchServer, ECHO, type ServerBench } from './server.ts';
 
 /**
  * `npm run bench`: prints the figures and appends them, with date and machine, to
@@ -9,16 +9,19 @@ import { benchServer, type ServerBench } from './server.ts';
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 function serverTable(s: ServerBench): string {
-  const rows = s.runs.map(
-    (r) =>
-      `| ${r.target} | ${r.concurrency} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond, 0)} | ${fmt(r.serverP50, 2)} | ${fmt(r.serverP99, 2)} | ${fmt(r.clientP50)} | ${fmt(r.clientP99)} |`,
-  );
+  // Every figure also as a share of the two yardsticks measured in the same run at the same concurrency.
+  const perSecondOf = (target: string, concurrency: number) => s.runs.find((r) => r.target === target && r.concurrency === concurrency)?.perSecond ?? NaN;
+  const rows = s.runs.map((r) => {
+    const vsEcho = r.perSecond / perSecondOf(ECHO, r.concurrency);
+    const vsBare = r.perSecond / perSecondOf(BARE, r.concurrency);
+    return `| ${r.target} | ${r.concurrency} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond, 0)} | ${fmt(vsEcho, 2)}× | ${fmt(vsBare * 100, 1)}% | ${fmt(r.serverP50, 2)} | ${fmt(r.serverP99, 2)} | ${fmt(r.clientP50)} | ${fmt(r.clientP99)} |`;
+  });
   return [
     `Start-up to /readyz (child process, incl. tsx): cold ${fmt(s.startupColdMs, 0)} ms, with persisted state ${fmt(s.startupWarmMs, 0)} ms`,
     `RSS: idle ${fmt(s.rssIdleMb)} MB, after load ${fmt(s.rssAfterLoadMb)} MB`,
     '',
-    '| target | concurrent conversations | requests | errors | turns/s | server p50 ms | server p99 ms | client p50 ms | client p99 ms |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| target | concurrent conversations | requests | errors | turns/s | vs stock echo | vs bare route | server p50 ms | server p99 ms | client p50 ms | client p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

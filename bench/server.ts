@@ -8,6 +8,8 @@ import { type Call, type LoadResult, runLoad } from './load.ts';
 
 const QUESTIONS = ['公积金缴存比例是多少', '异地就医怎么备案', '新员工入职社保怎么增员', '工伤认定要多久', '失业金怎么领', '你好', '生育津贴怎么算', '社保断缴有什么影响'];
 const LEVELS = [1, 50, 200];
+export const ECHO = 'stock botbuilder echo (CloudAdapter, expectReplies)';
+export const BARE = 'bare restify route';
 const PACE_MS = 1000;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 4) * 1000;
 
@@ -30,18 +32,21 @@ export async function benchServer(): Promise<ServerBench> {
     await once(cold.child, 'exit');
     const app = await startChild('app/main.ts', env);
     const bare = await startChild('bench/bare-server.ts', {});
+    const echo = await startChild('bench/echo-server.ts', {});
     const rssIdleMb = rssMb(app.child);
     const runs: ServerBench['runs'] = [];
     for (const concurrency of LEVELS) {
-      runs.push({ target: 'bare restify route', ...(await runLoad(bare.url, concurrency, DURATION_MS, () => bareCall())) });
+      runs.push({ target: BARE, ...(await runLoad(bare.url, concurrency, DURATION_MS, () => bareCall())) });
+      runs.push({ target: ECHO, ...(await runLoad(echo.url, concurrency, DURATION_MS, apiMessagesCall)) });
       runs.push({ target: 'Direct Line', ...(await directLineLoad(app.url, concurrency)) });
       runs.push({ target: '/api/messages expectReplies', ...(await runLoad(app.url, concurrency, DURATION_MS, apiMessagesCall)) });
     }
     // 200 people chatting at once, each sending a message a second: the load a busy hotline sees.
     runs.push({ target: 'Direct Line, 1 msg/s per conversation', ...(await directLineLoad(app.url, 200, PACE_MS)) });
     const rssAfterLoadMb = rssMb(app.child);
-    for (const c of [app.child, bare.child]) c.kill('SIGTERM');
-    await Promise.all([once(app.child, 'exit'), once(bare.child, 'exit')]);
+    const children = [app.child, bare.child, echo.child];
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => once(c, 'exit')));
     return { startupColdMs: cold.startupMs, startupWarmMs: app.startupMs, rssIdleMb, rssAfterLoadMb, runs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -93,7 +98,7 @@ async function startChild(script: string, env: Record<string, string>) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const probe = script.includes('bare') ? `${url}/none` : `${url}/readyz`;
+  const probe = script.includes('app/main') ? `${url}/readyz` : `${url}/none`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bench: ${script} exited with ${child.exitCode}`);
     const ok = await fetch(probe).then((r) => r.status < 500, () => false);
