@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { badRequest, HttpError, unauthorized } from '../../http/errors.ts';
 import { logRejection, route } from '../../http/route.ts';
 import type { Logger } from '../../log/logger.ts';
-import { InboundHook, type InboundListener } from '../delivery-errors.ts';
+import { Hook, type InboundListener, type InboundSignal, type UndeliveredListener, type UndeliveredReplies } from '../delivery-errors.ts';
 import { renderForTextChannel } from '../plain-text/render.ts';
 import { utf8Bytes } from '../plain-text/split.ts';
 import { WechatApiClient } from './api-client.ts';
@@ -62,7 +62,8 @@ export class WechatOfficialChannel {
   private readonly ledger: InboundLedger;
   private readonly windows: ServiceWindows;
   private readonly api: WechatApiClient;
-  private readonly inbound = new InboundHook();
+  private readonly inbound = new Hook<InboundSignal>();
+  private readonly undelivered = new Hook<UndeliveredReplies>();
   private readonly track: <T>(work: Promise<T>) => Promise<T>;
   private pruneTimer?: NodeJS.Timeout;
 
@@ -96,6 +97,11 @@ export class WechatOfficialChannel {
   /** Called with (user, channel) whenever a user writes: the outbox releases what it held. */
   onInbound(listener: InboundListener): () => void {
     return this.inbound.add(listener);
+  }
+
+  /** Replies of a slow turn that could not be sent afterwards: hand them to the outbox. */
+  onUndelivered(listener: UndeliveredListener): () => void {
+    return this.undelivered.add(listener);
   }
 
   /** Proactive push (agent reply, ticket update) through the customer-service API. */
@@ -192,11 +198,11 @@ export class WechatOfficialChannel {
 
   private async sendLater(user: string, texts: string[]): Promise<void> {
     if (texts.length === 0) return;
-    try {
-      await sendWithinWindow(this.sendOptions(), user, texts);
-    } catch (err) {
-      this.o.log.error({ err, user, held: texts.length }, `${LOG}: replies of a slow turn could not be sent`);
-    }
+    const { sent, error } = await sendWithinWindow(this.sendOptions(), user, texts).catch((err: unknown) => ({ sent: 0, error: err as Error }));
+    if (!error) return;
+    const left = texts.slice(sent);
+    this.o.log.warn({ err: error, user, held: left.length }, `${LOG}: replies of a turn could not be sent, handed on`);
+    this.undelivered.emit({ channel: CHANNEL_ID, conversationId: user, userId: user, texts: left, error }, (err) => this.o.log.error({ err }, `${LOG}: undelivered listener failed`));
   }
 
   /** Replies of an inbound turn are collected; proactive ones go out now, or raise for the outbox. */
@@ -205,7 +211,8 @@ export class WechatOfficialChannel {
     if (collected && !context.turnState.get(PROACTIVE)) return void collected.push(...activities);
     const user = context.activity.conversation?.id;
     if (!user) throw new Error(`${LOG}: proactive message without a conversation id`);
-    await sendWithinWindow(this.sendOptions(), user, this.render(activities));
+    const { error } = await sendWithinWindow(this.sendOptions(), user, this.render(activities));
+    if (error) throw error;
   }
 
   private render(activities: Partial<Activity>[]): string[] {

@@ -21,27 +21,31 @@ export interface WindowedSendOptions {
 
 /**
  * Sends texts to one user within their customer-service window, one slot each, in order. The
- * first that cannot go stops the rest and raises: DeliveryDeferred (window closed, quota used,
- * API down) or DeliveryFailed (the platform refused for another reason, e.g. 95018).
- * Returns how many were sent.
+ * first that cannot go stops the rest; `error` then says why: DeliveryDeferred (window closed,
+ * quota used, API down) or DeliveryFailed (the platform refused for another reason, e.g. 95018).
  */
-export async function sendWithinWindow(o: WindowedSendOptions, userId: string, texts: readonly string[]): Promise<number> {
+export async function sendWithinWindow(o: WindowedSendOptions, userId: string, texts: readonly string[]): Promise<{ sent: number; error?: Error }> {
   let sent = 0;
   for (const text of texts) {
-    const slot = await o.windows.claim(userId);
-    const body = slot.last ? `${text}\n\n${o.lastHint}` : text;
     try {
-      await o.post(userId, body);
+      const slot = await o.windows.claim(userId);
+      const body = slot.last ? `${text}\n\n${o.lastHint}` : text;
+      try {
+        await o.post(userId, body);
+      } catch (err) {
+        await o.windows.release(userId);
+        throw err;
+      }
       sent++;
     } catch (err) {
-      await o.windows.release(userId);
-      throw await classify(o, userId, err);
+      return { sent, error: await classify(o, userId, err) };
     }
   }
-  return sent;
+  return { sent };
 }
 
 async function classify(o: WindowedSendOptions, userId: string, err: unknown): Promise<Error> {
+  if (err instanceof DeliveryDeferred) return err;
   if (err instanceof WechatApiUnavailable) {
     o.log.warn({ err, userId }, `${o.channel}: API unavailable, message deferred`);
     return new DeliveryDeferred('api_unavailable', new Date(Date.now() + API_RETRY_MS), err.message, { cause: err });
