@@ -22,8 +22,14 @@ export const PROACTIVE = Symbol('wechat.proactive');
 export type TurnDeliver = (context: TurnContext, activities: Partial<Activity>[]) => Promise<void>;
 
 export class TextChannelAdapter extends BotAdapter {
-  constructor(private readonly deliver: TurnDeliver) {
+  /** Channels either pass their deliver function or override `deliver` (a subclass). */
+  constructor(private readonly deliverTo?: TurnDeliver) {
     super();
+  }
+
+  protected async deliver(context: TurnContext, activities: Partial<Activity>[]): Promise<void> {
+    if (!this.deliverTo) throw new Error('wechat: this adapter has no way to deliver replies');
+    await this.deliverTo(context, activities);
   }
 
   /** Runs one inbound turn; `state` is put on the context's turnState for the channel's deliver. */

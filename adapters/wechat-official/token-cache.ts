@@ -62,16 +62,29 @@ export class AccessTokenCache implements TokenProvider {
       .onConflict((oc) => oc.column('name').doNothing())
       .execute();
     for (;;) {
-      const row = await this.db.selectFrom('wechat_tokens').selectAll().where('name', '=', name).executeTakeFirstOrThrow();
-      const expiresAt = Date.parse(row.expires_at);
-      if (row.token && row.token !== stale && expiresAt - this.margin > Date.now()) {
-        this.cached = { token: row.token, expiresAt };
-        return row.token;
+      const usable = await this.usable(stale);
+      if (usable) return usable;
+      if (await this.takeLease()) {
+        // Another instance may have stored a fresh token between our read and the lease.
+        const fresh = await this.usable(stale);
+        if (fresh) {
+          await this.db.updateTable('wechat_tokens').set({ lease_until: null }).where('name', '=', name).execute();
+          return fresh;
+        }
+        return this.fetchUnderLease(stale !== undefined);
       }
-      if (await this.takeLease()) return this.fetchUnderLease(stale !== undefined && row.token === stale);
       if (Date.now() > giveUpAt) throw new Error(`wechat-token: gave up waiting for another instance to refresh ${name}`);
       await new Promise((resolve) => setTimeout(resolve, this.pollMs));
     }
+  }
+
+  /** The stored token when it is neither the refused one nor about to expire. */
+  private async usable(stale: string | undefined): Promise<string | undefined> {
+    const row = await this.db.selectFrom('wechat_tokens').selectAll().where('name', '=', this.source.name).executeTakeFirstOrThrow();
+    const expiresAt = Date.parse(row.expires_at);
+    if (!row.token || row.token === stale || expiresAt - this.margin <= Date.now()) return undefined;
+    this.cached = { token: row.token, expiresAt };
+    return row.token;
   }
 
   private async takeLease(): Promise<boolean> {

@@ -56,7 +56,7 @@ function kfSuite(target: TestDatabase) {
       db = await openDatabase(target.url, [wechatSchema, wechatKfSchema]);
       recorder = await WechatRecorder.start();
       recorder.answer(SYNC, (call) => {
-        const page = pages[call.body.cursor ?? ''] ?? { msgs: [], next: call.body.cursor ?? '' };
+        const page: { msgs: unknown[]; next: string; more?: boolean } = pages[call.body.cursor ?? ''] ?? { msgs: [], next: call.body.cursor ?? '' };
         return { json: { errcode: 0, errmsg: 'ok', next_cursor: page.next, has_more: page.more ? 1 : 0, msg_list: page.msgs } };
       });
       bot = new EchoBot();

@@ -4,11 +4,15 @@ import { InboundLedger } from '../../adapters/wechat-official/inbound-ledger.ts'
 import { wechatSchema } from '../../adapters/wechat-official/schema.ts';
 import { ServiceWindows } from '../../adapters/wechat-official/service-window.ts';
 import { AccessTokenCache, type TokenSource } from '../../adapters/wechat-official/token-cache.ts';
+import { KfCursorStore, wechatKfSchema } from '../../adapters/wechat-kf/schema.ts';
+import { LoginLease } from '../../adapters/wechaty/login-lease.ts';
+import { ConversationReferences } from '../../adapters/wechaty/references.ts';
+import { wechatySchema } from '../../adapters/wechaty/schema.ts';
 import { type Db, openDatabase } from '../../storage/database.ts';
 import { postgresDatabase, sqliteDatabase, type TestDatabase } from '../support/services.ts';
 import { testLog } from './wechat-test-kit.ts';
 
-/** The state WeChat channels share across instances, on both engines: dedupe, quota, token cache. */
+/** The state WeChat channels keep across instances and restarts, on both engines. */
 function stateSuite(engine: string, make: () => TestDatabase | Promise<TestDatabase | undefined>) {
   describe(`wechat shared state on ${engine}`, () => {
     let target: TestDatabase | undefined;
@@ -19,8 +23,9 @@ function stateSuite(engine: string, make: () => TestDatabase | Promise<TestDatab
     beforeAll(async () => {
       target = await make();
       if (!target) return;
-      db = await openDatabase(target.url, [wechatSchema]);
-      other = await openDatabase(target.url, [wechatSchema]);
+      const schemas = [wechatSchema, wechatKfSchema, wechatySchema];
+      db = await openDatabase(target.url, schemas);
+      other = await openDatabase(target.url, schemas);
     });
     afterAll(async () => {
       await other?.close();
@@ -123,6 +128,40 @@ function stateSuite(engine: string, make: () => TestDatabase | Promise<TestDatab
       await expect(cache.get()).rejects.toThrow('gettoken down');
       fail = false;
       expect(await cache.get()).toBe('K3'); // the lease was released after the failure
+    });
+
+    it('keeps the kf cursor per 客服账号', async (ctx) => {
+      if (!target) return ctx.skip();
+      const cursors = new KfCursorStore(db.kysely);
+      expect(await cursors.get('wk1')).toBe('');
+      await cursors.set('wk1', 'c1');
+      await new KfCursorStore(other.kysely).set('wk1', 'c2');
+      expect(await cursors.get('wk1')).toBe('c2');
+    });
+
+    it('gives the Wechaty login to one instance; the other takes over when the lease expires', async (ctx) => {
+      if (!target) return ctx.skip();
+      const a = new LoginLease(db.kysely, 'login', 'A', 200);
+      const b = new LoginLease(other.kysely, 'login', 'B', 200);
+      const [gotA, gotB] = await Promise.all([a.acquire(), b.acquire()]);
+      expect([gotA, gotB].filter(Boolean)).toHaveLength(1);
+      const [holder, standby] = gotA ? [a, b] : [b, a];
+      expect(await holder.renew()).toBe(true);
+      expect(await standby.acquire()).toBe(false);
+      // The holder dies (no more heartbeats): once the lease runs out the standby takes it.
+      await expect.poll(() => standby.acquire(), { timeout: 3000, interval: 50 }).toBe(true);
+      expect(await holder.renew()).toBe(false);
+      await standby.release();
+      expect(await holder.acquire()).toBe(true);
+    });
+
+    it('stores the latest conversation reference per chat', async (ctx) => {
+      if (!target) return ctx.skip();
+      const references = new ConversationReferences(db.kysely);
+      await references.save({ conversation: { id: 'room@chatroom', isGroup: true, name: '群', conversationType: 'group' }, user: { id: 'alice', name: 'Alice' } });
+      await references.save({ conversation: { id: 'room@chatroom', isGroup: true, name: '群', conversationType: 'group' }, user: { id: 'bob', name: 'Bob' } });
+      expect((await new ConversationReferences(other.kysely).get('room@chatroom'))?.user?.id).toBe('bob');
+      expect(await references.get('nobody')).toBeUndefined();
     });
   });
 }
