@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryDeferred, type InboundSignal } from '../../adapters/delivery-errors.ts';
+import { DeliveryDeferred, type InboundSignal, type UndeliveredReplies } from '../../adapters/delivery-errors.ts';
 import { sha1Signature, WechatCipher } from '../../adapters/wechat-official/crypto.ts';
 import { WechatOfficialChannel } from '../../adapters/wechat-official/official-account.ts';
 import { wechatSchema } from '../../adapters/wechat-official/schema.ts';
@@ -223,6 +223,41 @@ describe('wechat-official: the 服务号 callback', () => {
       expect(JSON.parse(res.text)).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
     }
     expect(replyContent((await say('o_after', '还在吗')).text)).toBe('您说：还在吗');
+  });
+
+  it('runs the bot once when the same MsgId reaches two instances at once', async () => {
+    const secondDb = await openDatabase(target.url, [wechatSchema]);
+    const secondBot = new EchoBot();
+    const second = new WechatOfficialChannel({
+      token: TOKEN, appId: APP_ID, appSecret: 'secret', apiBase: recorder.url, passiveBudgetMs: 600,
+      db: secondDb.kysely, log: testLog(), bot: (context) => secondBot.run(context),
+    });
+    const secondServer = await startServer((s) => second.register(s));
+    try {
+      const before = bot.turns;
+      const msgId = nextMsgId();
+      const body = textXml('o_two', '两个实例', msgId);
+      const replies = await Promise.all([
+        postXml(url, signedQuery(TOKEN), body),
+        postXml(`${secondServer.url}/wechat/official`, signedQuery(TOKEN), body),
+      ]);
+      expect(bot.turns - before + secondBot.turns).toBe(1);
+      expect(replies.map((r) => replyContent(r.text))).toContain('您说：两个实例');
+    } finally {
+      second.close();
+      await secondServer.close();
+      await secondDb.close();
+    }
+  });
+
+  it('hands replies that could not be sent after a slow turn to onUndelivered', async () => {
+    const handed: UndeliveredReplies[] = [];
+    const stop = channel.onUndelivered((u) => handed.push(u));
+    recorder.answer(SEND, () => ({ status: 503, raw: 'busy' }));
+    expect((await say('o_slow_down', '慢800')).text).toBe('success');
+    await expect.poll(() => handed.length, { timeout: 5000 }).toBe(1);
+    expect(handed[0]).toMatchObject({ channel: 'wechat-official', userId: 'o_slow_down', texts: ['让您久等了'], error: { reason: 'api_unavailable' } });
+    stop();
   });
 
   it('tells the user when the bot fails, through onTurnError', async () => {
