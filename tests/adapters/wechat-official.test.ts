@@ -175,6 +175,18 @@ describe('wechat-official: the 服务号 callback', () => {
     expect((err as DeliveryDeferred).retryWhen).toBeInstanceOf(Date);
   });
 
+  it('turns WeChat being unreachable (connection refused) into a retryable DeliveryDeferred', async () => {
+    await say('o_refused', '你好');
+    const offline = new WechatOfficialChannel({
+      token: TOKEN, appId: 'wxoffline', appSecret: 'secret', apiBase: 'http://127.0.0.1:9', db: db.kysely, log: testLog(), bot: (context) => bot.run(context),
+    });
+    const reference = { conversation: { id: 'o_refused', isGroup: false, conversationType: 'personal', name: '' } };
+    const err = await offline.continueConversation(reference, async (c) => void (await c.sendActivity('x'))).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'DeliveryDeferred', reason: 'api_unavailable' });
+    // The slot it claimed was given back: the user still has 5 messages.
+    for (let n = 1; n <= 5; n++) await channel.continueConversation(reference, async (c) => void (await c.sendActivity(`第${n}条`)));
+  });
+
   it('welcomes a new follower, maps a menu CLICK and voice recognition, records an unsubscribe', async () => {
     const welcome = await postXml(url, signedQuery(TOKEN), eventXml('o_events', 'subscribe'));
     expect(replyContent(welcome.text)).toBe('欢迎使用企业服务一号线！\n\n回复数字选择：\n1. 医保报销\n2. 转人工');

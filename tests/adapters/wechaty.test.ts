@@ -104,6 +104,21 @@ describe('wechaty: personal WeChat through a mock puppet', () => {
     await until(() => heard.some((h) => h.text === '您说：还在吗'), 'the next answer');
   });
 
+  it('retries a puppet that fails to start, with backoff', async () => {
+    let attempts = 0;
+    const flaky = new WechatyChannel(options({
+      name: 'line-one-flaky', instanceId: 'F', retryMinMs: 20,
+      puppet: () => {
+        if (++attempts < 3) throw new Error('puppet service unreachable');
+        return new PuppetMock({ mocker: new mock.Mocker() });
+      },
+    }));
+    await flaky.start();
+    await until(() => flaky.loginState === 'waiting_login', 'the third attempt to start', 20_000);
+    expect(attempts).toBe(3);
+    await flaky.close();
+  });
+
   it('lets only one instance hold the login; a standby takes over when the holder leaves', async () => {
     let built = 0;
     const standby = new WechatyChannel(options({ instanceId: 'B', puppet: () => (built++, new PuppetMock({ mocker: new mock.Mocker() })) }));
