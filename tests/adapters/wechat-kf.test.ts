@@ -8,7 +8,7 @@ import { buildWechatXml } from '../../adapters/wechat-official/xml.ts';
 import { type Db, openDatabase } from '../../storage/database.ts';
 import { allDatabases, type TestDatabase } from '../support/services.ts';
 import { WechatRecorder } from '../support/wechat-recorder.ts';
-import { EchoBot, postXml, startServer, testLog } from './wechat-test-kit.ts';
+import { connectionsClosed, EchoBot, postXml, startServer, testLog } from './wechat-test-kit.ts';
 
 const CORP_ID = 'ww1234567890abcdef';
 const TOKEN = 'kfToken2026';
@@ -69,6 +69,7 @@ function kfSuite(target: TestDatabase) {
       await server?.close();
       await recorder?.close();
       await db?.close();
+      await connectionsClosed(target.url);
       await target.drop();
     });
 

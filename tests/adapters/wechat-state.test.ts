@@ -10,7 +10,7 @@ import { ConversationReferences } from '../../adapters/wechaty/references.ts';
 import { wechatySchema } from '../../adapters/wechaty/schema.ts';
 import { type Db, openDatabase } from '../../storage/database.ts';
 import { postgresDatabase, sqliteDatabase, type TestDatabase } from '../support/services.ts';
-import { testLog } from './wechat-test-kit.ts';
+import { connectionsClosed, testLog } from './wechat-test-kit.ts';
 
 /** The state WeChat channels keep across instances and restarts, on both engines. */
 function stateSuite(engine: string, make: () => TestDatabase | Promise<TestDatabase | undefined>) {
@@ -30,6 +30,7 @@ function stateSuite(engine: string, make: () => TestDatabase | Promise<TestDatab
     afterAll(async () => {
       await other?.close();
       await db?.close();
+      if (target) await connectionsClosed(target.url);
       await target?.drop();
     });
 

@@ -114,3 +114,26 @@ export function replyContent(xml: string, token?: string, cipher?: WechatCipher)
   }
   return String(fields.Content);
 }
+
+/**
+ * Before a PostgreSQL test database is dropped (WITH FORCE): waits until the closed pools'
+ * connections are really gone. pg's pool.end() resolves while sockets are still closing, and a
+ * connection killed by the drop then surfaces as an uncaught error in the test run.
+ */
+export async function connectionsClosed(databaseUrl: string, timeoutMs = 3000): Promise<void> {
+  if (!/^postgres/.test(databaseUrl)) return;
+  const { default: pg } = await import('pg');
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: databaseUrl.replace(/\/[^/?]+(\?|$)/, '/postgres$1') });
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await admin.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name]);
+      if (Number(rows[0]?.n ?? 0) === 0 || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await admin.end();
+  }
+}
