@@ -35,13 +35,39 @@ export function renderActivity(activity: Renderable, options: Pick<PlainTextOpti
     actions.push(...card.buttons);
   }
   actions.push(...(activity.suggestedActions?.actions ?? []));
-  if (actions.length > 0) parts.push(renderChoices(actions, options.choicePrompt));
+  if (actions.length === 0) return parts.join('\n\n');
+  const prompt = options.choicePrompt ?? CHOICE_PROMPT;
+  const labels = actions.map(actionLabel);
+  // The text may already list the first choices as "1. …" (the bot's own numbered list):
+  // continue that list instead of printing the same choices twice.
+  const last = parts.length - 1;
+  const listed = last >= 0 ? trailingNumberedList(parts[last] ?? '') : [];
+  if (listed.length > 0 && listed.length <= labels.length && listed.every((label, i) => label === labels[i])) {
+    const more = labels.slice(listed.length).map((label, i) => `${listed.length + i + 1}. ${label}`);
+    parts[last] = [parts[last], ...more].join('\n');
+    parts.push(prompt.replace(/[：:]$/, ''));
+    return parts.join('\n\n');
+  }
+  parts.push(renderChoices(labels, prompt));
   return parts.join('\n\n');
 }
 
 /** "回复数字选择：\n1. …\n2. …" */
-export function renderChoices(actions: readonly CardAction[], prompt = CHOICE_PROMPT): string {
-  return [prompt, ...actions.map((action, i) => `${i + 1}. ${actionLabel(action)}`)].join('\n');
+export function renderChoices(labels: readonly string[], prompt = CHOICE_PROMPT): string {
+  return [prompt, ...labels.map((label, i) => `${i + 1}. ${label}`)].join('\n');
+}
+
+/** The labels of a "1. a\n2. b" list that ends the text (numbered 1…k in order), else []. */
+function trailingNumberedList(text: string): string[] {
+  const items: Array<{ n: number; label: string }> = [];
+  for (const line of text.split('\n').reverse()) {
+    const match = /^(\d+)\.\s+(.+)$/.exec(line.trim());
+    if (!match) break;
+    items.unshift({ n: Number(match[1]), label: (match[2] ?? '').trim() });
+  }
+  const fromOne = items.findIndex((item) => item.n === 1);
+  const list = fromOne < 0 ? [] : items.slice(fromOne);
+  return list.every((item, i) => item.n === i + 1) ? list.map((item) => item.label) : [];
 }
 
 function actionLabel(action: CardAction): string {

@@ -49,6 +49,19 @@ describe('plain-text: choices', () => {
     expect(text).toBe('公积金\n可提取的情形\n\n回复数字选择：\n1. 租房提取\n2. 官网（https://gjj.example.cn）\n3. 转人工');
   });
 
+  it('continues a numbered list the text already has, instead of listing the same choices twice', () => {
+    const text = renderActivity({
+      type: 'message',
+      textFormat: 'markdown',
+      text: '您是不是想问：\n1. 公积金怎么提取\n2. 公积金缴存比例',
+      suggestedActions: { to: [], actions: ['公积金怎么提取', '公积金缴存比例', '转人工'].map((t) => ({ type: 'imBack', title: t, value: t })) },
+    });
+    expect(text).toBe('您是不是想问：\n1. 公积金怎么提取\n2. 公积金缴存比例\n3. 转人工\n\n回复数字选择');
+    // A list that does not match the actions is left alone; the actions are listed as usual.
+    const other = renderActivity({ type: 'message', text: '步骤：\n1. 登录\n2. 提交', suggestedActions: { to: [], actions: [{ type: 'imBack', title: '转人工', value: '转人工' }] } });
+    expect(other).toBe('步骤：\n1. 登录\n2. 提交\n\n回复数字选择：\n1. 转人工');
+  });
+
   it('labels fall back to the value; plain text is left alone; non-messages render as nothing', () => {
     expect(renderActivity({ type: 'message', text: '**x**', textFormat: 'plain', suggestedActions: { to: [], actions: [{ type: 'imBack', title: '', value: '是' }] } })).toBe('**x**\n\n回复数字选择：\n1. 是');
     expect(renderActivity({ type: 'typing' })).toBe('');
