@@ -1,28 +1,40 @@
 /**
- * How a channel tells the outbox that a message cannot go out now. Channels throw these from their
- * `continueConversation`; the outbox keeps the message and acts on the kind. Anything else thrown is treated as
- * a passing failure and retried with backoff.
+ * How a channel tells the delivery outbox that an outgoing message did not reach the user. Channels throw these
+ * from `continueConversation`; the outbox keeps the message and acts on the kind. Anything else thrown is a
+ * passing failure, retried with backoff.
+ *
+ * - `DeliveryDeferred`: not now, but nothing is wrong with the message. Hold it and try again
+ *   when `retryWhen` says: at the user's next inbound message ('next_inbound': WeChat only lets a
+ *   service write within 48 hours of the user's last message, 5 messages at most), or at a time
+ *   (the platform's API was unreachable).
+ * - `DeliveryFailed`: the platform refused this message for a reason a retry will not fix by
+ *   itself (e.g. WeCom 95018: a human 接待人员 owns the session). The desk should show `code`.
  */
+export type DeferReason = 'window_closed' | 'quota_used' | 'api_unavailable' | 'channel_offline';
+export type RetryWhen = 'next_inbound' | Date;
 
-/** The channel will take the message later: when the user writes again, or from a given time. */
 export class DeliveryDeferred extends Error {
   override name = 'DeliveryDeferred';
   constructor(
-    message: string,
-    readonly retryWhen: 'next_inbound' | Date,
+    readonly reason: DeferReason,
+    readonly retryWhen: RetryWhen,
+    message = `delivery: deferred (${reason}), retry ${retryWhen === 'next_inbound' ? 'when the user writes again' : `after ${retryWhen.toISOString()}`}`,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
-/** The channel refused the message for a reason retrying will not fix (e.g. the session belongs to someone else). */
 export class DeliveryFailed extends Error {
   override name = 'DeliveryFailed';
   constructor(
+    /** The channel that refused ('wechat-official', 'wechat-kf', 'wechaty'). */
+    readonly channel: string,
+    /** The platform's error code (e.g. 95018), or a short word when there is none. */
+    readonly code: number | string,
     message: string,
-    /** The channel's own code (e.g. WeChat's 95018), for the desk to show. */
-    readonly code: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { badRequest, HttpError, unauthorized } from '../../http/errors.ts';
 import { logRejection, route } from '../../http/route.ts';
 import type { Logger } from '../../log/logger.ts';
-import { Hook, type InboundListener, type InboundSignal, type UndeliveredListener, type UndeliveredReplies } from '../delivery-errors.ts';
+import { Hook, type InboundListener, type InboundSignal, type UndeliveredListener, type UndeliveredReplies } from '../delivery-signals.ts';
 import { renderForTextChannel } from '../plain-text/render.ts';
 import { utf8Bytes } from '../plain-text/split.ts';
 import { WechatApiClient } from './api-client.ts';

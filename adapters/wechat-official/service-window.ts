@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { DeliveryDeferred } from '../delivery-errors.ts';
+import { DeliveryDeferred } from '../../outbox/errors.ts';
 import type { WechatTables } from './schema.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from '../../log/logger.ts';
-import { DeliveryDeferred, DeliveryFailed } from '../delivery-errors.ts';
+import { DeliveryDeferred, DeliveryFailed } from '../../outbox/errors.ts';
 import { WechatApiError, WechatApiUnavailable } from './api-client.ts';
 import type { ServiceWindows } from './service-window.ts';
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../../log/logger.ts';
-import { DeliveryFailed } from '../delivery-errors.ts';
+import { DeliveryFailed } from '../../outbox/errors.ts';
 import type { WechatyMessageData, WechatyTarget } from './mapping.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryFailed, type UndeliveredReplies } from '../../adapters/delivery-errors.ts';
+import { DeliveryFailed } from '../../outbox/errors.ts';
+import { type UndeliveredReplies } from '../../adapters/delivery-signals.ts';
 import { WechatKfChannel } from '../../adapters/wechat-kf/kf-channel.ts';
 import { KfCursorStore, wechatKfSchema } from '../../adapters/wechat-kf/schema.ts';
 import { sha1Signature, WechatCipher } from '../../adapters/wechat-official/crypto.ts';

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryDeferred, type InboundSignal, type UndeliveredReplies } from '../../adapters/delivery-errors.ts';
+import { DeliveryDeferred } from '../../outbox/errors.ts';
+import { type InboundSignal, type UndeliveredReplies } from '../../adapters/delivery-signals.ts';
 import { sha1Signature, WechatCipher } from '../../adapters/wechat-official/crypto.ts';
 import { WechatOfficialChannel } from '../../adapters/wechat-official/official-account.ts';
 import { wechatSchema } from '../../adapters/wechat-official/schema.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryDeferred } from '../../adapters/delivery-errors.ts';
+import { DeliveryDeferred } from '../../outbox/errors.ts';
 import { InboundLedger } from '../../adapters/wechat-official/inbound-ledger.ts';
 import { wechatSchema } from '../../adapters/wechat-official/schema.ts';
 import { ServiceWindows } from '../../adapters/wechat-official/service-window.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UndeliveredReplies } from '../../adapters/delivery-errors.ts';
+import type { UndeliveredReplies } from '../../adapters/delivery-signals.ts';
 import { WechatyChannel } from '../../adapters/wechaty/wechaty-channel.ts';
 import { wechatySchema } from '../../adapters/wechaty/schema.ts';
 import { type Db, openDatabase } from '../../storage/database.ts';

@@ -79,7 +79,7 @@ function outboxContract(engine: string, make: () => Promise<TestDatabase | undef
       let windowOpen = false;
       const sent: string[] = [];
       const sender = new OutboxSender(store, async (m) => {
-        if (!windowOpen) throw new DeliveryDeferred('48-hour window closed', 'next_inbound');
+        if (!windowOpen) throw new DeliveryDeferred('window_closed', 'next_inbound');
         sent.push(textOf(m));
       }, log, FAST);
       await sender.runOnce();
@@ -98,7 +98,7 @@ function outboxContract(engine: string, make: () => Promise<TestDatabase | undef
       await store.enqueue(message('frank', '之后'));
       const sent: string[] = [];
       const sender = new OutboxSender(store, async (m) => {
-        if (textOf(m) === '被拒') throw new DeliveryFailed('session taken by a WeCom agent', '95018');
+        if (textOf(m) === '被拒') throw new DeliveryFailed('wechat-kf', 95018, 'session taken by a WeCom agent');
         sent.push(textOf(m));
       }, log, FAST);
       await sender.runOnce();

@@ -71,3 +71,9 @@ export async function redisUrl(): Promise<string | undefined> {
     client.disconnect();
   }
 }
+
+/** Both engines where available: the contract suites run once per entry. */
+export async function allDatabases(): Promise<TestDatabase[]> {
+  const pg = await postgresDatabase();
+  return pg ? [sqliteDatabase(), pg] : [sqliteDatabase()];
+}
