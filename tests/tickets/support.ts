@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { createLogger } from '../../log/logger.ts';
 import { type Db, openDatabase } from '../../storage/database.ts';
 import { openTickets, type Tickets } from '../../tickets/index.ts';
-import type { ChannelIdentity, Requester } from '../../tickets/model.ts';
+import type { Actor, ChannelIdentity, Requester } from '../../tickets/model.ts';
 import type { TicketNotice, TicketNotices } from '../../tickets/notices.ts';
 import type { CategoryPredictor } from '../../tickets/routing/predictor-port.ts';
 import { ticketsSchema } from '../../tickets/store/schema.ts';
@@ -102,5 +102,5 @@ export async function closeDatabase(db: Db, target: TestDatabase): Promise<void>
 
 export const alice = { channelId: 'webchat', userId: 'dl_alice', conversationRef: { conversation: { id: 'c-alice' }, serviceUrl: 'http://localhost' } };
 export const bob = { channelId: 'wechat-oa', userId: 'o_bob', conversationRef: { openId: 'o_bob' } };
-export const agent = { kind: 'agent', id: 'agent-7', name: '李坐席' } as const;
-export const clerk = { kind: 'department', id: 'hrss-clerk', name: '人社局王科员' } as const;
+export const agent: Actor = { kind: 'agent', id: 'agent-7', name: '李坐席' };
+export const clerk: Actor = { kind: 'department', id: 'hrss-clerk', name: '人社局王科员' };
