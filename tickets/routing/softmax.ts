@@ -9,9 +9,12 @@ export interface TrainSettings {
   /** L2 penalty, applied to the weights an example touches (the usual sparse approximation). */
   l2: number;
   seed: number;
+  /** Weigh each example by 1 / (its category's share): the categories are equally likely a priori, whatever the
+   *  number of examples someone happened to write for each. */
+  balanced: boolean;
 }
 
-export const DEFAULT_TRAIN_SETTINGS: TrainSettings = { epochs: 40, learningRate: 1, l2: 1e-5, seed: 12345 };
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = { epochs: 40, learningRate: 1, l2: 1e-5, seed: 12345, balanced: true };
 
 export class SoftmaxModel {
   private constructor(
@@ -27,6 +30,9 @@ export class SoftmaxModel {
     const order = xs.map((_, i) => i);
     const random = mulberry32(s.seed);
     const p = new Float64Array(k);
+    const counts = new Float64Array(k);
+    for (const y of ys) counts[y]! += 1;
+    const weightOf = (y: number) => (s.balanced ? xs.length / (k * (counts[y] as number)) : 1);
     for (let epoch = 0; epoch < s.epochs; epoch++) {
       shuffle(order, random);
       const rate = s.learningRate / (1 + epoch * 0.2);
@@ -35,6 +41,8 @@ export class SoftmaxModel {
         model.scores(x, p);
         softmaxInPlace(p);
         p[ys[n] as number]! -= 1; // gradient of the log loss wrt the scores
+        const w8 = weightOf(ys[n] as number);
+        for (let c = 0; c < k; c++) p[c]! *= w8;
         for (let j = 0; j < x.index.length; j++) {
           const base = (x.index[j] as number) * k;
           const v = x.value[j] as number;
