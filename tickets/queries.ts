@@ -1,26 +1,15 @@
 // The desk's read side: the filtered, sorted, paginated queue, counts per state, a ticket's full detail, the
 // on-time rate. Reads only; every change goes through the service.
-import { type ExpressionBuilder, type Kysely, PostgresAdapter, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { CommandAction } from './commands.ts';
 import { OPEN_STATES, TICKET_STATES, type Priority, type RedListTier, type Requester, type Ticket, type TicketEvent, type TicketState, type TicketType } from './model.ts';
-import { parseTicketNumber } from './number.ts';
 import { allowedActions } from './state-machine.ts';
+import { FilterSql, type TicketFilter } from './store/filters.ts';
 import { toTicket } from './store/rows.ts';
-import type { TicketTables } from './store/schema.ts';
+import type { TicketRow, TicketTables } from './store/schema.ts';
 import { findTicket, listEvents, listRequesters } from './store/ticket-store.ts';
 
-export interface TicketFilter {
-  states?: readonly TicketState[];
-  department?: string;
-  category?: string;
-  priority?: Priority;
-  /** true: only red-list enterprises; false: only others. */
-  redList?: boolean;
-  /** true: open and past due; false: not overdue. */
-  overdue?: boolean;
-  /** Words to find in the number, enterprise, credit code, mobile or request text. */
-  q?: string;
-}
+export type { TicketFilter } from './store/filters.ts';
 
 export const TICKET_SORTS = ['urgency', 'due', 'created', 'updated'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
@@ -81,36 +70,45 @@ export interface OnTimeRate {
   rate: number | null;
 }
 
-type Eb = ExpressionBuilder<TicketTables, 'tickets'>;
 const EXCERPT_LENGTH = 120;
+/** From this many matches a filter counts as broad (store/filters.ts). */
+const BROAD_FILTER = 1000;
+const SUMMARY_COLUMNS = [
+  'number', 'state', 'type', 'category', 'department', 'priority', 'redlist_tier', 'enterprise_name', 'contact_name',
+  'contact_mobile', 'due_at', 'supervised', 'ext_due_at', 'created_at', 'updated_at', 'version',
+] as const;
+type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]> & { excerpt: string };
 
 export class TicketQueries {
   private readonly db: Kysely<TicketTables>;
-  private readonly postgres: boolean;
+  private readonly filters: FilterSql;
 
   constructor(db: Kysely<any>) {
     this.db = db as Kysely<TicketTables>;
-    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    this.filters = new FilterSql(db);
   }
 
   async list(options: ListOptions = {}): Promise<TicketPage> {
     const now = (options.now ?? new Date()).toISOString();
     const page = Math.max(1, Math.floor(options.page ?? 1));
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(options.pageSize ?? 20)));
-    const where = (eb: Eb) => this.conditions(eb, options.filter ?? {}, now);
+    const offset = (page - 1) * pageSize;
+    const filter = options.filter ?? {};
+    const count = await this.db.selectFrom('tickets').select((eb) => eb.fn.countAll<string | number>().as('n')).where((eb) => this.filters.predicate(eb, filter, now)).executeTakeFirstOrThrow();
+    const total = Number(count.n);
+    if (offset >= total) return { items: [], total, page, pageSize };
+    // Many matches and an early page: walking the sort order's index finds the page after a few rows.
+    const broad = this.filters.hintsSortOrder && total >= BROAD_FILTER && (offset + pageSize) * 4 <= total;
     const order = options.order ?? (options.sort === 'created' || options.sort === 'updated' ? 'desc' : 'asc');
-    let query = this.db.selectFrom('tickets').selectAll().where(where);
+    let query = this.db.selectFrom('tickets').select(SUMMARY_COLUMNS).select(sql<string>`substr(request_text, 1, ${EXCERPT_LENGTH})`.as('excerpt')).where((eb) => this.filters.predicate(eb, filter, now, broad));
     switch (options.sort ?? 'urgency') {
       case 'urgency': query = query.orderBy('urgency', order === 'asc' ? 'desc' : 'asc').orderBy('due_at', order); break;
       case 'due': query = query.orderBy('due_at', order); break;
       case 'created': query = query.orderBy('created_at', order); break;
       case 'updated': query = query.orderBy('updated_at', order); break;
     }
-    const [rows, count] = await Promise.all([
-      query.orderBy('number', order).limit(pageSize).offset((page - 1) * pageSize).execute(),
-      this.db.selectFrom('tickets').select((eb) => eb.fn.countAll<string | number>().as('n')).where(where).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map((r) => summary(toTicket(r), now)), total: Number(count.n), page, pageSize };
+    const rows = await query.orderBy('number', order).limit(pageSize).offset(offset).execute();
+    return { items: rows.map((r) => summary(r, now)), total, page, pageSize };
   }
 
   /** Tickets per state under a filter (its own states ignored), and how many of them are overdue. */
@@ -120,7 +118,7 @@ export class TicketQueries {
     const rows = await this.db
       .selectFrom('tickets')
       .select((eb) => ['state', eb.fn.countAll<string | number>().as('n')])
-      .where((eb) => this.conditions(eb, rest, now))
+      .where((eb) => this.filters.predicate(eb, rest, now))
       .groupBy('state')
       .execute();
     const byState = Object.fromEntries(TICKET_STATES.map((s) => [s, 0])) as Record<TicketState, number>;
@@ -128,7 +126,7 @@ export class TicketQueries {
     const overdue = await this.db
       .selectFrom('tickets')
       .select((eb) => eb.fn.countAll<string | number>().as('n'))
-      .where((eb) => this.conditions(eb, { ...rest, overdue: true }, now))
+      .where((eb) => this.filters.predicate(eb, { ...rest, overdue: true }, now))
       .executeTakeFirstOrThrow();
     return { total: Object.values(byState).reduce((a, b) => a + b, 0), byState, overdue: Number(overdue.n) };
   }
@@ -170,41 +168,16 @@ export class TicketQueries {
       .execute();
     return rows.map(toTicket);
   }
-
-  private conditions(eb: Eb, f: TicketFilter, now: string) {
-    const all = [];
-    if (f.states && f.states.length > 0) all.push(eb('state', 'in', [...f.states]));
-    if (f.department) all.push(eb('department', '=', f.department));
-    if (f.category) all.push(eb('category', '=', f.category));
-    if (f.priority) all.push(eb('priority', '=', f.priority));
-    if (f.redList !== undefined) all.push(eb('redlist_tier', f.redList ? 'is not' : 'is', null));
-    if (f.overdue === true) all.push(eb.and([eb('state', 'in', [...OPEN_STATES]), eb('due_at', '<', now)]));
-    if (f.overdue === false) all.push(eb.or([eb('state', 'not in', [...OPEN_STATES]), eb('due_at', '>=', now)]));
-    const q = f.q?.trim();
-    if (q) all.push(this.textMatch(eb, q));
-    return eb.and(all);
-  }
-
-  /** A ticket number finds that ticket; other words search the text fields (case-insensitive on both engines). */
-  private textMatch(eb: Eb, q: string) {
-    const number = parseTicketNumber(q);
-    if (number) return eb('number', '=', number);
-    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const like = this.postgres ? sql.raw('ilike') : sql.raw('like');
-    const columns = ['number', 'enterprise_name', 'credit_code', 'contact_mobile', 'contact_name', 'request_text'] as const;
-    return eb.or(columns.map((c) => sql<boolean>`${sql.ref(c)} ${like} ${pattern} escape '\\'`));
-  }
 }
 
 const isOverdue = (t: Pick<Ticket, 'state' | 'dueAt'>, now: string) => OPEN_STATES.includes(t.state) && t.dueAt < now;
 
-function summary(t: Ticket, now: string): TicketSummary {
+function summary(r: SummaryRow, now: string): TicketSummary {
   return {
-    number: t.number, state: t.state, type: t.type, category: t.category, department: t.department,
-    priority: t.priority, redListTier: t.redListTier, enterpriseName: t.enterpriseName,
-    contactName: t.contactName, contactMobile: t.contactMobile,
-    excerpt: [...t.requestText].slice(0, EXCERPT_LENGTH).join(''),
-    dueAt: t.dueAt, overdue: isOverdue(t, now), supervised: t.supervised, extensionPending: t.pendingExtension !== null,
-    createdAt: t.createdAt, updatedAt: t.updatedAt, version: t.version,
+    number: r.number, state: r.state as TicketState, type: r.type as TicketType, category: r.category, department: r.department,
+    priority: r.priority as Priority, redListTier: r.redlist_tier as RedListTier | null, enterpriseName: r.enterprise_name,
+    contactName: r.contact_name, contactMobile: r.contact_mobile, excerpt: r.excerpt,
+    dueAt: r.due_at, overdue: isOverdue({ state: r.state as TicketState, dueAt: r.due_at }, now), supervised: Number(r.supervised) === 1,
+    extensionPending: r.ext_due_at !== null, createdAt: r.created_at, updatedAt: r.updated_at, version: Number(r.version),
   };
 }

@@ -61,8 +61,16 @@ export function fromTicket(t: Ticket): TicketRow {
     created_at: t.createdAt,
     updated_at: t.updatedAt,
     version: t.version,
+    search_text: searchText(t),
   } as TicketRow;
 }
+
+/** The searchable fields in one lower-case, NFKC-normalized text (queries are normalized the same way). */
+export function searchText(t: Pick<Ticket, 'number' | 'enterpriseName' | 'creditCode' | 'contactName' | 'contactMobile' | 'requestText'>): string {
+  return normalizeForSearch([t.number, t.enterpriseName, t.creditCode, t.contactName, t.contactMobile, t.requestText].filter(Boolean).join('\n'));
+}
+
+export const normalizeForSearch = (text: string) => text.normalize('NFKC').toLowerCase();
 
 /** The columns a patch sets (only the fields present in it). */
 export function patchColumns(p: TicketPatch): Partial<TicketRow> {

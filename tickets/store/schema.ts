@@ -1,6 +1,6 @@
 // tickets/'s tables. One schema for SQLite and PostgreSQL: instants are ISO 8601 text (they sort as time),
 // booleans are 0/1 integers, JSON travels as text.
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import type { ModuleSchema } from '../../storage/migrate.ts';
 
 export interface TicketRow {
@@ -11,7 +11,8 @@ export interface TicketRow {
   department: string | null;
   priority: string;
   redlist_tier: string | null;
-  /** Queue rank: 2 for urgent, +1 for a red-list enterprise. Stored so the queue sorts on an index. */
+  /** Queue rank: 2 for urgent, +1 for a red-list enterprise. Stored so the queue sorts (and the red-list filter
+   *  selects) on an index. */
   urgency: number;
   enterprise_name: string | null;
   credit_code: string | null;
@@ -39,6 +40,9 @@ export interface TicketRow {
   resolved_at: string | null;
   closed_at: string | null;
   version: number;
+  /** Lower-cased number, enterprise, credit code, contact and request text: what the desk's search box looks in.
+   *  Written once at creation (those fields never change). */
+  search_text: string;
 }
 
 export interface TicketEventRow {
@@ -129,21 +133,25 @@ export const ticketsSchema: ModuleSchema = {
           .addColumn('resolved_at', 'varchar(32)')
           .addColumn('closed_at', 'varchar(32)')
           .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('search_text', 'text', (c) => c.notNull())
           .execute();
-        // The desk's queue (open states by urgency then due time), the overdue watcher (state + due), the filters,
-        // the newest-first list and the on-time rate.
-        const indexes: [string, string[]][] = [
-          ['tickets_queue', ['state', 'urgency', 'due_at']],
+        // The queue in its default order (walked in order, stopping after a page, whatever the state filter), counts
+        // per state and the overdue watcher (state + due), each filter, the other sorts and the on-time rate.
+        const indexes: [string, `${string}`[]][] = [
+          ['tickets_queue', ['urgency desc', 'due_at', 'number']],
           ['tickets_state_due', ['state', 'due_at']],
           ['tickets_department', ['department', 'state', 'due_at']],
           ['tickets_category', ['category', 'state', 'due_at']],
           ['tickets_priority', ['priority', 'state', 'due_at']],
-          ['tickets_created', ['created_at']],
+          ['tickets_due', ['due_at', 'number']],
+          ['tickets_created', ['created_at', 'number']],
+          ['tickets_updated', ['updated_at', 'number']],
           ['tickets_resolved', ['resolved_at']],
           ['tickets_mobile', ['contact_mobile']],
           ['tickets_credit_code', ['credit_code']],
         ];
         for (const [name, columns] of indexes) await db.schema.createIndex(name).on('tickets').columns(columns).execute();
+        await createSearchIndex(db);
 
         await db.schema
           .createTable('ticket_events')
@@ -198,3 +206,27 @@ export const ticketsSchema: ModuleSchema = {
     },
   },
 };
+
+/**
+ * Substring search ("%…%") cannot use a B-tree; both engines have a trigram index for it. PostgreSQL: pg_trgm (in
+ * contrib, a trusted extension) lets a plain LIKE on search_text use a GIN index; where it is not installed search
+ * still works, scanning. SQLite: an FTS5 table with the trigram tokenizer, kept in step by triggers, searched with
+ * LIKE (queries.ts). Either index needs three characters; shorter queries scan search_text.
+ */
+async function createSearchIndex(db: Kysely<any>): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const available = await sql`select 1 from pg_available_extensions where name = 'pg_trgm'`.execute(db);
+    if (available.rows.length === 0) return;
+    await sql`create extension if not exists pg_trgm`.execute(db);
+    await sql`create index tickets_search on tickets using gin (search_text gin_trgm_ops)`.execute(db);
+    return;
+  }
+  await sql`create virtual table tickets_search using fts5(search_text, content='tickets', content_rowid='rowid', tokenize='trigram')`.execute(db);
+  await sql`create trigger tickets_search_insert after insert on tickets begin
+    insert into tickets_search(rowid, search_text) values (new.rowid, new.search_text); end`.execute(db);
+  await sql`create trigger tickets_search_delete after delete on tickets begin
+    insert into tickets_search(tickets_search, rowid, search_text) values ('delete', old.rowid, old.search_text); end`.execute(db);
+  await sql`create trigger tickets_search_update after update of search_text on tickets begin
+    insert into tickets_search(tickets_search, rowid, search_text) values ('delete', old.rowid, old.search_text);
+    insert into tickets_search(rowid, search_text) values (new.rowid, new.search_text); end`.execute(db);
+}
