@@ -26,6 +26,8 @@ export interface TicketStatus {
   satisfaction: SatisfactionLevel | null;
   /** 已办结 and not yet rated: the chat may offer the survey. */
   awaitingRating: boolean;
+  /** What the chat passes as expectedVersion when the user rates the answer (service.act 'rate'). */
+  version: number;
 }
 
 export const MAX_RECENT = 20;
@@ -98,6 +100,7 @@ export class TicketLookups {
       mergedInto: t.mergedInto,
       satisfaction: t.satisfaction?.level ?? null,
       awaitingRating: t.state === 'resolved' && t.satisfaction === null,
+      version: t.version,
     };
   }
 }
