@@ -15,7 +15,7 @@ function sources(dir: string): string[] {
 /** Top-level folders a file imports from (relative imports only). */
 function importedFolders(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specifiers = [...text.matchAll(/(?:from|import\()\s*'(\.[^']+)'/g)].map((m) => m[1] as string);
+  const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)].map((m) => m[1] as string);
   return specifiers.map((s) => relative(root, resolve(file, '..', s)).split('/')[0] as string);
 }
 
