@@ -1,0 +1,103 @@
+// Multinomial logistic regression over sparse vectors, trained by stochastic gradient descent in a fixed,
+// seeded order: the same examples always give the same model. Probabilities come out directly, which is what the
+// caller's "am I sure?" threshold needs.
+import type { SparseVector } from './features.ts';
+
+export interface TrainSettings {
+  epochs: number;
+  learningRate: number;
+  /** L2 penalty, applied to the weights an example touches (the usual sparse approximation). */
+  l2: number;
+  seed: number;
+  /** Weigh each example by 1 / (its category's share): the categories are equally likely a priori, whatever the
+   *  number of examples someone happened to write for each. */
+  balanced: boolean;
+}
+
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = { epochs: 40, learningRate: 1, l2: 1e-5, seed: 12345, balanced: true };
+
+export class SoftmaxModel {
+  private constructor(
+    readonly classes: readonly string[],
+    /** Row-major: weights[feature * classes + class]. */
+    private readonly weights: Float64Array,
+    private readonly bias: Float64Array,
+  ) {}
+
+  static train(xs: readonly SparseVector[], ys: readonly number[], classes: readonly string[], dims: number, s: TrainSettings = DEFAULT_TRAIN_SETTINGS): SoftmaxModel {
+    const k = classes.length;
+    const model = new SoftmaxModel(classes, new Float64Array(dims * k), new Float64Array(k));
+    const order = xs.map((_, i) => i);
+    const random = mulberry32(s.seed);
+    const p = new Float64Array(k);
+    const counts = new Float64Array(k);
+    for (const y of ys) counts[y]! += 1;
+    const weightOf = (y: number) => (s.balanced ? xs.length / (k * (counts[y] as number)) : 1);
+    for (let epoch = 0; epoch < s.epochs; epoch++) {
+      shuffle(order, random);
+      const rate = s.learningRate / (1 + epoch * 0.2);
+      for (const n of order) {
+        const x = xs[n] as SparseVector;
+        model.scores(x, p);
+        softmaxInPlace(p);
+        p[ys[n] as number]! -= 1; // gradient of the log loss wrt the scores
+        const w8 = weightOf(ys[n] as number);
+        for (let c = 0; c < k; c++) p[c]! *= w8;
+        for (let j = 0; j < x.index.length; j++) {
+          const base = (x.index[j] as number) * k;
+          const v = x.value[j] as number;
+          for (let c = 0; c < k; c++) {
+            const w = model.weights[base + c] as number;
+            model.weights[base + c] = w - rate * ((p[c] as number) * v + s.l2 * w);
+          }
+        }
+        for (let c = 0; c < k; c++) model.bias[c]! -= rate * (p[c] as number);
+      }
+    }
+    return model;
+  }
+
+  /** Class probabilities, in the order of `classes`. */
+  probabilities(x: SparseVector): Float64Array {
+    const p = new Float64Array(this.classes.length);
+    this.scores(x, p);
+    return softmaxInPlace(p);
+  }
+
+  private scores(x: SparseVector, out: Float64Array): void {
+    const k = this.classes.length;
+    out.set(this.bias);
+    for (let j = 0; j < x.index.length; j++) {
+      const base = (x.index[j] as number) * k;
+      const v = x.value[j] as number;
+      for (let c = 0; c < k; c++) out[c]! += (this.weights[base + c] as number) * v;
+    }
+  }
+}
+
+function softmaxInPlace(p: Float64Array): Float64Array {
+  let max = -Infinity;
+  for (const v of p) if (v > max) max = v;
+  let sum = 0;
+  for (let c = 0; c < p.length; c++) sum += p[c] = Math.exp((p[c] as number) - max);
+  for (let c = 0; c < p.length; c++) p[c]! /= sum;
+  return p;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle(items: number[], random: () => number): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j] as number, items[i] as number];
+  }
+}
