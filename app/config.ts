@@ -11,6 +11,17 @@ const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const positiveInt = z.coerce.number().int().positive();
 
+/** A JSON object of strings, e.g. menu CLICK keys → the text the bot should see. */
+const jsonRecord = z.string().transform((text, ctx) => {
+  try {
+    const value = z.record(z.string(), z.string()).parse(JSON.parse(text));
+    return value;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'a JSON object of strings, e.g. {"MENU_SOCIAL":"社保"}' });
+    return z.NEVER;
+  }
+});
+
 const databaseUrl = z
   .string()
   .refine((v) => /^(sqlite:|file:|postgres(ql)?:\/\/)/.test(v), 'sqlite:<path>, file:<path> or postgres://user@host:port/db');
@@ -35,6 +46,27 @@ const schema = z.object({
   CORS_ORIGINS: z.string().default('*'),
   MAX_BODY_BYTES: positiveInt.max(10 * 1024 * 1024).default(64 * 1024),
   KB_INDEX_DIR: z.string().min(1).default('data/index'),
+  DESK_ADMIN_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+  TICKETS_OVERDUE_INTERVAL_SECONDS: positiveInt.max(86_400).default(300),
+  TICKETS_CATEGORIES_FILE: z.string().min(1).optional(),
+  TICKETS_SLA_FILE: z.string().min(1).optional(),
+  TICKETS_CALENDAR_DIR: z.string().min(1).optional(),
+  OUTBOX_POLL_MS: positiveInt.max(60_000).default(500),
+  WECHAT_OA_TOKEN: z.string().optional(),
+  WECHAT_OA_APPID: z.string().optional(),
+  WECHAT_OA_SECRET: z.string().optional(),
+  WECHAT_OA_AESKEY: z.string().optional(),
+  WECHAT_OA_MENU_CLICKS: jsonRecord.optional().describe('{"MENU_SOCIAL":"社保"}'),
+  WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  WECHAT_KF_CORPID: z.string().optional(),
+  WECHAT_KF_SECRET: z.string().optional(),
+  WECHAT_KF_TOKEN: z.string().optional(),
+  WECHAT_KF_AESKEY: z.string().optional(),
+  WECHAT_KF_OPEN_KFID: z.string().optional(),
+  WECHAT_KF_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
+  WECHATY_PUPPET: z.string().optional(),
+  WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
+  WECHATY_PACE_MS: z.coerce.number().int().min(0).max(60_000).default(1200),
   KB_EMBEDDINGS_URL: z.url().optional().describe('http://127.0.0.1:8080/v1'),
   KB_EMBEDDINGS_MODEL: z.string().min(1).default('bge-m3'),
   KB_EMBEDDINGS_API_KEY: z.string().optional(),
@@ -42,6 +74,12 @@ const schema = z.object({
 });
 
 export type Config = z.infer<typeof schema>;
+
+/** A channel is on when its settings are complete; half a channel's settings is a mistake worth stopping for. */
+const CHANNEL_SETTINGS = {
+  'WeChat Official Account': ['WECHAT_OA_TOKEN', 'WECHAT_OA_APPID', 'WECHAT_OA_SECRET'],
+  'WeChat customer service (微信客服)': ['WECHAT_KF_CORPID', 'WECHAT_KF_SECRET', 'WECHAT_KF_TOKEN', 'WECHAT_KF_AESKEY', 'WECHAT_KF_OPEN_KFID'],
+} as const;
 
 /** The knowledge base's dense channel: the local model unless an embeddings endpoint is configured. */
 export function embeddingsFrom(config: Config) {
@@ -63,7 +101,14 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env, envFile = 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(present);
-  if (result.success) return result.data;
+  if (result.success) {
+    const partial = Object.entries(CHANNEL_SETTINGS).flatMap(([channel, names]) => {
+      const missing = names.filter((n) => !result.data[n]);
+      return missing.length > 0 && missing.length < names.length ? [`  ${channel}: set ${missing.join(', ')} too (or none of its settings)`] : [];
+    });
+    if (partial.length > 0) throw new ConfigError(`config: incomplete channel settings\n${partial.join('\n')}`);
+    return result.data;
+  }
   const lines = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '?');
     return `  ${name}=${JSON.stringify(present[name] ?? '')}: ${issue.message}`;

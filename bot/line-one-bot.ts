@@ -1,23 +1,31 @@
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { type DialogState, DialogSet } from 'botbuilder-dialogs';
+import { IntakeDialog } from './dialogs/intake.ts';
 import type { KnowledgePort } from './knowledge-port.ts';
-import { type ConversationMemory, memoryAccessor } from './memory.ts';
+import { type ConversationMemory, memoryAccessor, remember } from './memory.ts';
 import { messages } from './messages.ts';
+import { type Notice, renderNotice } from './notices.ts';
 import { botOwnsEverything, type ConversationOwnership } from './ownership.ts';
 import { Replies } from './replies.ts';
 import { routeTurn, type Step, type Turn } from './router.ts';
 import { emptyStep, pickStep, smallTalkStep, topicStep } from './steps/intents.ts';
 import { knowledgeStep } from './steps/knowledge.ts';
 import { ownershipStep } from './steps/ownership.ts';
+import { dialogStep, feedbackStep, registerStep, statusStep, surveyStep } from './steps/tickets.ts';
+import type { TicketPort } from './ticket-port.ts';
+import { recordNothing, type TurnRecorder } from './turn-recorder.ts';
 
 export interface LineOneBotOptions {
   conversationState: ConversationState;
   knowledge: KnowledgePort;
+  tickets: TicketPort;
   ownership?: ConversationOwnership;
+  recorder?: TurnRecorder;
 }
 
 /**
- * The Line One conversation: welcome and menu, knowledge answers, choices when unsure, a human when it
- * cannot help. Knows no channel: everything arrives and leaves as Activities.
+ * The Line One conversation: welcome and menu, knowledge answers, choices when unsure, a ticket when it cannot
+ * help, the ticket's progress afterwards. Knows no channel: everything arrives and leaves as Activities.
  */
 export class LineOneBot extends ActivityHandler {
   private readonly memory: StatePropertyAccessor<ConversationMemory>;
@@ -27,17 +35,25 @@ export class LineOneBot extends ActivityHandler {
 
   constructor(options: LineOneBotOptions) {
     super();
-    const { knowledge } = options;
+    const { knowledge, tickets } = options;
+    const recorder = options.recorder ?? recordNothing;
     this.conversationState = options.conversationState;
     this.memory = memoryAccessor(this.conversationState);
     this.replies = new Replies(knowledge);
+    const dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
+    dialogs.add(new IntakeDialog(tickets, this.memory));
     this.steps = [
       ownershipStep(options.ownership ?? botOwnsEverything),
+      dialogStep(dialogs),
       emptyStep(this.replies),
       pickStep(knowledge, this.replies),
-      smallTalkStep(knowledge, this.replies),
+      surveyStep(tickets, this.replies),
+      statusStep(tickets, this.replies),
+      feedbackStep(tickets, this.replies, recorder),
+      registerStep(dialogs),
+      smallTalkStep(knowledge, dialogs, this.replies),
       topicStep(knowledge, this.replies),
-      knowledgeStep(knowledge, this.replies),
+      knowledgeStep(knowledge, tickets, dialogs, this.replies, recorder),
     ];
     this.onMembersAdded(async (context, next) => {
       const newcomers = (context.activity.membersAdded ?? []).filter((m) => m.id !== context.activity.recipient.id);
@@ -45,13 +61,31 @@ export class LineOneBot extends ActivityHandler {
       await next();
     });
     this.onMessage(async (context, next) => {
-      await routeTurn(this.steps, await this.turn(context));
+      const turn = await this.turn(context);
+      remember(turn.memory, 'user', turn.text);
+      await routeTurn(this.steps, turn);
       await next();
     });
   }
 
   override async run(context: TurnContext): Promise<void> {
+    const memory = await this.memory.get(context, {});
+    // Everything the bot says goes into the transcript a ticket raised later will carry.
+    context.onSendActivities(async (_ctx, activities, next) => {
+      for (const a of activities) if (a.type === 'message' && a.text) remember(memory, 'bot', a.text);
+      return next();
+    });
     await super.run(context);
+    await this.conversationState.saveChanges(context, false);
+  }
+
+  /**
+   * A message outside a turn (a ticket update, an agent's reply) into a stored conversation: the adapter's
+   * continueConversation runs this, so the conversation's state is at hand (e.g. the satisfaction question).
+   */
+  async notify(context: TurnContext, notice: Notice): Promise<void> {
+    const memory = await this.memory.get(context, {});
+    for (const activity of renderNotice(notice, memory)) await context.sendActivity(activity);
     await this.conversationState.saveChanges(context, false);
   }
 

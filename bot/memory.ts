@@ -1,4 +1,5 @@
 import type { ConversationState, StatePropertyAccessor } from 'botbuilder';
+import type { Rating, TranscriptLine } from './ticket-port.ts';
 
 /** One button the bot last offered: a digit N picks the N-th, on channels with or without buttons. */
 export interface Offer {
@@ -14,10 +15,34 @@ export interface ConversationMemory {
   offered?: Offer[];
   /** The entry answered last: elliptical follow-ups ("能领多久？") are read against it. */
   lastEntryId?: string;
+  /** The recorded turn of the last answer, which a 解决了 / 没解决 vote is about. */
+  lastTurnId?: string;
+  /** The user's last question (prefills a ticket when the answer did not help). */
+  lastQuestion?: string;
+  /** Questions in a row the bot found nothing for: two make it offer a ticket. */
+  misses?: number;
+  /** The last lines of the conversation, for a ticket's transcript. */
+  recent?: TranscriptLine[];
+  /** A ticket number waiting for the mobile number that shows it is the user's. */
+  awaitingMobileFor?: string;
+  /** A ticket the bot offered to register: why, and for which question ("登记工单" starts it). */
+  escalation?: { reason: string; request: string };
+  /** A resolved ticket whose satisfaction question is open. */
+  survey?: { number: string; rating?: Rating };
 }
 
 export const MEMORY_PROPERTY = 'dialog';
+const RECENT_LINES = 12;
+const LINE_CHARS = 500;
 
 export function memoryAccessor(state: ConversationState): StatePropertyAccessor<ConversationMemory> {
   return state.createProperty<ConversationMemory>(MEMORY_PROPERTY);
+}
+
+/** Keeps the last lines of the conversation (capped) for the transcript of a ticket raised from it. */
+export function remember(memory: ConversationMemory, from: TranscriptLine['from'], text: string): void {
+  if (!text) return;
+  const recent = memory.recent ?? [];
+  recent.push({ from, text: text.slice(0, LINE_CHARS), at: new Date().toISOString() });
+  memory.recent = recent.slice(-RECENT_LINES);
 }

@@ -1,7 +1,8 @@
 import { ActionTypes, type Activity, type CardAction, MessageFactory } from 'botbuilder';
 import type { KnowledgeEntry, KnowledgePort } from './knowledge-port.ts';
 import type { ConversationMemory, Offer } from './memory.ts';
-import { HUMAN, MENU, messages } from './messages.ts';
+import { HUMAN, MENU, messages, NOT_RESOLVED, REGISTER, RESOLVED } from './messages.ts';
+import type { TicketPort } from './ticket-port.ts';
 import type { Turn } from './router.ts';
 
 /**
@@ -16,7 +17,7 @@ export class Replies {
     const related = entry.related.flatMap((id) => this.knowledge.entry(id) ?? []).slice(0, 3);
     const parts = [`**${entry.question}**`, entry.answer.trim(), messages.basis(entry.basis)];
     if (entry.scope !== '全国') parts.push(messages.localNote);
-    await this.send(turn, parts.join('\n\n'), [...related.map(entryOffer), plain(HUMAN), plain(MENU)], 'markdown');
+    await this.send(turn, parts.join('\n\n'), [...related.map(entryOffer), plain(RESOLVED), plain(NOT_RESOLVED), plain(MENU)], 'markdown');
   }
 
   async choices(turn: Turn, intro: string, entries: readonly KnowledgeEntry[]): Promise<void> {
@@ -34,18 +35,22 @@ export class Replies {
     await this.send(turn, text, [...this.knowledge.menu().topics.map((t) => plain(t.title)), plain(HUMAN)]);
   }
 
-  async handoff(turn: Turn): Promise<void> {
-    await this.send(turn, messages.handoff, [plain(HUMAN), plain(MENU)]);
-  }
-
-  /** Not the line's business: say who usually handles it, and offer a person. */
-  async outOfScope(turn: Turn, department: string): Promise<void> {
-    await this.send(turn, messages.outOfScope(department), [plain(HUMAN), plain(MENU)]);
-  }
-
   /** An elliptical question with nothing to read it against: ask what it is about, with the menu. */
   async needsContext(turn: Turn): Promise<void> {
     await this.menu(turn, messages.needsContext);
+  }
+
+  /** Offers to register a ticket, saying who would handle it and by when. */
+  async offerTicket(turn: Turn, tickets: TicketPort, reason: string, request: string, lead?: string): Promise<void> {
+    turn.memory.escalation = { reason, request };
+    const outlook = await tickets.outlook(request);
+    const text = [lead, messages.offerTicket(outlook)].filter(Boolean).join('\n\n');
+    await this.send(turn, text, [plain(REGISTER), plain(MENU)]);
+  }
+
+  /** A question with buttons (remembered for digit picks). */
+  async ask(turn: Turn, text: string, buttons: string[]): Promise<void> {
+    await this.send(turn, text, buttons.map(plain));
   }
 
   /** Plain text; the options offered before stay pickable by number. */
@@ -54,18 +59,21 @@ export class Replies {
   }
 
   private async send(turn: Turn, text: string, offers: Offer[], textFormat?: 'markdown'): Promise<void> {
-    remember(turn.memory, offers);
-    const reply: Partial<Activity> =
-      offers.length > 0 ? MessageFactory.suggestedActions(offers.map(button), text) : MessageFactory.text(text);
-    if (textFormat) reply.textFormat = textFormat;
-    await turn.context.sendActivity(reply);
+    await turn.context.sendActivity(offering(turn.memory, text, offers, textFormat));
   }
 }
 
-function remember(memory: ConversationMemory, offers: Offer[]): void {
+/**
+ * A message with buttons, the buttons remembered as the conversation's current offers (a digit picks one).
+ * Dialog prompts build their questions with it too.
+ */
+export function offering(memory: ConversationMemory, text: string, offers: Offer[], textFormat?: 'markdown'): Partial<Activity> {
   memory.offered = offers;
+  const reply: Partial<Activity> = offers.length > 0 ? MessageFactory.suggestedActions(offers.map(button), text) : MessageFactory.text(text);
+  if (textFormat) reply.textFormat = textFormat;
+  return reply;
 }
 
-const plain = (title: string): Offer => ({ title, value: title });
+export const plain = (title: string): Offer => ({ title, value: title });
 const entryOffer = (entry: KnowledgeEntry): Offer => ({ title: entry.question, value: entry.question, entryId: entry.id });
 const button = (offer: Offer): CardAction => ({ type: ActionTypes.ImBack, title: offer.title, value: offer.value });

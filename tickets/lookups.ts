@@ -18,6 +18,7 @@ export interface TicketStatus {
   categoryLabel: string;
   departmentName: string | null;
   createdAt: string;
+  updatedAt: string;
   /** The due time the user was told (after any approved extension). */
   dueAt: string;
   reply: { text: string; at: string } | null;
@@ -77,6 +78,20 @@ export class TicketLookups {
     return rows.map((r) => this.status(toTicket(r)));
   }
 
+  /** The mobile number this channel identity gave on its latest ticket (the intake offers it again). */
+  async lastMobile(who: ChannelIdentity): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('ticket_requesters')
+      .select('mobile')
+      .where('channel_id', '=', who.channelId)
+      .where('user_id', '=', who.userId)
+      .where('mobile', 'is not', null)
+      .orderBy('joined_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.mobile ?? undefined;
+  }
+
   private visible(number: string) {
     return this.db
       .selectFrom('ticket_requesters as r')
@@ -95,6 +110,7 @@ export class TicketLookups {
       categoryLabel: this.catalog.categoryLabel(t.category),
       departmentName: this.catalog.departmentName(t.department),
       createdAt: t.createdAt,
+      updatedAt: t.updatedAt,
       dueAt: t.dueAt,
       reply: t.reply ? { text: t.reply.text, at: t.reply.at } : null,
       mergedInto: t.mergedInto,

@@ -1,4 +1,6 @@
+import type { DialogSet } from 'botbuilder-dialogs';
 import type { KnowledgePort } from '../knowledge-port.ts';
+import { startIntake } from './tickets.ts';
 import { messages } from '../messages.ts';
 import type { Replies } from '../replies.ts';
 import type { Step } from '../router.ts';
@@ -34,12 +36,15 @@ export function pickStep(knowledge: KnowledgePort, replies: Replies): Step {
   };
 }
 
-/** Greetings, thanks, goodbyes, "are you a robot" and requests for a person, in one vocabulary (knowledge triage). */
-export function smallTalkStep(knowledge: KnowledgePort, replies: Replies): Step {
+/**
+ * Greetings, thanks, goodbyes, "are you a robot" and requests for a person, in one vocabulary (knowledge triage).
+ * A person is reached through a ticket: the intake starts with the last question the user asked.
+ */
+export function smallTalkStep(knowledge: KnowledgePort, dialogs: DialogSet, replies: Replies): Step {
   return async (turn) => {
     const triage = knowledge.classify(turn.text);
     if (triage.kind === 'question') return false;
-    if (triage.kind === 'human') await replies.say(turn, messages.human);
+    if (triage.kind === 'human') await startIntake(turn, dialogs, { request: humanRequestText(turn.text) ?? turn.memory.lastQuestion ?? '', reason: 'human_request' });
     else if (triage.act === 'greeting') await replies.menu(turn, messages.menu);
     else await replies.say(turn, messages[triage.act]);
     return true;
@@ -60,4 +65,10 @@ export function topicStep(knowledge: KnowledgePort, replies: Replies): Step {
     await replies.topic(turn, topic.title, topic.category);
     return true;
   };
+}
+
+/** "我要找人工问下社保断缴" carries its own question; "转人工" alone does not. */
+function humanRequestText(text: string): string | undefined {
+  const rest = text.replace(/(我要|我想|帮我|请|麻烦)?(转|找|要|接|叫)?(人工客服|人工服务|人工|真人客服|真人|客服)(问问|问下|问一下|咨询一下|咨询)?/g, '').replace(/^[，,。.！!？?\s]+|[，,。.！!？?\s]+$/g, '');
+  return rest.length >= 4 ? text : undefined;
 }

@@ -1,28 +1,54 @@
-import type { KnowledgePort } from '../knowledge-port.ts';
+import type { DialogSet } from 'botbuilder-dialogs';
+import type { HandoffReason, KnowledgePort } from '../knowledge-port.ts';
 import { messages } from '../messages.ts';
 import type { Replies } from '../replies.ts';
 import type { Step } from '../router.ts';
+import type { TicketPort } from '../ticket-port.ts';
+import type { TurnRecord, TurnRecorder } from '../turn-recorder.ts';
+import { startIntake } from './tickets.ts';
 
 const MAX_QUESTION_CHARS = 500;
+/** What only a person can take on: the bot starts registering a ticket at once. */
+const NEEDS_A_PERSON: ReadonlySet<HandoffReason> = new Set(['human_request', 'complaint', 'urgent', 'personal_case', 'personal_data']);
 
-/** The last step: search the knowledge base and answer, offer choices, or hand over. */
-export function knowledgeStep(knowledge: KnowledgePort, replies: Replies): Step {
+/**
+ * The last step: search the knowledge base and answer, offer choices, or hand over: a complaint or a request for
+ * a person goes straight to the ticket intake; anything the bot cannot answer gets the offer of a ticket.
+ */
+export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dialogs: DialogSet, replies: Replies, recorder: TurnRecorder): Step {
   return async (turn) => {
     if (turn.text.length > MAX_QUESTION_CHARS) await replies.say(turn, messages.tooLong);
-    const result = await knowledge.search(turn.text.slice(0, MAX_QUESTION_CHARS), { lastEntryId: turn.memory.lastEntryId });
+    const question = turn.text.slice(0, MAX_QUESTION_CHARS);
+    turn.memory.lastQuestion = question;
+    const { channelId, conversation } = turn.context.activity;
+    const record = (r: Omit<TurnRecord, 'channelId' | 'conversationId' | 'question'>) => recorder.record({ channelId, conversationId: conversation.id, question, ...r });
+    const result = await knowledge.search(question, { lastEntryId: turn.memory.lastEntryId });
     if (result.needsContext) {
+      await record({ outcome: 'needs_context' });
       await replies.needsContext(turn);
       return true;
     }
     const best = result.hits[0] && knowledge.entry(result.hits[0].entryId);
     if (result.decision === 'answer' && best) {
+      turn.memory.misses = 0;
+      turn.memory.lastTurnId = await record({ outcome: 'answered', entryId: best.id, topic: best.category });
       await replies.answer(turn, best);
       return true;
     }
     const choices = result.hits.slice(0, 3).flatMap((hit) => knowledge.entry(hit.entryId) ?? []);
-    if (result.decision === 'clarify' && choices.length > 0) await replies.choices(turn, messages.clarify, choices);
-    else if (result.reason === 'out_of_scope' && result.department) await replies.outOfScope(turn, result.department);
-    else await replies.handoff(turn);
+    if (result.decision === 'clarify' && choices.length > 0) {
+      await record({ outcome: 'clarified', topic: choices[0]?.category });
+      await replies.choices(turn, messages.clarify, choices);
+      return true;
+    }
+    await record({ outcome: 'handed_over', reason: result.reason ?? 'low_confidence', topic: result.department });
+    if (result.reason && NEEDS_A_PERSON.has(result.reason)) {
+      await startIntake(turn, dialogs, { request: question, reason: result.reason });
+      return true;
+    }
+    turn.memory.misses = (turn.memory.misses ?? 0) + 1;
+    const lead = result.reason === 'out_of_scope' && result.department ? messages.outOfScope(result.department) : turn.memory.misses > 1 ? messages.handoffAgain : messages.handoff;
+    await replies.offerTicket(turn, tickets, result.reason ?? 'low_confidence', question, lead);
     return true;
   };
 }

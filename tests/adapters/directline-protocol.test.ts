@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { App } from '../../app/main.ts';
+import type { App } from '../../app/start.ts';
 import { TokenService } from '../../adapters/webchat/token.ts';
 import { startTestApp } from '../support/app.ts';
 import { botTexts, getActivities, postMessage, startConversation } from '../support/directline.ts';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../app/main.ts';
+import type { App } from '../../app/start.ts';
 import { startTestApp } from '../support/app.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/services.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { App } from '../../app/main.ts';
+import type { App } from '../../app/start.ts';
 import { startTestApp } from '../support/app.ts';
 import { getActivities, postMessage, startConversation } from '../support/directline.ts';
 import { postgresDatabase, redisUrl, type TestDatabase } from '../support/services.ts';

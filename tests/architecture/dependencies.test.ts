@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const SOURCE_DIRS = ['app', 'http', 'log', 'lib', 'storage', 'bot', 'knowledge', 'adapters', 'tickets', 'desk', 'outbox', 'web'];
+const SOURCE_DIRS = ['app', 'http', 'log', 'lib', 'storage', 'bot', 'knowledge', 'adapters', 'tickets', 'desk', 'outbox', 'insights', 'web'];
 
 interface Rule {
   name: string;
@@ -17,15 +17,16 @@ interface Rule {
 
 const under = (...dirs: string[]) => (path: string) => dirs.some((d) => path === d || path.startsWith(`${d}/`));
 const BROWSER = under('web/widget', 'web/desk');
-const FEATURES = under('app', 'bot', 'knowledge', 'adapters', 'tickets', 'desk', 'outbox');
+const FEATURES = under('app', 'bot', 'knowledge', 'adapters', 'tickets', 'desk', 'outbox', 'insights');
 
 export const RULES: readonly Rule[] = [
   { name: 'adapters translate only: no tickets, knowledge or desk', from: under('adapters'), forbids: under('tickets', 'knowledge', 'desk') },
-  { name: 'the bot knows no channel and no desk', from: under('bot'), forbids: under('adapters', 'desk') },
+  { name: 'the bot knows no channel and no desk, and reaches tickets and insights through its ports', from: under('bot'), forbids: under('adapters', 'desk', 'tickets', 'insights', 'outbox') },
   { name: 'knowledge stands alone: no bot, tickets, adapters or desk', from: under('knowledge'), forbids: under('bot', 'tickets', 'adapters', 'desk') },
   { name: 'tickets are a domain: no bot, adapters or desk', from: under('tickets'), forbids: under('bot', 'adapters', 'desk') },
   { name: 'the desk is a client of tickets: no bot or adapters', from: under('desk'), forbids: under('bot', 'adapters') },
   { name: 'the outbox delivers through ports: no bot, adapters, tickets or desk', from: under('outbox'), forbids: under('bot', 'adapters', 'tickets', 'desk') },
+  { name: 'insights only record and count: no bot, adapters, tickets or desk', from: under('insights'), forbids: under('bot', 'adapters', 'tickets', 'desk') },
   { name: 'foundations (http, log, lib, storage) import no feature module', from: under('http', 'log', 'lib', 'storage'), forbids: FEATURES },
   { name: 'browser code imports no server code', from: BROWSER, forbids: (t) => !t.startsWith('web/') && (t.includes('/') || t.endsWith('.ts')) },
   { name: 'nothing imports app/ (the composition root)', from: (f) => !f.startsWith('app/'), forbids: under('app') },

@@ -5,9 +5,10 @@ import type { KnowledgePort } from '../../bot/knowledge-port.ts';
 import { createLogger } from '../../log/logger.ts';
 import { MemoryKeyValueStore } from '../../storage/kv.ts';
 import { fixtureKnowledge } from '../support/knowledge.ts';
+import { fakeTickets } from '../support/tickets.ts';
 
 function harness(knowledge: KnowledgePort = fixtureKnowledge()) {
-  const bot = createBot({ store: new MemoryKeyValueStore(), knowledge, log: createLogger('silent') });
+  const bot = createBot({ store: new MemoryKeyValueStore(), knowledge, tickets: fakeTickets(), log: createLogger('silent') });
   const adapter = new TestAdapter(bot.run);
   adapter.onTurnError = bot.onTurnError;
   return adapter;
@@ -21,6 +22,7 @@ async function replies(adapter: TestAdapter, text: string): Promise<Partial<Acti
 }
 
 const buttons = (a: Partial<Activity> | undefined) => a?.suggestedActions?.actions.map((x) => x.title) ?? [];
+const texts = (list: Partial<Activity>[]) => list.map((a) => a.text ?? '').join('\n');
 
 describe('LineOneBot', () => {
   it('welcomes a new member with the main menu', async () => {
@@ -34,10 +36,8 @@ describe('LineOneBot', () => {
   it.each([
     ['你好', '请选择您想了解的分类'],
     ['菜单', '请选择您想了解的分类'],
-    ['转人工', '12345'],
-    ['人工客服', '12345'],
+    ['？', '请选择您想了解的分类'],
     ['   ', '请输入文字问题'],
-    ['今天天气怎么样', '这个问题我还不能准确回答'],
     ['谢谢！', '不客气'],
     ['你是机器人吗？', '智能客服'],
     ['拜拜', '感谢您的咨询'],
@@ -47,15 +47,15 @@ describe('LineOneBot', () => {
     expect(reply?.text).toContain(expected);
   });
 
-  it('answers with the policy basis, a local-rules note where needed, and follow-ups', async () => {
+  it('answers with the policy basis, a local-rules note where needed, follow-ups and 解决了/没解决', async () => {
     const [reply] = await replies(harness(), '公积金缴存比例是多少');
     expect(reply?.text).toContain('**住房公积金缴存比例是多少？**');
     expect(reply?.text).toContain('政策依据：《住房公积金管理条例》第十八条');
     expect(reply?.text).toContain('以当地规定为准');
-    expect(buttons(reply)).toEqual(['转人工', '主菜单']);
+    expect(buttons(reply)).toEqual(['解决了', '没解决', '主菜单']);
     const [national] = await replies(harness(), '异地就医备案');
     expect(national?.text).not.toContain('以当地规定为准');
-    expect(buttons(national)).toContain('住房公积金缴存比例是多少？');
+    expect(buttons(national)).toEqual(['住房公积金缴存比例是多少？', '解决了', '没解决', '主菜单']);
   });
 
   it('answers a bare topic word with that topic’s questions', async () => {
@@ -74,26 +74,35 @@ describe('LineOneBot', () => {
     expect(followUp?.text).toContain('住房公积金缴存比例是多少');
   });
 
-  it.each(['我要找人工问下社保', '能不能转人工', '人工客服', '转人工'])('routes "%s" to the human route without searching', async (text) => {
+  it('offers a ticket, saying who handles it and by when, for what it cannot answer', async () => {
+    const adapter = harness();
+    const [first] = await replies(adapter, '今天天气怎么样');
+    expect(first?.text).toContain('这个问题我还不能准确回答');
+    expect(first?.text).toContain('可以为您登记工单，由社会保险经办机构办理，预计 12月3日（周四）18:00 前答复');
+    expect(buttons(first)).toEqual(['登记工单', '主菜单']);
+    const [second] = await replies(adapter, '晚上吃什么好');
+    expect(second?.text).toContain('这个问题看来需要工作人员来处理'); // two misses in a row
+    const intake = await replies(adapter, '1'); // the digit picks 登记工单
+    expect(texts(intake)).toContain('请输入企业全称');
+  });
+
+  it.each(['我要找人工问下社保断缴的事', '能不能转人工', '人工客服', '转人工'])('starts the ticket intake for "%s" without searching', async (text) => {
     let searched = false;
     const knowledge: KnowledgePort = { ...fixtureKnowledge(), search: async () => ((searched = true), { hits: [], decision: 'handoff', explanation: '' }) };
-    const [reply] = await replies(harness(knowledge), text);
-    expect(reply?.text).toContain('12345');
+    const reply = await replies(harness(knowledge), text);
+    expect(texts(reply)).toContain('为您转人工');
+    expect(texts(reply)).toContain('请输入企业全称');
     expect(searched).toBe(false);
   });
 
-  it('lets a digit pick any offered button, not only questions', async () => {
-    const adapter = harness();
-    const [handoff] = await replies(adapter, '今天天气怎么样');
-    expect(buttons(handoff)).toEqual(['转人工', '主菜单']);
-    const [human] = await replies(adapter, '1');
-    expect(human?.text).toContain('12345');
-    // A plain reply offers nothing new: the last buttons stay pickable.
-    const [menu] = await replies(adapter, '2');
-    expect(menu?.text).toContain('请选择您想了解的分类');
-    expect(buttons(menu)).toContain('医保报销');
-    const [topic] = await replies(adapter, '2');
-    expect(topic?.text).toContain('“医保报销”常见问题');
+  it.each([
+    ['complaint', '收到您的反映。投诉、举报需要人工受理'],
+    ['urgent', '如有人身危险请立即拨打 110 或 120'],
+  ])('goes straight to the intake when retrieval says %s', async (reason, expected) => {
+    const knowledge: KnowledgePort = { ...fixtureKnowledge(), search: async () => ({ hits: [], decision: 'handoff', reason: reason as 'complaint', explanation: '' }) };
+    const reply = await replies(harness(knowledge), '单位三个月没发工资了');
+    expect(texts(reply)).toContain(expected);
+    expect(texts(reply)).toContain('请输入企业全称');
   });
 
   it('names the department for an out-of-scope matter and asks what an elliptical question is about', async () => {
@@ -110,7 +119,8 @@ describe('LineOneBot', () => {
     const adapter = harness(knowledge);
     const [licence] = await replies(adapter, '营业执照怎么年检');
     expect(licence?.text).toContain('一般由市场监管部门负责');
-    expect(buttons(licence)).toEqual(['转人工', '主菜单']);
+    expect(licence?.text).toContain('12345');
+    expect(buttons(licence)).toEqual(['登记工单', '主菜单']);
     const [ask] = await replies(adapter, '能领多久？');
     expect(ask?.text).toContain('您想问的是哪方面的问题');
     expect(buttons(ask)).toContain('失业保险');
@@ -119,12 +129,43 @@ describe('LineOneBot', () => {
     expect(seen.at(-1)).toBe('gongjijin-jiaocun-bili');
   });
 
+  it('lets a digit pick any offered button, not only questions', async () => {
+    const adapter = harness();
+    const [handoff] = await replies(adapter, '今天天气怎么样');
+    expect(buttons(handoff)).toEqual(['登记工单', '主菜单']);
+    const [menu] = await replies(adapter, '2');
+    expect(menu?.text).toContain('请选择您想了解的分类');
+    const [topic] = await replies(adapter, '2');
+    expect(topic?.text).toContain('“医保报销”常见问题');
+  });
+
+  it('records each question’s outcome and the 解决了 / 没解决 vote with the turn it is about', async () => {
+    const records: Array<{ id: string; outcome: string; entryId?: string; reason?: string; vote?: string }> = [];
+    const recorder = {
+      record: async (r: { outcome: string; entryId?: string; reason?: string }) => (records.push({ id: `t${records.length}`, ...r }), `t${records.length - 1}`),
+      vote: async (id: string, vote: string) => void Object.assign(records.find((r) => r.id === id) ?? {}, { vote }),
+    };
+    const bot = createBot({ store: new MemoryKeyValueStore(), knowledge: fixtureKnowledge(), tickets: fakeTickets(), log: createLogger('silent'), recorder });
+    const adapter = new TestAdapter(bot.run);
+    await replies(adapter, '公积金缴存比例是多少');
+    await replies(adapter, '今天天气怎么样');
+    await replies(adapter, '异地就医备案');
+    await replies(adapter, '解决了');
+    expect(records).toMatchObject([
+      { id: 't0', outcome: 'answered', entryId: 'gongjijin-jiaocun-bili', topic: '住房公积金', question: '公积金缴存比例是多少' },
+      { id: 't1', outcome: 'handed_over', reason: 'out_of_scope', question: '今天天气怎么样' },
+      { id: 't2', outcome: 'answered', entryId: 'yibao-yidi-beian', topic: '医疗保险', vote: 'resolved' },
+    ]);
+    expect(records[0]?.vote).toBeUndefined();
+  });
+
   it('stays silent and relays while a person owns the conversation', async () => {
     const relayed: string[] = [];
     let owner: 'bot' | 'person' = 'person';
     const bot = createBot({
       store: new MemoryKeyValueStore(),
       knowledge: fixtureKnowledge(),
+      tickets: fakeTickets(),
       log: createLogger('silent'),
       ownership: { ownerOf: async () => owner, relay: async (_ref, text) => void relayed.push(text) },
     });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.ts';
 import { createLogger } from '../../log/logger.ts';
-import { type App, startApp } from '../../app/main.ts';
+import { type App, startApp } from '../../app/start.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/services.ts';
 import { type BrowserSession, launchBrowser } from './browser.ts';
 
@@ -40,6 +40,6 @@ describe('web chat with the real knowledge base', () => {
     expect(answer).toMatch(/30\s*日内/);
     expect(answer).toContain('政策依据');
     await page.screenshot({ path: 'test-artifacts/webchat-real-kb-answer.png' });
-    expect(await ask('楼下烧烤店油烟太大了能不能管管')).toContain('转人工');
+    expect(await ask('楼下烧烤店油烟太大了能不能管管')).toContain('可以为您登记工单');
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../app/main.ts';
+import type { App } from '../../app/start.ts';
 import { startTestApp } from '../support/app.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/services.ts';
 import { type BrowserSession, launchBrowser } from './browser.ts';

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../app/main.ts';
+import type { App } from '../../app/start.ts';
 import { startTestApp } from '../support/app.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/services.ts';
 import { type BrowserSession, launchBrowser } from './browser.ts';
@@ -94,7 +94,7 @@ describe('webchat widget against the real server', () => {
     await page.locator('.lo-chip', { hasText: '异地就医备案怎么办理？' }).click();
     await page.locator('.lo-bubble-bot strong', { hasText: '异地就医备案怎么办理？' }).waitFor();
     expect(await texts(page, '.lo-bubble-user')).toEqual(['医保报销', '异地就医备案怎么办理？']);
-    expect(await texts(page, '.lo-chip')).toEqual(['住房公积金缴存比例是多少？', '转人工', '主菜单']); // chips replaced
+    expect(await texts(page, '.lo-chip')).toEqual(['住房公积金缴存比例是多少？', '解决了', '没解决', '主菜单']); // chips replaced
     expect(await page.locator('.lo-typing').count()).toBe(0);
     await shot(page, 'desktop-reply');
     await page.close();

@@ -1,4 +1,4 @@
-import { type App, startApp } from '../../app/main.ts';
+import { type App, startApp } from '../../app/start.ts';
 import { loadConfig } from '../../app/config.ts';
 import type { KnowledgePort } from '../../bot/knowledge-port.ts';
 import { createLogger } from '../../log/logger.ts';

@@ -36,7 +36,7 @@ function queriesContract(engine: string, make: () => Promise<TestDatabase | unde
         const status = await h.tickets.lookups.forRequester(t.number.toLowerCase().replace('-', ' '), alice);
         expect(status).toEqual({
           number: t.number, state: 'new', type: 'consultation', category: 'medical_insurance', categoryLabel: '医保', departmentName: null,
-          createdAt: t.createdAt, dueAt: t.dueAt, reply: null, mergedInto: null, satisfaction: null, awaitingRating: false, version: 2,
+          createdAt: t.createdAt, updatedAt: t.updatedAt, dueAt: t.dueAt, reply: null, mergedInto: null, satisfaction: null, awaitingRating: false, version: 2,
         });
         expect(JSON.stringify(status)).not.toContain('内部备注');
       });

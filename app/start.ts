@@ -1,0 +1,174 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Server } from 'restify';
+import { botFrameworkProactive, createCloudAdapter, registerMessagesEndpoint } from '../adapters/botframework/messages-endpoint.ts';
+import { ChannelRegistry } from '../adapters/registry.ts';
+import { DirectLineChannel } from '../adapters/webchat/directline.ts';
+import { type ConversationHub, LocalConversationHub } from '../adapters/webchat/hub.ts';
+import { CHANNEL_ID as DIRECTLINE_CHANNEL } from '../adapters/webchat/mapping.ts';
+import { RedisConversationHub } from '../adapters/webchat/redis-hub.ts';
+import { ConversationStore } from '../adapters/webchat/store.ts';
+import { DirectLineStreams } from '../adapters/webchat/stream.ts';
+import { TokenService } from '../adapters/webchat/token.ts';
+import { type Bot, createBot } from '../bot/create-bot.ts';
+import type { KnowledgePort } from '../bot/knowledge-port.ts';
+import { BOT_NAME } from '../bot/messages.ts';
+import { adminTokenAuth } from '../desk/api/auth.ts';
+import { registerTicketRoutes } from '../desk/api/ticket-routes.ts';
+import { createServer } from '../http/server.ts';
+import { TurnLog } from '../insights/turn-log.ts';
+import { createLogger, type Logger } from '../log/logger.ts';
+import { OutboxStore } from '../outbox/store.ts';
+import { type Db, openDatabase } from '../storage/database.ts';
+import { GroupCommitter } from '../storage/group-commit.ts';
+import { SqlKeyValueStore } from '../storage/kv.ts';
+import { getOrCreateSecret } from '../storage/secrets.ts';
+import type { UnitOfWork } from '../storage/unit-of-work.ts';
+import { openTickets, type Tickets } from '../tickets/index.ts';
+import { startWechatChannels } from './channels.ts';
+import { chatTickets } from './chat-tickets.ts';
+import { type Config, embeddingsFrom } from './config.ts';
+import { outboxNotices, outboxSender } from './delivery.ts';
+import { InFlight } from './inflight.ts';
+import { SCHEMAS } from './schemas.ts';
+import { registerStatic } from './static.ts';
+
+export interface App {
+  url: string;
+  server: Server;
+  db: Db;
+  log: Logger;
+  knowledge: KnowledgePort;
+  tickets: Tickets;
+  bot: Bot;
+  /** Sends into any stored conversation reference, whatever its channel. */
+  channels: ChannelRegistry;
+  outbox: OutboxStore;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** Where the built widget and demo page are (default web/dist). */
+  distDir?: string;
+  /** An already-open knowledge base (tests share one between apps). */
+  knowledge?: KnowledgePort;
+  /** Run the outbox sender (default true; a test may hold messages to inspect them first). */
+  deliver?: boolean;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** The composition root: builds every part from the validated config, wires them, listens. */
+export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const started = performance.now();
+  const db = await openDatabase(config.DATABASE_URL, SCHEMAS, { sync: config.DATABASE_SYNC });
+  // With DATABASE_GROUP_COMMIT_MS, turns arriving together share one commit (one disk sync under FULL).
+  const grouped = config.DATABASE_GROUP_COMMIT_MS > 0 ? new GroupCommitter(db.kysely, { windowMs: config.DATABASE_GROUP_COMMIT_MS, maxGroup: 64 }) : undefined;
+  const commit = grouped ? grouped.commit : (unit: UnitOfWork) => unit.commit(db.kysely);
+  const secret = config.DIRECTLINE_SECRET ?? (await getOrCreateSecret(db.kysely, 'directline'));
+  const knowledge =
+    options.knowledge ??
+    (await (await import('../knowledge/open.ts')).openKnowledge(log, { indexDir: config.KB_INDEX_DIR, embeddings: embeddingsFrom(config) }));
+
+  // Tickets and the outbox: every notice is written with its ticket change, then sent by the outbox.
+  const outbox = new OutboxStore(db.kysely, db.engine);
+  let wakeOutbox = () => undefined as void;
+  const tickets = await openTickets({
+    db: db.kysely,
+    notices: outboxNotices(() => wakeOutbox()),
+    log,
+    categoriesFile: config.TICKETS_CATEGORIES_FILE,
+    slaFile: config.TICKETS_SLA_FILE,
+    calendarDir: config.TICKETS_CALENDAR_DIR,
+    overdueIntervalMs: config.TICKETS_OVERDUE_INTERVAL_SECONDS * 1000,
+  });
+  const bot = createBot({ store: new SqlKeyValueStore(db.kysely), knowledge, tickets: chatTickets(tickets), log, recorder: new TurnLog(db.kysely) });
+  const inFlight = new InFlight();
+
+  const server = createServer({ corsOrigins: config.CORS_ORIGINS, maxBodyBytes: config.MAX_BODY_BYTES }, log);
+  let accepting = true;
+  let channelStatus: () => Record<string, string> = () => ({});
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'ok' });
+    return next();
+  });
+  server.get('/readyz', async (_req, res) => {
+    const database = await db.ping();
+    const ready = accepting && database;
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', database, bot: accepting, ...channelStatus() });
+  });
+  registerStatic(server, options.distDir ?? fileURLToPath(new URL('../web/dist', import.meta.url)));
+
+  // Channels: Bot Framework for the channels Azure brings, and the ones Line One hosts itself.
+  const cloudAdapter = createCloudAdapter(
+    { appId: config.MicrosoftAppId, password: config.MicrosoftAppPassword, type: config.MicrosoftAppType, tenantId: config.MicrosoftAppTenantId },
+    log,
+  );
+  cloudAdapter.onTurnError = bot.onTurnError;
+  const channels = new ChannelRegistry().registerFallback(botFrameworkProactive(cloudAdapter, config.MicrosoftAppId));
+  registerMessagesEndpoint(server, cloudAdapter, bot.run, log, inFlight.track, (id) => channels.hosts(id));
+
+  const store = new ConversationStore(db.kysely);
+  const hub: ConversationHub = config.REDIS_URL ? await RedisConversationHub.connect(config.REDIS_URL, log) : new LocalConversationHub();
+  const tokens = new TokenService(secret, config.DIRECTLINE_TOKEN_TTL_SECONDS);
+  const botAccount = { id: 'line-one', name: BOT_NAME, role: 'bot' };
+  const directLine = new DirectLineChannel({
+    botAccount, store, hub, tokens, log, bot: bot.run, onTurnError: bot.onTurnError, track: inFlight.track, commit,
+    allowAnonymous: config.DIRECTLINE_ANONYMOUS,
+    startsPerMinute: config.DIRECTLINE_STARTS_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY,
+    publicUrl: config.PUBLIC_URL,
+  });
+  directLine.register(server);
+  channels.register(DIRECTLINE_CHANNEL, directLine.adapter);
+  const streams = new DirectLineStreams({ store, hub, tokens, log });
+  streams.attach(server.server);
+
+  const wechat = await startWechatChannels({
+    config, db: db.kysely, log, server, channels, bot: bot.run, onTurnError: bot.onTurnError, track: inFlight.track,
+    onInbound: (signal) => void outbox.release(`${signal.channel}:${signal.userId}`).then((n) => n > 0 && sender.wake()),
+    onUndelivered: (undelivered) => {
+      const reference = { channelId: undelivered.channel, conversation: { id: undelivered.conversationId }, user: { id: undelivered.userId } };
+      void outbox
+        .enqueue({ channelId: undelivered.channel, userKey: `${undelivered.channel}:${undelivered.userId}`, reference, payload: { kind: 'texts', texts: undelivered.texts } })
+        .then(() => sender.wake(), (err: unknown) => log.error({ err, channelId: undelivered.channel }, 'app: could not keep undelivered replies'));
+    },
+  });
+  channelStatus = wechat.status;
+
+  const sender = outboxSender(outbox, channels, bot, log, config.OUTBOX_POLL_MS);
+  // A ticket change commits right after it writes its notice: look a moment later rather than at the next poll.
+  wakeOutbox = () => void setTimeout(() => sender.wake(), 20).unref();
+  if (options.deliver !== false) sender.start();
+  tickets.watcher.start();
+  if (config.DESK_ADMIN_TOKEN) registerTicketRoutes(server, { tickets, log, auth: adminTokenAuth(config.DESK_ADMIN_TOKEN) });
+
+  server.listen(config.PORT, config.HOST);
+  await once(server.server, 'listening');
+  const { port } = server.server.address() as AddressInfo;
+  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  log.info({ url, database: db.engine, startupMs: Math.round(performance.now() - started) }, 'app: listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      accepting = false;
+      const stopped = new Promise<void>((resolve) => server.server.close(() => resolve()));
+      streams.close();
+      const drained = await inFlight.drain(SHUTDOWN_GRACE_MS);
+      if (!drained) log.warn({ pending: inFlight.size }, 'app: shutdown grace period over with turns still running');
+      await grouped?.drain();
+      await sender.stop();
+      await tickets.watcher.stop();
+      await wechat.close();
+      server.server.closeAllConnections();
+      await stopped;
+      await hub.close();
+      await db.close();
+      log.info('app: stopped');
+    })());
+  return { url, server, db, log, knowledge, tickets, bot, channels, outbox, close };
+}

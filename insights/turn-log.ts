@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { maskText } from '../log/mask.ts';
+import { PreparedQuery } from '../storage/prepared.ts';
+import { currentUnitOfWork } from '../storage/unit-of-work.ts';
+import type { BotTurnTable, InsightsTables } from './schema.ts';
+
+export interface TurnOutcome {
+  channelId: string;
+  conversationId: string;
+  question: string;
+  outcome: 'answered' | 'clarified' | 'handed_over' | 'needs_context';
+  reason?: string;
+  entryId?: string;
+  topic?: string;
+}
+
+const MAX_QUESTION_CHARS = 500;
+
+/** Records what the bot did with each question; inside a turn the row joins the turn's transaction. */
+export class TurnLog {
+  private readonly insert: PreparedQuery<unknown>;
+  private readonly setVote: PreparedQuery<unknown>;
+
+  constructor(private readonly db: Kysely<InsightsTables>) {
+    this.insert = new PreparedQuery(db, (p) =>
+      db.insertInto('bot_turns').values({
+        id: p('id'), at: p('at'), channel_id: p('channel'), conversation_id: p('conversation'), question: p('question'),
+        outcome: p('outcome'), reason: p('reason'), entry_id: p('entry'), topic: p('topic'), vote: p('vote'),
+      }),
+    );
+    this.setVote = new PreparedQuery(db, (p) => db.updateTable('bot_turns').set({ vote: p('vote') }).where('id', '=', p('id')));
+  }
+
+  /** Returns the row's id, for the vote that may follow. */
+  async record(outcome: TurnOutcome): Promise<string> {
+    const id = randomUUID();
+    const row: Record<string, unknown> = {
+      id,
+      at: new Date().toISOString(),
+      channel: outcome.channelId,
+      conversation: outcome.conversationId,
+      question: maskText(outcome.question.slice(0, MAX_QUESTION_CHARS)),
+      outcome: outcome.outcome,
+      reason: outcome.reason ?? null,
+      entry: outcome.entryId ?? null,
+      topic: outcome.topic ?? null,
+      vote: null,
+    };
+    await this.write((executor) => this.insert.execute(executor, row), `turnlog:${id}`);
+    return id;
+  }
+
+  async vote(turnId: string, vote: 'resolved' | 'not_resolved'): Promise<void> {
+    await this.write((executor) => this.setVote.execute(executor, { id: turnId, vote }), `turnlog-vote:${turnId}`);
+  }
+
+  private async write(op: (executor: Kysely<any>) => Promise<unknown>, key: string): Promise<void> {
+    const unit = currentUnitOfWork();
+    if (!unit) {
+      await op(this.db);
+      return;
+    }
+    unit.part(key, () => ({ write: async (trx: Kysely<any>) => void (await op(trx)) }));
+  }
+}
+
+export type { BotTurnTable };
