@@ -52,6 +52,7 @@ const schema = z.object({
   TICKETS_SLA_FILE: z.string().min(1).optional(),
   TICKETS_CALENDAR_DIR: z.string().min(1).optional(),
   OUTBOX_POLL_MS: positiveInt.max(60_000).default(500),
+  OUTBOX_SENDER: bool.default(true),
   WECHAT_OA_TOKEN: z.string().optional(),
   WECHAT_OA_APPID: z.string().optional(),
   WECHAT_OA_SECRET: z.string().optional(),

@@ -19,6 +19,7 @@ import { registerTicketRoutes } from '../desk/api/ticket-routes.ts';
 import { createServer } from '../http/server.ts';
 import { TurnLog } from '../insights/turn-log.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
+import { DeliveryFailed } from '../outbox/errors.ts';
 import { OutboxStore } from '../outbox/store.ts';
 import { type Db, openDatabase } from '../storage/database.ts';
 import { GroupCommitter } from '../storage/group-commit.ts';
@@ -59,6 +60,14 @@ export interface StartOptions {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Tickets taken at the desk by phone: there is no chat to write into, so their notices fail at once for an agent to call. */
+const PHONE_CHANNEL = 'phone';
+const phoneChannel = {
+  continueConversation: async () => {
+    throw new DeliveryFailed(PHONE_CHANNEL, 'no_chat', 'outbox: the requester was taken by phone; an agent must call them');
+  },
+};
 
 /** The composition root: builds every part from the validated config, wires them, listens. */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
@@ -124,6 +133,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   });
   directLine.register(server);
   channels.register(DIRECTLINE_CHANNEL, directLine.adapter);
+  channels.register(PHONE_CHANNEL, phoneChannel);
   const streams = new DirectLineStreams({ store, hub, tokens, log });
   streams.attach(server.server);
 
@@ -142,7 +152,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const sender = outboxSender(outbox, channels, bot, log, config.OUTBOX_POLL_MS);
   // A ticket change commits right after it writes its notice: look a moment later rather than at the next poll.
   wakeOutbox = () => void setTimeout(() => sender.wake(), 20).unref();
-  if (options.deliver !== false) sender.start();
+  if (config.OUTBOX_SENDER && options.deliver !== false) sender.start();
   tickets.watcher.start();
   if (config.DESK_ADMIN_TOKEN) registerTicketRoutes(server, { tickets, log, auth: adminTokenAuth(config.DESK_ADMIN_TOKEN) });
 
