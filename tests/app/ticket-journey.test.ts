@@ -76,3 +76,46 @@ function journeySuite(engine: string, make: () => Promise<TestDatabase | undefin
 
 journeySuite('SQLite', async () => sqliteDatabase());
 journeySuite('PostgreSQL', postgresDatabase);
+
+describe('a ticket raised on a Bot Framework channel (/api/messages)', () => {
+  it('sends the department’s answer back through the Bot Connector to the conversation it came from', async () => {
+    const { createServer } = await import('node:http');
+    const received: Array<{ url: string; text?: string }> = [];
+    const connector = createServer(async (req, res) => {
+      let raw = '';
+      for await (const chunk of req) raw += chunk;
+      received.push({ url: req.url ?? '', text: (JSON.parse(raw || '{}') as { text?: string }).text });
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"id":"r"}');
+    });
+    await new Promise<void>((resolve) => connector.listen(0, '127.0.0.1', resolve));
+    const serviceUrl = `http://127.0.0.1:${(connector.address() as { port: number }).port}`;
+    const target = sqliteDatabase();
+    const app = await startTestApp({ databaseUrl: target.url, env: { DESK_ADMIN_TOKEN: ADMIN_TOKEN, OUTBOX_POLL_MS: '50' } });
+    try {
+      const conversation = { id: 'teams-conv-1' };
+      const say = async (text: string) => {
+        const before = received.length;
+        const res = await fetch(`${app.url}/api/messages`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ type: 'message', id: `a${Math.random()}`, text, channelId: 'msteams', serviceUrl, from: { id: 'user-7', name: '李会计' }, recipient: { id: 'bot' }, conversation, locale: 'zh-CN' }),
+        });
+        expect(res.status).toBe(200);
+        await expect.poll(() => received.length).toBeGreaterThan(before);
+        return received.slice(before).map((r) => r.text ?? '').join('\n');
+      };
+      for (const text of ['转人工', '个人', '李女士', '13912345678', '灵活就业人员社保怎么交']) await say(text);
+      const receipt = await say('确认提交');
+      const number = /编号 \*\*(QY\d{8}-\d{4})\*\*/.exec(receipt)?.[1] as string;
+      const ticket = (await desk(app.url, 'GET', `/tickets/${number}`)).body.ticket;
+      await desk(app.url, 'POST', `/tickets/${number}/actions/dispatch`, { expectedVersion: ticket.version });
+      await expect.poll(() => received.map((r) => r.text).join('\n'), { timeout: 10_000 }).toContain(`您的工单 ${number} 已派至`);
+      expect(received.at(-1)?.url).toMatch(/^\/v3\/conversations\/teams-conv-1\/activities/);
+    } finally {
+      await app.close();
+      await target.drop();
+      connector.close();
+    }
+  });
+});
