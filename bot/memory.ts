@@ -25,6 +25,8 @@ export interface ConversationMemory {
   recent?: TranscriptLine[];
   /** A ticket number waiting for the mobile number that shows it is the user's. */
   awaitingMobileFor?: string;
+  /** When this conversation last gave a ticket number and mobile that did not match (guesses are limited). */
+  failedLookups?: string[];
   /** A ticket the bot offered to register: why, and for which question ("登记工单" starts it). */
   escalation?: { reason: string; request: string };
   /** A resolved ticket whose satisfaction question is open. */

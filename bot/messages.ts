@@ -76,6 +76,7 @@ export const messages = {
     none: '没有找到您在本渠道登记的工单。如在其他渠道登记过，请发送工单编号（如 QY20261130-0042）。',
     askMobile: '为保护隐私，请输入登记该工单时留的手机号：',
     notFound: '未找到该工单，请核对工单编号和手机号。',
+    tooManyTries: '查询次数过多，请一小时后再试，或拨打 12345 政务服务便民热线。',
     one: (t: { number: string; state: string; department: string; updated: string; due: string; reply?: string }) =>
       [`工单 ${t.number}：${t.state}`, `承办：${t.department}；最近更新：${t.updated}；预计 ${t.due} 前答复。`, ...(t.reply ? [`答复：${t.reply}`] : [])].join('\n'),
     list: (lines: string[]) => ['您最近的工单：', ...lines].join('\n'),

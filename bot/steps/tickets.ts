@@ -10,6 +10,7 @@ import type { TurnRecorder } from '../turn-recorder.ts';
 const TICKET_NUMBER = /\b[Qq][Yy]\s*(\d{8})\s*-?\s*(\d{4})\b/;
 const STATUS_WORDS = /^(查询工单|查工单|我的工单|工单进度|工单查询|查进度|查询进度)[?？。.!！]*$/;
 const MOBILE = /^\+?(?:86)?1\d{10}$/;
+const MAX_FAILED_LOOKUPS = 5;
 
 /** While the intake (or another dialog) is open, the user's words go to it. */
 export function dialogStep(dialogs: DialogSet): Step {
@@ -65,7 +66,15 @@ export function statusStep(tickets: TicketPort, replies: Replies): Step {
     if (turn.memory.awaitingMobileFor && MOBILE.test(turn.text.replace(/[\s-]/g, ''))) {
       const number = turn.memory.awaitingMobileFor;
       turn.memory.awaitingMobileFor = undefined;
+      // Number + mobile pairs must not be guessable: a few misses an hour per conversation, then a pause.
+      const hourAgo = Date.now() - 3_600_000;
+      const misses = (turn.memory.failedLookups ?? []).filter((at) => Date.parse(at) > hourAgo);
+      if (misses.length >= MAX_FAILED_LOOKUPS) {
+        await replies.say(turn, messages.status.tooManyTries);
+        return true;
+      }
       const found = await tickets.find(requesterOf(turn.context), number, turn.text.replace(/\D/g, '').slice(-11));
+      turn.memory.failedLookups = found ? misses : [...misses, new Date().toISOString()];
       await replies.say(turn, found ? messages.status.one(found) : messages.status.notFound);
       return true;
     }

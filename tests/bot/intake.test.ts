@@ -173,6 +173,20 @@ describe('ticket status from the chat', () => {
   });
 });
 
+describe('guessing ticket numbers and mobiles', () => {
+  it('stops after five wrong pairs in an hour, even for a right pair', async () => {
+    const h = harness();
+    await say(h.adapter, '转人工', '个人', '张先生', '13812345678', '医保断缴了怎么补', '确认提交');
+    const other = harness({ tickets: h.tickets, userId: 'guesser' });
+    for (let i = 0; i < 5; i++) {
+      await say(other.adapter, 'QY20261130-0001');
+      expect((await say(other.adapter, `1390000000${i}`)).text).toContain('未找到该工单');
+    }
+    await say(other.adapter, 'QY20261130-0001');
+    expect((await say(other.adapter, '13812345678')).text).toContain('查询次数过多');
+  });
+});
+
 describe('messages outside a turn', () => {
   /** Runs the bot's notify in the test adapter's conversation, as the outbox does through a channel. */
   async function notify(adapter: TestAdapter, bot: Bot, notice: Parameters<Bot['notify']>[1]) {
