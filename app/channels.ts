@@ -20,9 +20,13 @@ export interface ChannelDeps {
   onInbound: (signal: InboundSignal) => void;
   /** Replies a channel could not send in their turn: the outbox takes them over. */
   onUndelivered: (replies: UndeliveredReplies) => void;
+  /** Builds the Wechaty puppet instead of loading WECHATY_PUPPET by name (tests: a PuppetMock). */
+  wechatyPuppet?: () => unknown;
 }
 
 export interface WechatChannels {
+  /** The Wechaty channel when it runs (its login state and QR code for an admin page). */
+  wechaty?: { loginState: string; qrCode?: string };
   /** Readiness facts for /readyz (e.g. whether the Wechaty account is logged in). */
   status(): Record<string, string>;
   close(): Promise<void>;
@@ -37,6 +41,7 @@ export async function startWechatChannels(deps: ChannelDeps): Promise<WechatChan
   const common = { db, log, bot: deps.bot, onTurnError: deps.onTurnError, track: deps.track };
   const closers: Array<() => Promise<void> | void> = [];
   const status: Record<string, () => string> = {};
+  let wechatyChannel: WechatChannels['wechaty'];
 
   if (config.WECHAT_OA_TOKEN && config.WECHAT_OA_APPID && config.WECHAT_OA_SECRET) {
     const { WechatOfficialChannel } = await import('../adapters/wechat-official/official-account.ts');
@@ -78,7 +83,7 @@ export async function startWechatChannels(deps: ChannelDeps): Promise<WechatChan
     log.info('app: WeChat customer service (微信客服) callback at /wechat/kf');
   }
 
-  if (config.WECHATY_PUPPET) {
+  if (config.WECHATY_PUPPET || deps.wechatyPuppet) {
     const { WechatyChannel } = await import('../adapters/wechaty/wechaty-channel.ts');
     const { CHANNEL_ID } = await import('../adapters/wechaty/mapping.ts');
     const wechaty = new WechatyChannel({
@@ -86,6 +91,8 @@ export async function startWechatChannels(deps: ChannelDeps): Promise<WechatChan
       puppetName: config.WECHATY_PUPPET,
       puppetToken: config.WECHATY_PUPPET_SERVICE_TOKEN,
       paceMs: config.WECHATY_PACE_MS,
+      puppet: deps.wechatyPuppet,
+      printQr: deps.wechatyPuppet ? () => undefined : undefined,
     });
     wechaty.onInbound(deps.onInbound);
     wechaty.onUndelivered(deps.onUndelivered);
@@ -93,9 +100,13 @@ export async function startWechatChannels(deps: ChannelDeps): Promise<WechatChan
     await wechaty.start();
     closers.push(() => wechaty.close());
     status.wechaty = () => wechaty.loginState;
+    wechatyChannel = wechaty;
   }
 
   return {
+    get wechaty() {
+      return wechatyChannel;
+    },
     status: () => Object.fromEntries(Object.entries(status).map(([k, f]) => [k, f()])),
     async close() {
       for (const close of closers.reverse()) await close();

@@ -27,7 +27,7 @@ import { SqlKeyValueStore } from '../storage/kv.ts';
 import { getOrCreateSecret } from '../storage/secrets.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { openTickets, type Tickets } from '../tickets/index.ts';
-import { startWechatChannels } from './channels.ts';
+import { startWechatChannels, type WechatChannels } from './channels.ts';
 import { chatTickets } from './chat-tickets.ts';
 import { type Config, embeddingsFrom } from './config.ts';
 import { outboxNotices, outboxSender } from './delivery.ts';
@@ -46,6 +46,9 @@ export interface App {
   /** Sends into any stored conversation reference, whatever its channel. */
   channels: ChannelRegistry;
   outbox: OutboxStore;
+  wechat: WechatChannels;
+  /** Resolves when no turn is running (what tests wait on instead of sleeping). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,8 @@ export interface StartOptions {
   knowledge?: KnowledgePort;
   /** Run the outbox sender (default true; a test may hold messages to inspect them first). */
   deliver?: boolean;
+  /** Builds the Wechaty puppet (tests: a PuppetMock) instead of WECHATY_PUPPET. */
+  wechatyPuppet?: () => unknown;
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -138,7 +143,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   streams.attach(server.server);
 
   const wechat = await startWechatChannels({
-    config, db: db.kysely, log, server, channels, bot: bot.run, onTurnError: bot.onTurnError, track: inFlight.track,
+    config, db: db.kysely, log, server, channels, bot: bot.run, onTurnError: bot.onTurnError, track: inFlight.track, wechatyPuppet: options.wechatyPuppet,
     onInbound: (signal) => void outbox.release(`${signal.channel}:${signal.userId}`).then((n) => n > 0 && sender.wake()),
     onUndelivered: (undelivered) => {
       const reference = { channelId: undelivered.channel, conversation: { id: undelivered.conversationId }, user: { id: undelivered.userId } };
@@ -180,5 +185,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await db.close();
       log.info('app: stopped');
     })());
-  return { url, server, db, log, knowledge, tickets, bot, channels, outbox, close };
+  const settled = async () => void (await inFlight.drain(SHUTDOWN_GRACE_MS));
+  return { url, server, db, log, knowledge, tickets, bot, channels, outbox, wechat, settled, close };
 }

@@ -8,6 +8,7 @@ export interface TestAppOptions {
   databaseUrl: string;
   env?: Record<string, string>;
   knowledge?: KnowledgePort;
+  wechatyPuppet?: () => unknown;
 }
 
 /** A real server on a free port, quiet unless LINEONE_TEST_LOG is set. */
@@ -19,5 +20,5 @@ export async function startTestApp(options: TestAppOptions): Promise<App> {
     LOG_LEVEL: process.env.LINEONE_TEST_LOG ?? 'silent',
     ...options.env,
   });
-  return startApp(config, { knowledge: options.knowledge ?? fixtureKnowledge(), log: createLogger(config.LOG_LEVEL) });
+  return startApp(config, { knowledge: options.knowledge ?? fixtureKnowledge(), log: createLogger(config.LOG_LEVEL), wechatyPuppet: options.wechatyPuppet });
 }
