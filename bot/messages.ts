@@ -96,6 +96,10 @@ export const messages = {
     reopened: (n: { number: string; due: string }) => `您的工单 ${n.number} 已重新办理，预计 ${n.due} 前答复。`,
     merged: (n: { number: string; into: string }) => `您反映的问题与工单 ${n.into} 相同，已合并办理；答复时会一并通知您（原工单 ${n.number}）。`,
     agent: (text: string) => `【人工坐席】${text}`,
+    agentJoined: (name?: string) => `人工坐席${name ? ` ${name} ` : ''}已接入，请直接说明您的问题。`,
+    agentLeft: '人工坐席已结束本次对话，智能客服继续为您服务。',
+    noAgent: (number?: string) =>
+      `暂时没有坐席可以接入，${number ? `您的工单 ${number} 已登记，` : ''}工作人员会按工单尽快处理并在这里通知您。`,
   },
   turnError: [
     '抱歉，系统刚才出了点问题，您的消息没有处理成功。',

@@ -16,6 +16,11 @@ export type Notice =
   | { kind: 'merged'; number: string; into: string }
   /** A person at the desk writing to the user. */
   | { kind: 'agent'; text: string }
+  /** A person took the conversation live (接管): the bot stays silent until they leave. */
+  | { kind: 'agent_joined'; name?: string }
+  | { kind: 'agent_left' }
+  /** Nobody could take a live request in time: the ticket stands and is followed up. */
+  | { kind: 'no_agent'; number?: string }
   /** Replies of an earlier turn the channel could not deliver then. */
   | { kind: 'texts'; texts: string[] };
 
@@ -38,6 +43,12 @@ export function renderNotice(notice: Notice, memory: ConversationMemory): Partia
       return [text(messages.notices.merged(notice))];
     case 'agent':
       return [text(messages.notices.agent(notice.text))];
+    case 'agent_joined':
+      return [text(messages.notices.agentJoined(notice.name))];
+    case 'agent_left':
+      return [text(messages.notices.agentLeft)];
+    case 'no_agent':
+      return [text(messages.notices.noAgent(notice.number))];
     case 'texts':
       return notice.texts.map(text);
   }
