@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { parseProxyTrust } from '../http/client-address.ts';
 
 /**
  * The one place that reads the environment. Every setting is declared here, documented in
@@ -10,6 +11,14 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const positiveInt = z.coerce.number().int().positive();
+const proxyTrust = z.string().transform((value, ctx) => {
+  try {
+    return parseProxyTrust(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `false, true, a number of proxies, or proxy addresses/CIDRs (${(err as Error).message})` });
+    return z.NEVER;
+  }
+});
 
 const databaseUrl = z
   .string()
@@ -29,7 +38,10 @@ const schema = z.object({
   DIRECTLINE_TOKEN_TTL_SECONDS: positiveInt.max(86_400).default(3600),
   DIRECTLINE_ANONYMOUS: bool.default(true),
   DIRECTLINE_STARTS_PER_MINUTE: positiveInt.default(60),
-  TRUST_PROXY: bool.default(false),
+  DIRECTLINE_STARTS_GLOBAL_PER_MINUTE: positiveInt.default(1200),
+  DIRECTLINE_REFRESHES_PER_MINUTE: positiveInt.default(10),
+  BOTFRAMEWORK_REQUESTS_PER_MINUTE: positiveInt.default(600),
+  TRUST_PROXY: proxyTrust.default(parseProxyTrust('false')),
   CORS_ORIGINS: z.string().default('*'),
   MAX_BODY_BYTES: positiveInt.max(10 * 1024 * 1024).default(64 * 1024),
   KB_INDEX_DIR: z.string().min(1).default('data/index'),

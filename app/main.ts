@@ -22,6 +22,7 @@ import { InFlight } from './inflight.ts';
 import { SCHEMAS } from './schemas.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { createServer } from '../http/server.ts';
+import { RateLimits } from '../http/rate-limit.ts';
 import { registerStatic } from './static.ts';
 
 export interface App {
@@ -59,6 +60,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const onTurnError = bot.onTurnError;
   const inFlight = new InFlight();
 
+  // Counted in Redis when configured, so a limit holds across every instance.
+  const limits = config.REDIS_URL ? await RateLimits.redis(config.REDIS_URL, log) : RateLimits.memory();
+  const perMinute = (name: string, points: number) => limits.limiter({ name, points, durationSeconds: 60 });
+
   const server = createServer({ corsOrigins: config.CORS_ORIGINS, maxBodyBytes: config.MAX_BODY_BYTES }, log);
   let accepting = true;
   server.get('/healthz', (_req, res, next) => {
@@ -87,8 +92,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const directLine = new DirectLineChannel({
     botAccount, store, hub, tokens, log, bot: bot.run, onTurnError, track: inFlight.track,
     allowAnonymous: config.DIRECTLINE_ANONYMOUS,
-    startsPerMinute: config.DIRECTLINE_STARTS_PER_MINUTE,
-    trustProxy: config.TRUST_PROXY,
+    limits: {
+      startsPerAddress: perMinute('dl-starts-address', config.DIRECTLINE_STARTS_PER_MINUTE),
+      startsGlobal: perMinute('dl-starts-global', config.DIRECTLINE_STARTS_GLOBAL_PER_MINUTE),
+      refreshes: perMinute('dl-refresh', config.DIRECTLINE_REFRESHES_PER_MINUTE),
+    },
+    trust: config.TRUST_PROXY,
     publicUrl: config.PUBLIC_URL,
   });
   directLine.register(server);
@@ -113,6 +122,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       server.server.closeAllConnections();
       await stopped;
       await hub.close();
+      await limits.close();
       await db.close();
       log.info('app: stopped');
     })());

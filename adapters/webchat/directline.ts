@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity, ChannelAccount, TurnContext } from 'botbuilder';
-import restify, { type Request, type Response, type Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../../log/logger.ts';
+import { clientKey, type ProxyTrust } from '../../http/client-address.ts';
 import { badRequest, forbidden, invalidInput, notFound, unauthorized } from '../../http/errors.ts';
+import type { Limiter } from '../../http/rate-limit.ts';
 import { bearerToken, logRejection, route } from '../../http/route.ts';
 import { ChannelAdapter } from '../channel-adapter.ts';
 import type { ConversationHub } from './hub.ts';
@@ -21,16 +23,25 @@ export interface DirectLineOptions {
   tokens: TokenService;
   log: Logger;
   allowAnonymous: boolean;
-  /** New conversations (and tokens) one client address may start per minute. */
-  startsPerMinute: number;
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
-  trustProxy: boolean;
+  limits: DirectLineLimits;
+  /** Which proxies in front may name the client's address (X-Forwarded-For). */
+  trust: ProxyTrust;
   publicUrl?: string;
   /** Runs one bot turn; errors are the caller's onTurnError's business. */
   bot: (context: TurnContext) => Promise<void>;
   onTurnError: (context: TurnContext, error: Error) => Promise<void>;
   /** Counts in-flight turns so a shutdown can wait for them. */
   track: <T>(work: Promise<T>) => Promise<T>;
+}
+
+/** Rate limits (429 with Retry-After beyond them); counted in Redis across instances when configured. */
+export interface DirectLineLimits {
+  /** New conversations and tokens, per client address (IPv6 by /64). */
+  startsPerAddress: Limiter;
+  /** New conversations and tokens, all clients together. */
+  startsGlobal: Limiter;
+  /** Token refreshes, per conversation. */
+  refreshes: Limiter;
 }
 
 type Caller = { kind: 'anonymous' } | { kind: 'secret' } | { kind: 'token'; claims: TokenClaims };
@@ -47,14 +58,9 @@ export class DirectLineChannel {
   register(server: Server): void {
     const onError = logRejection(this.o.log, 'directline');
     const r = (h: (req: Request, res: Response) => Promise<unknown>) => route(h, onError);
-    // Starting conversations is open to anonymous visitors: cap it per address so one client
-    // cannot fill the database.
-    const perMinute = this.o.startsPerMinute;
-    const byAddress = this.o.trustProxy ? { xff: true } : { ip: true };
-    const limitStarts = restify.plugins.throttle({ burst: perMinute, rate: perMinute / 60, ...byAddress, maxKeys: 100_000 });
-    server.post(`${BASE}/tokens/generate`, limitStarts, r((req, res) => this.generateToken(req, res)));
+    server.post(`${BASE}/tokens/generate`, r((req, res) => this.generateToken(req, res)));
     server.post(`${BASE}/tokens/refresh`, r((req, res) => this.refreshToken(req, res)));
-    server.post(`${BASE}/conversations`, limitStarts, r((req, res) => this.startConversation(req, res)));
+    server.post(`${BASE}/conversations`, r((req, res) => this.startConversation(req, res)));
     server.get(`${BASE}/conversations/:id`, r((req, res) => this.resumeConversation(req, res)));
     server.get(`${BASE}/conversations/:id/activities`, r((req, res) => this.getActivities(req, res)));
     server.post(`${BASE}/conversations/:id/activities`, r((req, res) => this.postActivity(req, res)));
@@ -63,9 +69,20 @@ export class DirectLineChannel {
     }));
   }
 
+  /**
+   * Starting conversations is open to anonymous visitors: capped per client address and overall,
+   * so neither one client nor a crowd of them can fill the database. A site back-end holding the
+   * secret asks for all its visitors from one address: only the overall cap applies to it.
+   */
+  private async limitStarts(req: Request, caller: Caller): Promise<void> {
+    if (caller.kind !== 'secret') await this.o.limits.startsPerAddress.consume(clientKey(req, this.o.trust));
+    await this.o.limits.startsGlobal.consume('all');
+  }
+
   private async generateToken(req: Request, res: Response) {
     const caller = this.authenticate(req);
     if (caller.kind === 'token') throw forbidden('a token cannot generate tokens');
+    await this.limitStarts(req, caller);
     const body = this.parseStartBody(req);
     const userId = caller.kind === 'secret' && body?.user?.id ? userIdFrom(body.user.id) : newUserId();
     const conversationId = newConversationId();
@@ -74,6 +91,7 @@ export class DirectLineChannel {
 
   private async refreshToken(req: Request, res: Response) {
     const claims = this.requireToken(req);
+    await this.o.limits.refreshes.consume(claims.conversationId);
     res.send(200, { conversationId: claims.conversationId, ...this.o.tokens.issue(claims.conversationId, claims.userId) });
   }
 
@@ -82,11 +100,13 @@ export class DirectLineChannel {
     if (caller.kind === 'token') {
       const existing = await this.o.store.get(caller.claims.conversationId);
       if (existing) return res.send(200, this.describe(req, existing, 0));
+      // Its token was counted when it was generated.
       const created = await this.o.store.create(caller.claims.conversationId, caller.claims.userId);
       await this.welcome(req, created);
       return res.send(201, this.describe(req, created, 0));
     }
     const body = this.parseStartBody(req);
+    await this.limitStarts(req, caller);
     const userId = caller.kind === 'secret' && body?.user?.id ? userIdFrom(body.user.id) : newUserId();
     const created = await this.o.store.create(newConversationId(), userId);
     await this.welcome(req, created);
