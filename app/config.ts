@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { parseAllowed } from '../adapters/botframework/service-url.ts';
 import { parseProxyTrust } from '../http/client-address.ts';
 
 /**
@@ -11,6 +12,19 @@ import { parseProxyTrust } from '../http/client-address.ts';
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const positiveInt = z.coerce.number().int().positive();
+const originList = z
+  .string()
+  .transform((value, ctx) => {
+    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+    for (const entry of entries) {
+      try {
+        parseAllowed(entry);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `comma-separated origins like https://bot.example.gov.cn or https://*.example.com (${(err as Error).message})` });
+      }
+    }
+    return entries;
+  });
 const proxyTrust = z.string().transform((value, ctx) => {
   try {
     return parseProxyTrust(value);
@@ -34,6 +48,9 @@ const schema = z.object({
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: z.string().optional(),
+  BOTFRAMEWORK_ANONYMOUS: bool.default(false),
+  BOTFRAMEWORK_SERVICE_URLS: originList.default([]),
+  BOTFRAMEWORK_OPENID_METADATA_URL: z.url().optional(),
   DIRECTLINE_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   DIRECTLINE_TOKEN_TTL_SECONDS: positiveInt.max(86_400).default(3600),
   DIRECTLINE_ANONYMOUS: bool.default(true),

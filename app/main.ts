@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'restify';
-import { botFrameworkProactive, createCloudAdapter, registerMessagesEndpoint } from '../adapters/botframework/messages-endpoint.ts';
+import { anonymousAllowed, botFrameworkProactive, createCloudAdapter, registerMessagesEndpoint } from '../adapters/botframework/messages-endpoint.ts';
+import { ServiceUrlPolicy } from '../adapters/botframework/service-url.ts';
 import { ChannelRegistry } from '../adapters/registry.ts';
 import { CHANNEL_ID as DIRECTLINE_CHANNEL } from '../adapters/webchat/mapping.ts';
 import { DirectLineChannel } from '../adapters/webchat/directline.ts';
@@ -77,13 +78,31 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   });
   registerStatic(server, options.distDir ?? fileURLToPath(new URL('../web/dist', import.meta.url)));
 
+  const serviceUrls = new ServiceUrlPolicy({ extra: config.BOTFRAMEWORK_SERVICE_URLS });
   const cloudAdapter = createCloudAdapter(
-    { appId: config.MicrosoftAppId, password: config.MicrosoftAppPassword, type: config.MicrosoftAppType, tenantId: config.MicrosoftAppTenantId },
-    log,
+    {
+      appId: config.MicrosoftAppId,
+      password: config.MicrosoftAppPassword,
+      type: config.MicrosoftAppType,
+      tenantId: config.MicrosoftAppTenantId,
+      openIdMetadataUrl: config.BOTFRAMEWORK_OPENID_METADATA_URL,
+    },
+    serviceUrls,
   );
   cloudAdapter.onTurnError = onTurnError;
   const channels = new ChannelRegistry().registerFallback(botFrameworkProactive(cloudAdapter, config.MicrosoftAppId));
-  registerMessagesEndpoint(server, cloudAdapter, bot.run, log, inFlight.track, (id) => channels.hosts(id));
+  registerMessagesEndpoint(server, {
+    adapter: cloudAdapter,
+    logic: bot.run,
+    log,
+    track: inFlight.track,
+    hostedChannel: (id) => channels.hosts(id),
+    policy: serviceUrls,
+    anonymous: !config.MicrosoftAppId,
+    acceptAnonymous: anonymousAllowed(config.HOST, config.TRUST_PROXY.kind !== 'none', config.BOTFRAMEWORK_ANONYMOUS),
+    limit: perMinute('bf-address', config.BOTFRAMEWORK_REQUESTS_PER_MINUTE),
+    trust: config.TRUST_PROXY,
+  });
 
   const store = new ConversationStore(db.kysely);
   const hub: ConversationHub = config.REDIS_URL ? await RedisConversationHub.connect(config.REDIS_URL, log) : new LocalConversationHub();
@@ -123,6 +142,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await stopped;
       await hub.close();
       await limits.close();
+      serviceUrls.close();
       await db.close();
       log.info('app: stopped');
     })());
