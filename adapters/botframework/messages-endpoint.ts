@@ -15,7 +15,8 @@ import { type ServiceUrlPolicy, ServiceUrlRefused } from './service-url.ts';
 const activityEnvelope = z
   .object({
     type: z.string().min(1).max(64),
-    channelId: z.string().max(64).optional(),
+    // Bot state is keyed by channel: without one no turn can run.
+    channelId: z.string().trim().min(1).max(64),
     text: activityText.optional(),
     serviceUrl: z.string().max(2048).optional(),
     deliveryMode: z.string().max(32).optional(),
@@ -97,8 +98,8 @@ export function registerMessagesEndpoint(server: Server, o: MessagesEndpointOpti
       }
       const parsed = activityEnvelope.safeParse(req.body);
       if (!parsed.success) throw invalidInput(parsed.error);
-      const channelId = parsed.data.channelId?.trim().toLowerCase();
-      if (channelId && o.hostedChannel(channelId)) {
+      // Compared as the state key would never be: trimmed and case-folded, so no near-spelling slips by.
+      if (o.hostedChannel(parsed.data.channelId.toLowerCase())) {
         throw forbidden(`channelId "${parsed.data.channelId}" is served by Line One itself, not through /api/messages`);
       }
       const activity = fixActivity(req.body as Record<string, unknown>);
