@@ -104,7 +104,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     trust: config.TRUST_PROXY,
   });
 
-  const store = new ConversationStore(db.kysely);
+  const store = new ConversationStore(db.kysely, log);
   const hub: ConversationHub = config.REDIS_URL ? await RedisConversationHub.connect(config.REDIS_URL, log) : new LocalConversationHub();
   const tokens = new TokenService(secret, config.DIRECTLINE_TOKEN_TTL_SECONDS);
   const botAccount = { id: 'line-one', name: BOT_NAME, role: 'bot' };

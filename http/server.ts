@@ -1,6 +1,7 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from '../log/logger.ts';
 import { errorBody } from './errors.ts';
+import { MAX_JSON_DEPTH, tooDeep } from './json-limits.ts';
 
 const CORS_HEADERS = 'Authorization, Content-Type, x-ms-bot-agent, X-Requested-With, x-ms-conversation-id';
 
@@ -39,6 +40,13 @@ export function createServer(options: ServerOptions, log: Logger): Server {
   // jsonBodyParser hands its options to bodyReader, which enforces maxBodySize (chunked bodies too).
   const bodyLimit = { maxBodySize: options.maxBodyBytes };
   server.use(restify.plugins.jsonBodyParser({ mapParams: false, ...bodyLimit }));
+  // Nothing Line One accepts nests deeper than this; deeper values break serialisers downstream.
+  server.use((req: Request, res: Response, next: (err?: false) => void) => {
+    if (req.body === null || typeof req.body !== 'object' || !tooDeep(req.body)) return next();
+    log.warn({ method: req.method, url: req.url, status: 400 }, 'http: request rejected: JSON nested too deep');
+    res.send(400, errorBody('BadArgument', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`));
+    return next(false);
+  });
 
   // restify's own errors (bad JSON, too large, no route, wrong method) get the same shape.
   server.on('restifyError', (req: Request, _res: Response, err: RestifyError, callback: () => void) => {

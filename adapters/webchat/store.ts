@@ -1,5 +1,7 @@
 import type { Activity } from 'botbuilder';
 import type { Kysely } from 'kysely';
+import type { Logger } from '../../log/logger.ts';
+import { decodeStoredActivity } from './decode.ts';
 import type { WebchatTables } from './schema.ts';
 import type { ActivityBatch } from './hub.ts';
 
@@ -17,7 +19,13 @@ export const PAGE_SIZE = 100;
  * the same history. The watermark is the per-conversation sequence number of the last activity.
  */
 export class ConversationStore {
-  constructor(private readonly db: Kysely<WebchatTables>) {}
+  /** Rows already reported as unservable (logged once each; bounded). */
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly db: Kysely<WebchatTables>,
+    private readonly log?: Logger,
+  ) {}
 
   async create(id: string, userId: string): Promise<Conversation> {
     const now = new Date().toISOString();
@@ -60,14 +68,24 @@ export class ConversationStore {
   async after(conversationId: string, watermark: number): Promise<ActivityBatch> {
     const rows = await this.db
       .selectFrom('dl_activities')
-      .select(['seq', 'activity'])
+      .select(['seq', 'activity', 'created_at'])
       .where('conversation_id', '=', conversationId)
       .where('seq', '>', watermark)
       .orderBy('seq')
       .limit(PAGE_SIZE)
       .execute();
     const last = rows.at(-1);
-    return { activities: rows.map((r) => JSON.parse(r.activity) as Partial<Activity>), watermark: last ? Number(last.seq) : watermark };
+    const unservable = (seq: number, reason: string) => this.reportOnce(conversationId, seq, reason);
+    const activities = rows.map((r) => decodeStoredActivity(activityId(conversationId, Number(r.seq)), Number(r.seq), r.activity, r.created_at, unservable));
+    return { activities, watermark: last ? Number(last.seq) : watermark };
+  }
+
+  private reportOnce(conversationId: string, seq: number, reason: string): void {
+    const key = `${conversationId}|${seq}`;
+    if (this.reported.has(key)) return;
+    if (this.reported.size >= 10_000) this.reported.clear();
+    this.reported.add(key);
+    this.log?.warn({ conversationId, seq, reason }, 'directline: a stored activity cannot be served; sending a placeholder');
   }
 }
 
