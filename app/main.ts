@@ -18,6 +18,8 @@ import { BOT_NAME } from '../bot/messages.ts';
 import { type Db, openDatabase } from '../storage/database.ts';
 import { SqlKeyValueStore } from '../storage/kv.ts';
 import { getOrCreateSecret } from '../storage/secrets.ts';
+import { type KeepConversations, keepNothing, keyValueRetention, RetentionJob } from '../storage/retention.ts';
+import { directLineRetention } from '../adapters/webchat/retention.ts';
 import { type Config, ConfigError, embeddingsFrom, loadConfig, readEnvironment } from './config.ts';
 import { InFlight } from './inflight.ts';
 import { SCHEMAS } from './schemas.ts';
@@ -34,6 +36,8 @@ export interface App {
   knowledge: KnowledgePort;
   /** Sends into any stored conversation reference, whatever its channel. */
   channels: ChannelRegistry;
+  /** Deletes transcripts and bot state older than RETENTION_DAYS (on its timer; runOnce for an immediate pass). */
+  retention: RetentionJob;
   close(): Promise<void>;
 }
 
@@ -115,7 +119,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       startsPerAddress: perMinute('dl-starts-address', config.DIRECTLINE_STARTS_PER_MINUTE),
       startsGlobal: perMinute('dl-starts-global', config.DIRECTLINE_STARTS_GLOBAL_PER_MINUTE),
       refreshes: perMinute('dl-refresh', config.DIRECTLINE_REFRESHES_PER_MINUTE),
+      messagesPerConversation: perMinute('dl-messages-conversation', config.DIRECTLINE_MESSAGES_PER_MINUTE),
+      messagesPerAddress: perMinute('dl-messages-address', config.DIRECTLINE_MESSAGES_PER_ADDRESS_PER_MINUTE),
     },
+    maxActivities: config.DIRECTLINE_MAX_ACTIVITIES,
     trust: config.TRUST_PROXY,
     publicUrl: config.PUBLIC_URL,
   });
@@ -123,6 +130,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   channels.register(DIRECTLINE_CHANNEL, directLine.adapter);
   const streams = new DirectLineStreams({ store, hub, tokens, log });
   streams.attach(server.server);
+
+  // Conversations linked to an open ticket must outlive the retention period: the tickets module plugs in here.
+  const keepConversations: KeepConversations = keepNothing;
+  const retention = new RetentionJob({
+    days: config.RETENTION_DAYS,
+    intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000,
+    tasks: [directLineRetention(db.kysely, keepConversations), keyValueRetention(db.kysely, keepConversations, botStateConversation)],
+    log,
+  });
+  retention.start();
 
   server.listen(config.PORT, config.HOST);
   await once(server.server, 'listening');
@@ -140,13 +157,20 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       if (!drained) log.warn({ pending: inFlight.size }, 'app: shutdown grace period over with turns still running');
       server.server.closeAllConnections();
       await stopped;
+      await retention.stop();
       await hub.close();
       await limits.close();
       serviceUrls.close();
       await db.close();
       log.info('app: stopped');
     })());
-  return { url, server, db, log, knowledge, channels, close };
+  return { url, server, db, log, knowledge, channels, retention, close };
+}
+
+/** botbuilder keeps conversation state under `${channelId}/conversations/${conversationId}/…`. */
+function botStateConversation(key: string): { channelId: string; conversationId: string } | undefined {
+  const match = /^([^/]+)\/conversations\/([^/]+)\//.exec(key);
+  return match?.[1] && match[2] ? { channelId: match[1], conversationId: match[2] } : undefined;
 }
 
 async function main(): Promise<void> {

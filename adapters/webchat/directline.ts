@@ -3,7 +3,7 @@ import type { Activity, ChannelAccount, TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../../log/logger.ts';
 import { clientKey, type ProxyTrust } from '../../http/client-address.ts';
-import { badRequest, forbidden, invalidInput, notFound, unauthorized } from '../../http/errors.ts';
+import { badRequest, forbidden, HttpError, invalidInput, notFound, unauthorized } from '../../http/errors.ts';
 import type { Limiter } from '../../http/rate-limit.ts';
 import { bearerToken, logRejection, route } from '../../http/route.ts';
 import { ChannelAdapter } from '../channel-adapter.ts';
@@ -24,6 +24,8 @@ export interface DirectLineOptions {
   log: Logger;
   allowAnonymous: boolean;
   limits: DirectLineLimits;
+  /** Most activities one conversation may hold (the user's and the bot's); beyond it the client must start anew. */
+  maxActivities: number;
   /** Which proxies in front may name the client's address (X-Forwarded-For). */
   trust: ProxyTrust;
   publicUrl?: string;
@@ -42,6 +44,10 @@ export interface DirectLineLimits {
   startsGlobal: Limiter;
   /** Token refreshes, per conversation. */
   refreshes: Limiter;
+  /** Messages and events, per conversation (every token of it: a token is bound to one conversation). */
+  messagesPerConversation: Limiter;
+  /** Messages and events, per client address (IPv6 by /64). */
+  messagesPerAddress: Limiter;
 }
 
 type Caller = { kind: 'anonymous' } | { kind: 'secret' } | { kind: 'token'; claims: TokenClaims };
@@ -134,10 +140,29 @@ export class DirectLineChannel {
     if (incoming.type === 'message' && !incoming.text?.trim() && !incoming.value && !incoming.attachments?.length) {
       throw badRequest('a message needs text, value or attachments');
     }
+    await this.admit(req, conversation);
     const activity = userActivity(incoming, conversation, this.envelope(req));
+    if (incoming.type === 'event') {
+      // Events reach the bot but are not part of the transcript: nothing is stored for them unless the bot answers.
+      activity.id = `${conversation.id}|event-${randomBytes(6).toString('base64url')}`;
+      await this.o.track(this.adapter.processActivity(activity, this.o.bot));
+      return res.send(200, { id: activity.id });
+    }
     await this.publish(conversation.id, [activity]);
     await this.o.track(this.adapter.processActivity(activity, this.o.bot));
     res.send(200, { id: activity.id });
+  }
+
+  /**
+   * Limits before anything is stored: a refused post leaves no trace, an admitted one is kept. A site
+   * back-end (secret) posting for many users from one address is limited per conversation only.
+   */
+  private async admit(req: Request, conversation: Conversation): Promise<void> {
+    if (conversation.lastSeq >= this.o.maxActivities) {
+      throw new HttpError(403, 'ConversationFull', 'this conversation has reached its size limit: start a new conversation');
+    }
+    await this.o.limits.messagesPerConversation.consume(conversation.id);
+    if (!this.o.tokens.isSecret(this.bearer(req) ?? '')) await this.o.limits.messagesPerAddress.consume(clientKey(req, this.o.trust));
   }
 
   /** The bot's replies: stored first, then pushed to open streams. */
