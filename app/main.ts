@@ -123,12 +123,22 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       messagesPerAddress: perMinute('dl-messages-address', config.DIRECTLINE_MESSAGES_PER_ADDRESS_PER_MINUTE),
     },
     maxActivities: config.DIRECTLINE_MAX_ACTIVITIES,
+    onTokenRefreshed: (conversationId, exp) => streams.extend(conversationId, exp),
     trust: config.TRUST_PROXY,
     publicUrl: config.PUBLIC_URL,
   });
   directLine.register(server);
   channels.register(DIRECTLINE_CHANNEL, directLine.adapter);
-  const streams = new DirectLineStreams({ store, hub, tokens, log });
+  const streams = new DirectLineStreams({
+    store, hub, tokens, log,
+    trust: config.TRUST_PROXY,
+    limits: {
+      bufferBytes: config.DIRECTLINE_STREAM_BUFFER_BYTES,
+      stallMs: config.DIRECTLINE_STREAM_STALL_SECONDS * 1000,
+      perConversation: config.DIRECTLINE_STREAMS_PER_CONVERSATION,
+      perAddress: config.DIRECTLINE_STREAMS_PER_ADDRESS,
+    },
+  });
   streams.attach(server.server);
 
   // Conversations linked to an open ticket must outlive the retention period: the tickets module plugs in here.

@@ -34,6 +34,8 @@ export interface DirectLineOptions {
   onTurnError: (context: TurnContext, error: Error) => Promise<void>;
   /** Counts in-flight turns so a shutdown can wait for them. */
   track: <T>(work: Promise<T>) => Promise<T>;
+  /** A conversation's token was refreshed (its open streams may live until the new expiry). */
+  onTokenRefreshed?: (conversationId: string, exp: number) => void;
 }
 
 /** Rate limits (429 with Retry-After beyond them); counted in Redis across instances when configured. */
@@ -98,7 +100,10 @@ export class DirectLineChannel {
   private async refreshToken(req: Request, res: Response) {
     const claims = this.requireToken(req);
     await this.o.limits.refreshes.consume(claims.conversationId);
-    res.send(200, { conversationId: claims.conversationId, ...this.o.tokens.issue(claims.conversationId, claims.userId) });
+    const issued = this.o.tokens.issue(claims.conversationId, claims.userId);
+    const exp = this.o.tokens.verify(issued.token)?.exp;
+    if (exp) this.o.onTokenRefreshed?.(claims.conversationId, exp);
+    res.send(200, { conversationId: claims.conversationId, ...issued });
   }
 
   private async startConversation(req: Request, res: Response) {
