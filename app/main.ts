@@ -56,7 +56,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const started = performance.now();
   const db = await openDatabase(config.DATABASE_URL, SCHEMAS);
-  const secret = config.DIRECTLINE_SECRET ?? (await getOrCreateSecret(db.kysely, 'directline'));
+  // Tokens are signed with a key of their own, kept in the database so every instance shares it; the
+  // Direct Line secret (a master credential for site back-ends) exists only when configured.
+  const signingKey = await getOrCreateSecret(db.kysely, 'directline-token-signing');
   const knowledge =
     options.knowledge ??
     (await (await import('../knowledge/open.ts')).openKnowledge(log, { indexDir: config.KB_INDEX_DIR, embeddings: embeddingsFrom(config) }));
@@ -110,7 +112,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const store = new ConversationStore(db.kysely, log);
   const hub: ConversationHub = config.REDIS_URL ? await RedisConversationHub.connect(config.REDIS_URL, log) : new LocalConversationHub();
-  const tokens = new TokenService(secret, config.DIRECTLINE_TOKEN_TTL_SECONDS);
+  const tokens = new TokenService(signingKey, config.DIRECTLINE_TOKEN_TTL_SECONDS, undefined, config.DIRECTLINE_SECRET);
   const botAccount = { id: 'line-one', name: BOT_NAME, role: 'bot' };
   const directLine = new DirectLineChannel({
     botAccount, store, hub, tokens, log, bot: bot.run, onTurnError, track: inFlight.track,

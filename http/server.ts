@@ -2,6 +2,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from '../log/logger.ts';
 import { errorBody } from './errors.ts';
 import { MAX_JSON_DEPTH, tooDeep } from './json-limits.ts';
+import { restifyLogger } from './restify-log.ts';
 
 const CORS_HEADERS = 'Authorization, Content-Type, x-ms-bot-agent, X-Requested-With, x-ms-conversation-id';
 
@@ -16,7 +17,13 @@ export interface ServerOptions {
 }
 
 export function createServer(options: ServerOptions, log: Logger): Server {
-  const server = restify.createServer({ name: 'line-one', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  const server = restify.createServer({
+    name: 'line-one',
+    handleUncaughtExceptions: false,
+    ignoreTrailingSlash: true,
+    // restify's own lines go through the masked logger, without credentials (it would log raw headers).
+    log: restifyLogger(log) as unknown as NonNullable<restify.ServerOptions['log']>,
+  });
   const allowed = options.corsOrigins.split(',').map((o) => o.trim());
 
   server.pre(serverTiming);

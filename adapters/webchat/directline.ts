@@ -8,7 +8,7 @@ import type { Limiter } from '../../http/rate-limit.ts';
 import { bearerToken, logRejection, route } from '../../http/route.ts';
 import { ChannelAdapter } from '../channel-adapter.ts';
 import type { ConversationHub } from './hub.ts';
-import { botActivity, conversationStarted, type Envelope, userActivity } from './mapping.ts';
+import { botActivity, conversationStarted, type Envelope, transcriptCopy, userActivity } from './mapping.ts';
 import { incomingActivity, startConversationBody, watermarkQuery } from './payloads.ts';
 import type { Conversation, ConversationStore } from './store.ts';
 import type { TokenClaims, TokenService } from './token.ts';
@@ -153,7 +153,9 @@ export class DirectLineChannel {
       await this.o.track(this.adapter.processActivity(activity, this.o.bot));
       return res.send(200, { id: activity.id });
     }
-    await this.publish(conversation.id, [activity]);
+    const stored = transcriptCopy(activity);
+    await this.publish(conversation.id, [stored]);
+    activity.id = stored.id; // the store gives the id
     await this.o.track(this.adapter.processActivity(activity, this.o.bot));
     res.send(200, { id: activity.id });
   }

@@ -1,4 +1,5 @@
 import type { Activity, ChannelAccount } from 'botbuilder';
+import { maskIdentityNumbers } from '../../log/mask.ts';
 import type { IncomingActivity } from './payloads.ts';
 import type { Conversation } from './store.ts';
 
@@ -44,4 +45,28 @@ export function conversationStarted(conversation: Conversation, envelope: Envelo
 /** A bot reply as stored and streamed: from the bot, on this channel. */
 export function botActivity(reply: Partial<Activity>, bot: ChannelAccount): Partial<Activity> {
   return { ...reply, from: bot, channelId: CHANNEL_ID };
+}
+
+/**
+ * The copy of a user's activity that is stored and streamed: identity-card and bank-card numbers in its
+ * text and value masked (the bot's turn still sees what the user typed). See maskIdentityNumbers.
+ */
+export function transcriptCopy(activity: Partial<Activity>): Partial<Activity> {
+  const text = typeof activity.text === 'string' ? maskIdentityNumbers(activity.text) : activity.text;
+  const value = activity.value === undefined ? undefined : maskStrings(activity.value);
+  if (text === activity.text && value === activity.value) return activity;
+  return { ...activity, text, value };
+}
+
+function maskStrings(value: unknown): unknown {
+  if (typeof value === 'string') return maskIdentityNumbers(value);
+  if (value === null || typeof value !== 'object') return value;
+  let changed = false;
+  const out: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
+  for (const [key, item] of Object.entries(value)) {
+    const masked = maskStrings(item);
+    if (masked !== item) changed = true;
+    (out as Record<string, unknown>)[key] = masked;
+  }
+  return changed ? out : value;
 }
