@@ -69,6 +69,12 @@ const schema = z.object({
   BOTFRAMEWORK_REQUESTS_PER_MINUTE: positiveInt.default(600),
   TRUST_PROXY: proxyTrust.default(parseProxyTrust('false')),
   CORS_ORIGINS: z.string().default('*'),
+  // Keywords with or without their quotes (.env parsers strip single quotes): self, 'self', none.
+  FRAME_ANCESTORS: z
+    .string()
+    .transform((v) => v.trim().split(/\s+/).map((t) => (/^'?(self|none)'?$/i.test(t) ? `'${t.replace(/'/g, '').toLowerCase()}'` : t)).join(' '))
+    .pipe(z.string().regex(/^(?:'none'|(?:'self'|https?:\/\/[^\s;,']+)(?: (?:'self'|https?:\/\/[^\s;,']+))*)$/, "none, or self and/or origins separated by spaces"))
+    .default("'self'"),
   MAX_BODY_BYTES: positiveInt.max(10 * 1024 * 1024).default(64 * 1024),
   KB_INDEX_DIR: z.string().min(1).default('data/index'),
   KB_EMBEDDINGS_URL: z.url().optional().describe('http://127.0.0.1:8080/v1'),

@@ -82,7 +82,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const ready = accepting && database;
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', database, bot: accepting });
   });
-  registerStatic(server, options.distDir ?? fileURLToPath(new URL('../web/dist', import.meta.url)));
+  registerStatic(server, options.distDir ?? fileURLToPath(new URL('../web/dist', import.meta.url)), { frameAncestors: config.FRAME_ANCESTORS });
 
   const serviceUrls = new ServiceUrlPolicy({ extra: config.BOTFRAMEWORK_SERVICE_URLS });
   const cloudAdapter = createCloudAdapter(
@@ -128,6 +128,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     onTokenRefreshed: (conversationId, exp) => streams.extend(conversationId, exp),
     trust: config.TRUST_PROXY,
     publicUrl: config.PUBLIC_URL,
+    listenHost: config.HOST,
   });
   directLine.register(server);
   channels.register(DIRECTLINE_CHANNEL, directLine.adapter);

@@ -75,3 +75,27 @@ function firstValid(hops: Array<Ip | undefined>, from: number): Ip | undefined {
   for (let i = Math.max(0, from); i >= 0; i--) if (hops[i]) return hops[i];
   return undefined;
 }
+
+const HOST_HEADER = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The origin a client reached this server at, for URLs the server hands out (the Direct Line
+ * streamUrl) when no PUBLIC_URL is configured. Behind a trusted proxy: its X-Forwarded-Proto and the
+ * Host it passed on. Reached directly: plain http, and the Host header only if it names a loopback
+ * host or the configured listen host; anything else a client claims is replaced by the address and
+ * port the connection actually arrived at.
+ */
+export function requestOrigin(req: IncomingMessage, trust: ProxyTrust, listenHost: string): string {
+  const host = String(req.headers.host ?? '');
+  const validHost = HOST_HEADER.test(host);
+  if (trust.kind !== 'none' && validHost) return `${forwardedProto(req, trust) ?? 'http'}://${host}`;
+  if (validHost) {
+    const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+    const ip = parseIp(name);
+    const listen = listenHost.replace(/^\[|\]$/g, '').toLowerCase();
+    const wildcard = listen === '0.0.0.0' || listen === '::' || listen === '';
+    if (name === 'localhost' || (ip && isLoopbackIp(ip)) || (!wildcard && name === listen)) return `http://${host}`;
+  }
+  const local = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:(?=\d+\.)/, '');
+  return `http://${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 80}`;
+}

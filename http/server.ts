@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.ts';
 import { errorBody } from './errors.ts';
 import { MAX_JSON_DEPTH, tooDeep } from './json-limits.ts';
 import { restifyLogger } from './restify-log.ts';
+import { appendHeader, baselineSecurityHeaders } from './security-headers.ts';
 
 const CORS_HEADERS = 'Authorization, Content-Type, x-ms-bot-agent, X-Requested-With, x-ms-conversation-id';
 
@@ -27,12 +28,14 @@ export function createServer(options: ServerOptions, log: Logger): Server {
   const allowed = options.corsOrigins.split(',').map((o) => o.trim());
 
   server.pre(serverTiming);
+  server.pre(baselineSecurityHeaders);
   server.pre((req: Request, res: Response, next: (err?: false) => void) => {
     const origin = req.header('origin');
     if (origin && (allowed.includes('*') || allowed.includes(origin))) {
       res.setHeader('Access-Control-Allow-Origin', allowed.includes('*') ? '*' : origin);
-      res.setHeader('Vary', 'Origin');
     }
+    // Answers differ with the Origin (CORS headers or none): shared caches must keep them apart.
+    appendHeader(res, 'Vary', 'Origin');
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
       res.setHeader('Access-Control-Allow-Headers', CORS_HEADERS);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Activity, ChannelAccount, TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../../log/logger.ts';
-import { clientKey, type ProxyTrust } from '../../http/client-address.ts';
+import { clientKey, type ProxyTrust, requestOrigin } from '../../http/client-address.ts';
 import { badRequest, forbidden, HttpError, invalidInput, notFound, unauthorized } from '../../http/errors.ts';
 import type { Limiter } from '../../http/rate-limit.ts';
 import { bearerToken, logRejection, route } from '../../http/route.ts';
@@ -29,6 +29,8 @@ export interface DirectLineOptions {
   /** Which proxies in front may name the client's address (X-Forwarded-For). */
   trust: ProxyTrust;
   publicUrl?: string;
+  /** The configured listen host (HOST): a Host header naming it is believed without a proxy. */
+  listenHost: string;
   /** Runs one bot turn; errors are the caller's onTurnError's business. */
   bot: (context: TurnContext) => Promise<void>;
   onTurnError: (context: TurnContext, error: Error) => Promise<void>;
@@ -65,7 +67,12 @@ export class DirectLineChannel {
 
   register(server: Server): void {
     const onError = logRejection(this.o.log, 'directline');
-    const r = (h: (req: Request, res: Response) => Promise<unknown>) => route(h, onError);
+    // Every answer may carry a token or a transcript: never kept by a browser or proxy cache.
+    const r = (h: (req: Request, res: Response) => Promise<unknown>) =>
+      route((req, res) => {
+        res.setHeader('Cache-Control', 'no-store');
+        return h(req, res);
+      }, onError);
     server.post(`${BASE}/tokens/generate`, r((req, res) => this.generateToken(req, res)));
     server.post(`${BASE}/tokens/refresh`, r((req, res) => this.refreshToken(req, res)));
     server.post(`${BASE}/conversations`, r((req, res) => this.startConversation(req, res)));
@@ -249,8 +256,7 @@ export class DirectLineChannel {
 
   private baseUrl(req: Request): string {
     if (this.o.publicUrl) return this.o.publicUrl.replace(/\/$/, '');
-    const proto = String(req.header('x-forwarded-proto') || 'http').split(',')[0];
-    return `${proto}://${req.header('host') ?? 'localhost'}`;
+    return requestOrigin(req, this.o.trust, this.o.listenHost);
   }
 
 }
