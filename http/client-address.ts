@@ -24,8 +24,6 @@ export function parseProxyTrust(value: string): ProxyTrust {
   return { kind: 'cidrs', ranges: new CidrSet(entries), text: entries.join(',') };
 }
 
-export const trustsProxy = (trust: ProxyTrust): boolean => trust.kind !== 'none';
-
 /**
  * The client's address: the right-most hop that is not a trusted proxy. A missing or short
  * X-Forwarded-For never means "unknown": the socket address (or the left-most hop given) counts then,
@@ -59,11 +57,6 @@ export function forwardedProto(req: IncomingMessage, trust: ProxyTrust): 'http' 
   if (trust.kind === 'none') return undefined;
   const last = headerList(req.headers['x-forwarded-proto']).at(-1)?.toLowerCase();
   return last === 'https' || last === 'http' ? last : undefined;
-}
-
-export function isLoopbackPeer(req: IncomingMessage): boolean {
-  const peer = parseIp(req.socket.remoteAddress);
-  return !!peer && isLoopbackIp(peer);
 }
 
 function headerList(value: string | string[] | undefined): string[] {
