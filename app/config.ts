@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { parseAllowed } from '../adapters/botframework/service-url.ts';
+import { parseProxyTrust } from '../http/client-address.ts';
 
 /**
  * The one place that reads the environment. Every setting is declared here, documented in
@@ -10,6 +12,27 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const positiveInt = z.coerce.number().int().positive();
+const originList = z
+  .string()
+  .transform((value, ctx) => {
+    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+    for (const entry of entries) {
+      try {
+        parseAllowed(entry);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `comma-separated origins like https://bot.example.gov.cn or https://*.example.com (${(err as Error).message})` });
+      }
+    }
+    return entries;
+  });
+const proxyTrust = z.string().transform((value, ctx) => {
+  try {
+    return parseProxyTrust(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `false, true, a number of proxies, or proxy addresses/CIDRs (${(err as Error).message})` });
+    return z.NEVER;
+  }
+});
 
 /** A JSON object of strings, e.g. menu CLICK keys → the text the bot should see. */
 const jsonRecord = z.string().transform((text, ctx) => {
@@ -38,12 +61,33 @@ const schema = z.object({
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: z.string().optional(),
+  BOTFRAMEWORK_ANONYMOUS: bool.default(false),
+  BOTFRAMEWORK_SERVICE_URLS: originList.default([]),
+  BOTFRAMEWORK_OPENID_METADATA_URL: z.url().optional(),
   DIRECTLINE_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   DIRECTLINE_TOKEN_TTL_SECONDS: positiveInt.max(86_400).default(3600),
   DIRECTLINE_ANONYMOUS: bool.default(true),
   DIRECTLINE_STARTS_PER_MINUTE: positiveInt.default(60),
-  TRUST_PROXY: bool.default(false),
+  DIRECTLINE_STARTS_GLOBAL_PER_MINUTE: positiveInt.default(1200),
+  DIRECTLINE_REFRESHES_PER_MINUTE: positiveInt.default(10),
+  DIRECTLINE_MESSAGES_PER_MINUTE: positiveInt.default(30),
+  DIRECTLINE_MESSAGES_PER_ADDRESS_PER_MINUTE: positiveInt.default(300),
+  DIRECTLINE_MAX_ACTIVITIES: positiveInt.default(1000),
+  DIRECTLINE_STREAM_BUFFER_BYTES: positiveInt.min(16 * 1024).default(256 * 1024),
+  DIRECTLINE_STREAM_STALL_SECONDS: positiveInt.default(30),
+  DIRECTLINE_STREAMS_PER_CONVERSATION: positiveInt.default(3),
+  DIRECTLINE_STREAMS_PER_ADDRESS: positiveInt.default(50),
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(180),
+  RETENTION_INTERVAL_MINUTES: positiveInt.max(7 * 24 * 60).default(60),
+  BOTFRAMEWORK_REQUESTS_PER_MINUTE: positiveInt.default(600),
+  TRUST_PROXY: proxyTrust.default(parseProxyTrust('false')),
   CORS_ORIGINS: z.string().default('*'),
+  // Keywords with or without their quotes (.env parsers strip single quotes): self, 'self', none.
+  FRAME_ANCESTORS: z
+    .string()
+    .transform((v) => v.trim().split(/\s+/).map((t) => (/^'?(self|none)'?$/i.test(t) ? `'${t.replace(/'/g, '').toLowerCase()}'` : t)).join(' '))
+    .pipe(z.string().regex(/^(?:'none'|(?:'self'|https?:\/\/[^\s;,']+)(?: (?:'self'|https?:\/\/[^\s;,']+))*)$/, "none, or self and/or origins separated by spaces"))
+    .default("'self'"),
   MAX_BODY_BYTES: positiveInt.max(10 * 1024 * 1024).default(64 * 1024),
   KB_INDEX_DIR: z.string().min(1).default('data/index'),
   DESK_ADMIN_TOKEN: z.string().min(32, 'at least 32 characters').optional(),

@@ -2,12 +2,14 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'restify';
-import { botFrameworkProactive, createCloudAdapter, registerMessagesEndpoint } from '../adapters/botframework/messages-endpoint.ts';
+import { anonymousAllowed, botFrameworkProactive, createCloudAdapter, registerMessagesEndpoint } from '../adapters/botframework/messages-endpoint.ts';
+import { ServiceUrlPolicy } from '../adapters/botframework/service-url.ts';
 import { ChannelRegistry } from '../adapters/registry.ts';
 import { DirectLineChannel } from '../adapters/webchat/directline.ts';
 import { type ConversationHub, LocalConversationHub } from '../adapters/webchat/hub.ts';
 import { CHANNEL_ID as DIRECTLINE_CHANNEL } from '../adapters/webchat/mapping.ts';
 import { RedisConversationHub } from '../adapters/webchat/redis-hub.ts';
+import { directLineRetention } from '../adapters/webchat/retention.ts';
 import { ConversationStore } from '../adapters/webchat/store.ts';
 import { DirectLineStreams } from '../adapters/webchat/stream.ts';
 import { TokenService } from '../adapters/webchat/token.ts';
@@ -16,6 +18,7 @@ import type { KnowledgePort } from '../bot/knowledge-port.ts';
 import { BOT_NAME } from '../bot/messages.ts';
 import { adminTokenAuth } from '../desk/api/auth.ts';
 import { registerTicketRoutes } from '../desk/api/ticket-routes.ts';
+import { RateLimits } from '../http/rate-limit.ts';
 import { createServer } from '../http/server.ts';
 import { TurnLog } from '../insights/turn-log.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
@@ -24,6 +27,7 @@ import { OutboxStore } from '../outbox/store.ts';
 import { type Db, openDatabase } from '../storage/database.ts';
 import { GroupCommitter } from '../storage/group-commit.ts';
 import { SqlKeyValueStore } from '../storage/kv.ts';
+import { type KeepConversations, keyValueRetention, RetentionJob } from '../storage/retention.ts';
 import { getOrCreateSecret } from '../storage/secrets.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { openTickets, type Tickets } from '../tickets/index.ts';
@@ -47,6 +51,8 @@ export interface App {
   channels: ChannelRegistry;
   outbox: OutboxStore;
   wechat: WechatChannels;
+  /** Deletes transcripts and bot state older than RETENTION_DAYS (on its timer; runOnce for an immediate pass). */
+  retention: RetentionJob;
   /** Resolves when no turn is running (what tests wait on instead of sleeping). */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -82,7 +88,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   // With DATABASE_GROUP_COMMIT_MS, turns arriving together share one commit (one disk sync under FULL).
   const grouped = config.DATABASE_GROUP_COMMIT_MS > 0 ? new GroupCommitter(db.kysely, { windowMs: config.DATABASE_GROUP_COMMIT_MS, maxGroup: 64 }) : undefined;
   const commit = grouped ? grouped.commit : (unit: UnitOfWork) => unit.commit(db.kysely);
-  const secret = config.DIRECTLINE_SECRET ?? (await getOrCreateSecret(db.kysely, 'directline'));
+  // Tokens are signed with a key of their own, kept in the database so every instance shares it; the
+  // Direct Line secret (a master credential for site back-ends) exists only when configured.
+  const signingKey = await getOrCreateSecret(db.kysely, 'directline-token-signing');
   const knowledge =
     options.knowledge ??
     (await (await import('../knowledge/open.ts')).openKnowledge(log, { indexDir: config.KB_INDEX_DIR, embeddings: embeddingsFrom(config) }));
@@ -102,6 +110,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const bot = createBot({ store: new SqlKeyValueStore(db.kysely), knowledge, tickets: chatTickets(tickets), log, recorder: new TurnLog(db.kysely) });
   const inFlight = new InFlight();
 
+  // Counted in Redis when configured, so a limit holds across every instance.
+  const limits = config.REDIS_URL ? await RateLimits.redis(config.REDIS_URL, log) : RateLimits.memory();
+  const perMinute = (name: string, points: number) => limits.limiter({ name, points, durationSeconds: 60 });
+
   const server = createServer({ corsOrigins: config.CORS_ORIGINS, maxBodyBytes: config.MAX_BODY_BYTES }, log);
   let accepting = true;
   let channelStatus: () => Record<string, string> = () => ({});
@@ -114,33 +126,79 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const ready = accepting && database;
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', database, bot: accepting, ...channelStatus() });
   });
-  registerStatic(server, options.distDir ?? fileURLToPath(new URL('../web/dist', import.meta.url)));
+  registerStatic(server, options.distDir ?? fileURLToPath(new URL('../web/dist', import.meta.url)), { frameAncestors: config.FRAME_ANCESTORS });
 
   // Channels: Bot Framework for the channels Azure brings, and the ones Line One hosts itself.
+  const serviceUrls = new ServiceUrlPolicy({ extra: config.BOTFRAMEWORK_SERVICE_URLS });
   const cloudAdapter = createCloudAdapter(
-    { appId: config.MicrosoftAppId, password: config.MicrosoftAppPassword, type: config.MicrosoftAppType, tenantId: config.MicrosoftAppTenantId },
-    log,
+    {
+      appId: config.MicrosoftAppId,
+      password: config.MicrosoftAppPassword,
+      type: config.MicrosoftAppType,
+      tenantId: config.MicrosoftAppTenantId,
+      openIdMetadataUrl: config.BOTFRAMEWORK_OPENID_METADATA_URL,
+    },
+    serviceUrls,
   );
   cloudAdapter.onTurnError = bot.onTurnError;
   const channels = new ChannelRegistry().registerFallback(botFrameworkProactive(cloudAdapter, config.MicrosoftAppId));
-  registerMessagesEndpoint(server, cloudAdapter, bot.run, log, inFlight.track, (id) => channels.hosts(id));
+  registerMessagesEndpoint(server, {
+    adapter: cloudAdapter,
+    logic: bot.run,
+    log,
+    track: inFlight.track,
+    hostedChannel: (id) => channels.hosts(id),
+    policy: serviceUrls,
+    anonymous: !config.MicrosoftAppId,
+    acceptAnonymous: anonymousAllowed(config.HOST, config.TRUST_PROXY.kind !== 'none', config.BOTFRAMEWORK_ANONYMOUS),
+    limit: perMinute('bf-address', config.BOTFRAMEWORK_REQUESTS_PER_MINUTE),
+    trust: config.TRUST_PROXY,
+  });
 
-  const store = new ConversationStore(db.kysely);
+  const store = new ConversationStore(db.kysely, log, config.DIRECTLINE_MAX_ACTIVITIES);
   const hub: ConversationHub = config.REDIS_URL ? await RedisConversationHub.connect(config.REDIS_URL, log) : new LocalConversationHub();
-  const tokens = new TokenService(secret, config.DIRECTLINE_TOKEN_TTL_SECONDS);
+  const tokens = new TokenService(signingKey, config.DIRECTLINE_TOKEN_TTL_SECONDS, undefined, config.DIRECTLINE_SECRET);
   const botAccount = { id: 'line-one', name: BOT_NAME, role: 'bot' };
   const directLine = new DirectLineChannel({
     botAccount, store, hub, tokens, log, bot: bot.run, onTurnError: bot.onTurnError, track: inFlight.track, commit,
     allowAnonymous: config.DIRECTLINE_ANONYMOUS,
-    startsPerMinute: config.DIRECTLINE_STARTS_PER_MINUTE,
-    trustProxy: config.TRUST_PROXY,
+    limits: {
+      startsPerAddress: perMinute('dl-starts-address', config.DIRECTLINE_STARTS_PER_MINUTE),
+      startsGlobal: perMinute('dl-starts-global', config.DIRECTLINE_STARTS_GLOBAL_PER_MINUTE),
+      refreshes: perMinute('dl-refresh', config.DIRECTLINE_REFRESHES_PER_MINUTE),
+      messagesPerConversation: perMinute('dl-messages-conversation', config.DIRECTLINE_MESSAGES_PER_MINUTE),
+      messagesPerAddress: perMinute('dl-messages-address', config.DIRECTLINE_MESSAGES_PER_ADDRESS_PER_MINUTE),
+    },
+    maxActivities: config.DIRECTLINE_MAX_ACTIVITIES,
+    onTokenRefreshed: (conversationId, exp) => streams.extend(conversationId, exp),
+    trust: config.TRUST_PROXY,
     publicUrl: config.PUBLIC_URL,
+    listenHost: config.HOST,
   });
   directLine.register(server);
   channels.register(DIRECTLINE_CHANNEL, directLine.adapter);
   channels.register(PHONE_CHANNEL, phoneChannel);
-  const streams = new DirectLineStreams({ store, hub, tokens, log });
+  const streams = new DirectLineStreams({
+    store, hub, tokens, log,
+    trust: config.TRUST_PROXY,
+    limits: {
+      bufferBytes: config.DIRECTLINE_STREAM_BUFFER_BYTES,
+      stallMs: config.DIRECTLINE_STREAM_STALL_SECONDS * 1000,
+      perConversation: config.DIRECTLINE_STREAMS_PER_CONVERSATION,
+      perAddress: config.DIRECTLINE_STREAMS_PER_ADDRESS,
+    },
+  });
   streams.attach(server.server);
+
+  // Conversations with an open ticket outlive the retention period: the agent may still need the transcript.
+  const keepConversations: KeepConversations = (channelId, ids) => tickets.lookups.conversationsWithOpenTickets(channelId, ids);
+  const retention = new RetentionJob({
+    days: config.RETENTION_DAYS,
+    intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000,
+    tasks: [directLineRetention(db.kysely, keepConversations), keyValueRetention(db.kysely, keepConversations, botStateConversation)],
+    log,
+  });
+  retention.start();
 
   const wechat = await startWechatChannels({
     config, db: db.kysely, log, server, channels, bot: bot.run, onTurnError: bot.onTurnError, track: inFlight.track, wechatyPuppet: options.wechatyPuppet,
@@ -181,10 +239,19 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await wechat.close();
       server.server.closeAllConnections();
       await stopped;
+      await retention.stop();
       await hub.close();
+      await limits.close();
+      serviceUrls.close();
       await db.close();
       log.info('app: stopped');
     })());
   const settled = async () => void (await inFlight.drain(SHUTDOWN_GRACE_MS));
-  return { url, server, db, log, knowledge, tickets, bot, channels, outbox, wechat, settled, close };
+  return { url, server, db, log, knowledge, tickets, bot, channels, outbox, wechat, retention, settled, close };
+}
+
+/** botbuilder keeps conversation state under `${channelId}/conversations/${conversationId}/…`. */
+function botStateConversation(key: string): { channelId: string; conversationId: string } | undefined {
+  const match = /^([^/]+)\/conversations\/([^/]+)\//.exec(key);
+  return match?.[1] && match[2] ? { channelId: match[1], conversationId: match[2] } : undefined;
 }

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { BARE, benchServer, ECHO, type ServerBench } from './server.ts';
+import { benchSlowReaders, formatSlowReaders } from './slow-readers.ts';
 
 /**
  * `npm run bench`: prints the figures and appends them, with date and machine, to
@@ -29,13 +30,19 @@ function serverTable(s: ServerBench): string {
 async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`;
   const sections: string[] = [`## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine}`];
-  // BENCH_ONLY=server or BENCH_ONLY=kb runs one section (the knowledge section takes ~3 minutes).
+  // BENCH_ONLY=server, kb or slow runs one section (the knowledge section takes ~3 minutes).
   const only = process.env.BENCH_ONLY;
-  if (only !== 'kb') {
+  if (only !== 'kb' && only !== 'slow') {
     const server = await benchServer();
     sections.push('### Server turns', serverTable(server));
   }
-  if (only !== 'server' && existsSync(new URL('./kb.ts', import.meta.url))) {
+  if (!only || only === 'slow') {
+    // Three WebSockets that never read on a chatty conversation: the stream's backpressure at work.
+    const baseline = await benchSlowReaders({ slowSockets: 0 });
+    const slow = await benchSlowReaders({ slowSockets: 3 });
+    sections.push('### Slow stream readers', formatSlowReaders(baseline), '', formatSlowReaders(slow));
+  }
+  if ((!only || only === 'kb') && existsSync(new URL('./kb.ts', import.meta.url))) {
     const { benchKnowledge } = await import('./kb.ts');
     const kb = await benchKnowledge();
     sections.push('### Knowledge base', ...Object.entries(kb).map(([k, v]) => `- ${k}: ${v}`));

@@ -13,6 +13,19 @@ export const BARE = 'bare restify route';
 const PACE_MS = 1000;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 4) * 1000;
 
+/**
+ * The load generator runs hundreds of conversations from one address, each posting as fast as it can:
+ * lift the per-address, per-conversation and size caps a public server needs.
+ */
+export const UNLIMITED: Record<string, string> = {
+  DIRECTLINE_STARTS_PER_MINUTE: '1000000',
+  DIRECTLINE_STARTS_GLOBAL_PER_MINUTE: '1000000',
+  DIRECTLINE_MESSAGES_PER_MINUTE: '1000000',
+  DIRECTLINE_MESSAGES_PER_ADDRESS_PER_MINUTE: '1000000',
+  DIRECTLINE_MAX_ACTIVITIES: '100000000',
+  BOTFRAMEWORK_REQUESTS_PER_MINUTE: '1000000',
+};
+
 export interface ServerBench {
   startupColdMs: number;
   startupWarmMs: number;
@@ -24,8 +37,7 @@ export interface ServerBench {
 /** Starts Line One and a bare restify route as child processes and loads each from here. */
 export async function benchServer(): Promise<ServerBench> {
   const dir = mkdtempSync(join(tmpdir(), 'lineone-bench-'));
-  // The load generator starts hundreds of conversations from one address: lift the per-address cap.
-  const env = { DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1', DIRECTLINE_STARTS_PER_MINUTE: '100000' };
+  const env = { DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...UNLIMITED };
   try {
     const cold = await startChild('app/main.ts', env);
     cold.child.kill('SIGTERM');
@@ -90,7 +102,7 @@ function bareCall(): Call {
   return { method: 'POST', path: '/echo', body: JSON.stringify({ type: 'message', text: QUESTIONS[0] }) };
 }
 
-async function startChild(script: string, env: Record<string, string>) {
+export async function startChild(script: string, env: Record<string, string>) {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
@@ -108,7 +120,7 @@ async function startChild(script: string, env: Record<string, string>) {
   return { child, url, startupMs: performance.now() - started };
 }
 
-function rssMb(child: ChildProcess): number {
+export function rssMb(child: ChildProcess): number {
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }

@@ -1,6 +1,9 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from '../log/logger.ts';
 import { errorBody } from './errors.ts';
+import { MAX_JSON_DEPTH, tooDeep } from './json-limits.ts';
+import { restifyLogger } from './restify-log.ts';
+import { appendHeader, baselineSecurityHeaders } from './security-headers.ts';
 
 const CORS_HEADERS = 'Authorization, Content-Type, x-ms-bot-agent, X-Requested-With, x-ms-conversation-id';
 
@@ -15,16 +18,24 @@ export interface ServerOptions {
 }
 
 export function createServer(options: ServerOptions, log: Logger): Server {
-  const server = restify.createServer({ name: 'line-one', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  const server = restify.createServer({
+    name: 'line-one',
+    handleUncaughtExceptions: false,
+    ignoreTrailingSlash: true,
+    // restify's own lines go through the masked logger, without credentials (it would log raw headers).
+    log: restifyLogger(log) as unknown as NonNullable<restify.ServerOptions['log']>,
+  });
   const allowed = options.corsOrigins.split(',').map((o) => o.trim());
 
   server.pre(serverTiming);
+  server.pre(baselineSecurityHeaders);
   server.pre((req: Request, res: Response, next: (err?: false) => void) => {
     const origin = req.header('origin');
     if (origin && (allowed.includes('*') || allowed.includes(origin))) {
       res.setHeader('Access-Control-Allow-Origin', allowed.includes('*') ? '*' : origin);
-      res.setHeader('Vary', 'Origin');
     }
+    // Answers differ with the Origin (CORS headers or none): shared caches must keep them apart.
+    appendHeader(res, 'Vary', 'Origin');
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
       res.setHeader('Access-Control-Allow-Headers', CORS_HEADERS);
@@ -39,6 +50,13 @@ export function createServer(options: ServerOptions, log: Logger): Server {
   // jsonBodyParser hands its options to bodyReader, which enforces maxBodySize (chunked bodies too).
   const bodyLimit = { maxBodySize: options.maxBodyBytes };
   server.use(restify.plugins.jsonBodyParser({ mapParams: false, ...bodyLimit }));
+  // Nothing Line One accepts nests deeper than this; deeper values break serialisers downstream.
+  server.use((req: Request, res: Response, next: (err?: false) => void) => {
+    if (req.body === null || typeof req.body !== 'object' || !tooDeep(req.body)) return next();
+    log.warn({ method: req.method, url: req.url, status: 400 }, 'http: request rejected: JSON nested too deep');
+    res.send(400, errorBody('BadArgument', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`));
+    return next(false);
+  });
 
   // restify's own errors (bad JSON, too large, no route, wrong method) get the same shape.
   server.on('restifyError', (req: Request, _res: Response, err: RestifyError, callback: () => void) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
 import { migrateToLatest, type ModuleSchema } from './migrate.ts';
@@ -55,7 +55,7 @@ export async function openDatabase(url: string, schemas: readonly ModuleSchema[]
 
 async function openSqlite(url: string, sync: 'normal' | 'full'): Promise<Kysely<any>> {
   const path = url.replace(/^(sqlite|file):(\/\/)?/, '') || ':memory:';
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') privateFile(path);
   const { default: SQLite } = await import('better-sqlite3').catch((cause: unknown) => {
     throw new Error('storage: better-sqlite3 failed to load; run `npm ci` (it builds from source on Node 20)', { cause });
   });
@@ -64,6 +64,8 @@ async function openSqlite(url: string, sync: 'normal' | 'full'): Promise<Kysely<
   database.pragma('journal_mode = WAL');
   database.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
   database.pragma('busy_timeout = 5000');
+  // SQLite creates -wal and -shm with the database's mode; make sure of it for files left by older versions.
+  if (path !== ':memory:') for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
   return new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }
 
@@ -85,6 +87,17 @@ function withStatementCache(database: SqliteDatabase, max = 256): SqliteDatabase
     return statement;
   };
   return { prepare: prepare as SqliteDatabase['prepare'], close: () => database.close() };
+}
+
+/**
+ * The database holds conversations (personal data) and secrets: a directory this creates is 0700 and
+ * the file is created 0600 before SQLite opens it (an existing file is narrowed to 0600 too). A
+ * directory that already exists (perhaps shared, like /tmp) keeps its mode.
+ */
+function privateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
 }
 
 async function openPostgres(url: string): Promise<Kysely<any>> {

@@ -3,7 +3,7 @@
 // exist. Rate-limiting guesses is the chat side's job.
 import type { Kysely } from 'kysely';
 import { checkMobile } from './mobile.ts';
-import type { ChannelIdentity, SatisfactionLevel, Ticket, TicketState, TicketType } from './model.ts';
+import { type ChannelIdentity, OPEN_STATES, type SatisfactionLevel, type Ticket, type TicketState, type TicketType } from './model.ts';
 import { parseTicketNumber } from './number.ts';
 import type { Catalog } from './routing/catalog.ts';
 import { toTicket } from './store/rows.ts';
@@ -76,6 +76,20 @@ export class TicketLookups {
       .limit(Math.min(Math.max(1, Math.floor(limit)), MAX_RECENT))
       .execute();
     return rows.map((r) => this.status(toTicket(r)));
+  }
+
+  /** Of these conversations on a channel, those that wait for an open ticket (retention keeps their transcripts). */
+  async conversationsWithOpenTickets(channelId: string, conversationIds: readonly string[]): Promise<ReadonlySet<string>> {
+    if (conversationIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('ticket_requesters as r')
+      .innerJoin('tickets as t', 't.number', 'r.ticket_number')
+      .select('r.conversation_id')
+      .where('r.channel_id', '=', channelId)
+      .where('r.conversation_id', 'in', conversationIds)
+      .where('t.state', 'in', OPEN_STATES)
+      .execute();
+    return new Set(rows.flatMap((r) => (r.conversation_id ? [r.conversation_id] : [])));
   }
 
   /** The mobile number this channel identity gave on its latest ticket (the intake offers it again). */

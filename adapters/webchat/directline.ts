@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity, ChannelAccount, TurnContext } from 'botbuilder';
-import restify, { type Request, type Response, type Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../../log/logger.ts';
-import { badRequest, forbidden, invalidInput, notFound, unauthorized } from '../../http/errors.ts';
+import { clientKey, type ProxyTrust, requestOrigin } from '../../http/client-address.ts';
+import { badRequest, forbidden, HttpError, invalidInput, notFound, unauthorized } from '../../http/errors.ts';
+import type { Limiter } from '../../http/rate-limit.ts';
 import { bearerToken, logRejection, route } from '../../http/route.ts';
 import { ChannelAdapter } from '../channel-adapter.ts';
 import type { ConversationHub } from './hub.ts';
-import { botActivity, conversationStarted, type Envelope, userActivity } from './mapping.ts';
+import { botActivity, conversationStarted, type Envelope, transcriptCopy, userActivity } from './mapping.ts';
 import { incomingActivity, startConversationBody, watermarkQuery } from './payloads.ts';
-import { type Conversation, ConversationNotFoundError, type ConversationStore } from './store.ts';
+import { type Conversation, ConversationFullError, ConversationNotFoundError, type ConversationStore } from './store.ts';
 import { type Commit, DirectLineTurns } from './turn.ts';
 import { UnitOfWork } from '../../storage/unit-of-work.ts';
 import type { TokenClaims, TokenService } from './token.ts';
@@ -25,16 +27,35 @@ export interface DirectLineOptions {
   tokens: TokenService;
   log: Logger;
   allowAnonymous: boolean;
-  /** New conversations (and tokens) one client address may start per minute. */
-  startsPerMinute: number;
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
-  trustProxy: boolean;
+  limits: DirectLineLimits;
+  /** Most activities one conversation may hold (the user's and the bot's); beyond it the client must start anew. */
+  maxActivities: number;
+  /** Which proxies in front may name the client's address (X-Forwarded-For). */
+  trust: ProxyTrust;
   publicUrl?: string;
+  /** The configured listen host (HOST): a Host header naming it is believed without a proxy. */
+  listenHost: string;
   /** Runs one bot turn; errors are the caller's onTurnError's business. */
   bot: (context: TurnContext) => Promise<void>;
   onTurnError: (context: TurnContext, error: Error) => Promise<void>;
   /** Counts in-flight turns so a shutdown can wait for them. */
   track: <T>(work: Promise<T>) => Promise<T>;
+  /** A conversation's token was refreshed (its open streams may live until the new expiry). */
+  onTokenRefreshed?: (conversationId: string, exp: number) => void;
+}
+
+/** Rate limits (429 with Retry-After beyond them); counted in Redis across instances when configured. */
+export interface DirectLineLimits {
+  /** New conversations and tokens, per client address (IPv6 by /64). */
+  startsPerAddress: Limiter;
+  /** New conversations and tokens, all clients together. */
+  startsGlobal: Limiter;
+  /** Token refreshes, per conversation. */
+  refreshes: Limiter;
+  /** Messages and events, per conversation (every token of it: a token is bound to one conversation). */
+  messagesPerConversation: Limiter;
+  /** Messages and events, per client address (IPv6 by /64). */
+  messagesPerAddress: Limiter;
 }
 
 type Caller = { kind: 'anonymous' } | { kind: 'secret' } | { kind: 'token'; claims: TokenClaims };
@@ -52,15 +73,15 @@ export class DirectLineChannel {
 
   register(server: Server): void {
     const onError = logRejection(this.o.log, 'directline');
-    const r = (h: (req: Request, res: Response) => Promise<unknown>) => route(h, onError);
-    // Starting conversations is open to anonymous visitors: cap it per address so one client
-    // cannot fill the database.
-    const perMinute = this.o.startsPerMinute;
-    const byAddress = this.o.trustProxy ? { xff: true } : { ip: true };
-    const limitStarts = restify.plugins.throttle({ burst: perMinute, rate: perMinute / 60, ...byAddress, maxKeys: 100_000 });
-    server.post(`${BASE}/tokens/generate`, limitStarts, r((req, res) => this.generateToken(req, res)));
+    // Every answer may carry a token or a transcript: never kept by a browser or proxy cache.
+    const r = (h: (req: Request, res: Response) => Promise<unknown>) =>
+      route((req, res) => {
+        res.setHeader('Cache-Control', 'no-store');
+        return h(req, res);
+      }, onError);
+    server.post(`${BASE}/tokens/generate`, r((req, res) => this.generateToken(req, res)));
     server.post(`${BASE}/tokens/refresh`, r((req, res) => this.refreshToken(req, res)));
-    server.post(`${BASE}/conversations`, limitStarts, r((req, res) => this.startConversation(req, res)));
+    server.post(`${BASE}/conversations`, r((req, res) => this.startConversation(req, res)));
     server.get(`${BASE}/conversations/:id`, r((req, res) => this.resumeConversation(req, res)));
     server.get(`${BASE}/conversations/:id/activities`, r((req, res) => this.getActivities(req, res)));
     server.post(`${BASE}/conversations/:id/activities`, r((req, res) => this.postActivity(req, res)));
@@ -69,9 +90,20 @@ export class DirectLineChannel {
     }));
   }
 
+  /**
+   * Starting conversations is open to anonymous visitors: capped per client address and overall,
+   * so neither one client nor a crowd of them can fill the database. A site back-end holding the
+   * secret asks for all its visitors from one address: only the overall cap applies to it.
+   */
+  private async limitStarts(req: Request, caller: Caller): Promise<void> {
+    if (caller.kind !== 'secret') await this.o.limits.startsPerAddress.consume(clientKey(req, this.o.trust));
+    await this.o.limits.startsGlobal.consume('all');
+  }
+
   private async generateToken(req: Request, res: Response) {
     const caller = this.authenticate(req);
     if (caller.kind === 'token') throw forbidden('a token cannot generate tokens');
+    await this.limitStarts(req, caller);
     const body = this.parseStartBody(req);
     const userId = caller.kind === 'secret' && body?.user?.id ? userIdFrom(body.user.id) : newUserId();
     const conversationId = newConversationId();
@@ -80,7 +112,11 @@ export class DirectLineChannel {
 
   private async refreshToken(req: Request, res: Response) {
     const claims = this.requireToken(req);
-    res.send(200, { conversationId: claims.conversationId, ...this.o.tokens.issue(claims.conversationId, claims.userId) });
+    await this.o.limits.refreshes.consume(claims.conversationId);
+    const issued = this.o.tokens.issue(claims.conversationId, claims.userId);
+    const exp = this.o.tokens.verify(issued.token)?.exp;
+    if (exp) this.o.onTokenRefreshed?.(claims.conversationId, exp);
+    res.send(200, { conversationId: claims.conversationId, ...issued });
   }
 
   private async startConversation(req: Request, res: Response) {
@@ -88,11 +124,13 @@ export class DirectLineChannel {
     if (caller.kind === 'token') {
       const existing = await this.o.store.get(caller.claims.conversationId);
       if (existing) return res.send(200, this.describe(req, existing, 0));
+      // Its token was counted when it was generated.
       const created = await this.o.store.create(caller.claims.conversationId, caller.claims.userId);
       await this.welcome(req, created);
       return res.send(201, this.describe(req, created, 0));
     }
     const body = this.parseStartBody(req);
+    await this.limitStarts(req, caller);
     const userId = caller.kind === 'secret' && body?.user?.id ? userIdFrom(body.user.id) : newUserId();
     const created = await this.o.store.create(newConversationId(), userId);
     await this.welcome(req, created);
@@ -120,9 +158,18 @@ export class DirectLineChannel {
     if (incoming.type === 'message' && !incoming.text?.trim() && !incoming.value && !incoming.attachments?.length) {
       throw badRequest('a message needs text, value or attachments');
     }
+    await this.admit(req, conversation);
     const activity = userActivity(incoming, conversation, this.envelope(req));
-    await this.turn(conversation.id, [activity], activity);
-    res.send(200, { id: activity.id });
+    if (incoming.type === 'event') {
+      // Events reach the bot but are not part of the transcript: nothing is stored for them unless the bot answers.
+      activity.id = `${conversation.id}|event-${randomBytes(6).toString('base64url')}`;
+      await this.turn(conversation.id, [], activity);
+      return res.send(200, { id: activity.id });
+    }
+    // What is stored is a copy with identity and bank-card numbers masked; the bot reads the original.
+    const stored = transcriptCopy(activity);
+    await this.turn(conversation.id, [stored], activity);
+    res.send(200, { id: stored.id });
   }
 
   /** One bot turn: the stored activities, the replies and the state commit together before we answer. */
@@ -131,8 +178,19 @@ export class DirectLineChannel {
       await this.o.track(this.turns.run(new UnitOfWork(), conversationId, first, () => this.adapter.processActivity(incoming, this.o.bot)));
     } catch (err) {
       if (err instanceof ConversationNotFoundError) throw notFound(`conversation ${conversationId} not found`);
+      if (err instanceof ConversationFullError) throw new HttpError(403, 'ConversationFull', 'this conversation has reached its size limit: start a new conversation');
       throw err;
     }
+  }
+
+  /**
+   * Limits before anything is stored: a refused post leaves no trace, an admitted one is kept. A site
+   * back-end (secret) posting for many users from one address is limited per conversation only. The size cap
+   * is checked where the turn is stored (the conversation row is not read again).
+   */
+  private async admit(req: Request, conversation: Conversation): Promise<void> {
+    await this.o.limits.messagesPerConversation.consume(conversation.id);
+    if (!this.o.tokens.isSecret(this.bearer(req) ?? '')) await this.o.limits.messagesPerAddress.consume(clientKey(req, this.o.trust));
   }
 
   /** The bot's replies, as this channel stores them. */
@@ -209,8 +267,7 @@ export class DirectLineChannel {
 
   private baseUrl(req: Request): string {
     if (this.o.publicUrl) return this.o.publicUrl.replace(/\/$/, '');
-    const proto = String(req.header('x-forwarded-proto') || 'http').split(',')[0];
-    return `${proto}://${req.header('host') ?? 'localhost'}`;
+    return requestOrigin(req, this.o.trust, this.o.listenHost);
   }
 
 }

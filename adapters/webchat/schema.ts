@@ -48,5 +48,11 @@ export const webchatSchema: ModuleSchema = {
           .execute();
       },
     },
+    // The retention job looks for conversations untouched since a cutoff.
+    '2026-12-01-002-webchat-updated-at-index': {
+      async up(db: Kysely<any>) {
+        await db.schema.createIndex('dl_conversations_updated_at').ifNotExists().on('dl_conversations').column('updated_at').execute();
+      },
+    },
   },
 };

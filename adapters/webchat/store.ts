@@ -1,6 +1,8 @@
 import type { Activity } from 'botbuilder';
 import type { Kysely } from 'kysely';
+import type { Logger } from '../../log/logger.ts';
 import { PreparedQuery } from '../../storage/prepared.ts';
+import { decodeStoredActivity } from './decode.ts';
 import type { ActivityBatch } from './hub.ts';
 import type { DirectLineActivityTable, WebchatTables } from './schema.ts';
 
@@ -18,6 +20,11 @@ export class ConversationNotFoundError extends Error {
   override name = 'ConversationNotFoundError';
 }
 
+/** A conversation holds at most `maxActivities` activities: a runaway client cannot fill the disk. */
+export class ConversationFullError extends Error {
+  override name = 'ConversationFullError';
+}
+
 /**
  * Direct Line conversations and their activities, persisted: a restart or another instance sees the same
  * history. The watermark is the per-conversation sequence number of the last activity. The statements every
@@ -26,20 +33,29 @@ export class ConversationNotFoundError extends Error {
 export class ConversationStore {
   private readonly getOne: PreparedQuery<{ id: string; user_id: string }>;
   private readonly bump: PreparedQuery<{ last_seq: number }>;
-  private readonly page: PreparedQuery<Pick<DirectLineActivityTable, 'seq' | 'activity'>>;
+  private readonly page: PreparedQuery<Pick<DirectLineActivityTable, 'seq' | 'activity' | 'created_at'>>;
   private readonly inserts = new Map<number, PreparedQuery<unknown>>();
 
-  constructor(private readonly db: Kysely<WebchatTables>) {
+  /** Rows already reported as unservable (logged once each; bounded). */
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly db: Kysely<WebchatTables>,
+    private readonly log?: Logger,
+    // Fits a 32-bit integer column on both engines.
+    private readonly maxActivities = 2_000_000_000,
+  ) {
     this.getOne = new PreparedQuery(db, (p) => db.selectFrom('dl_conversations').select(['id', 'user_id']).where('id', '=', p('id')));
     this.bump = new PreparedQuery(db, (p) =>
       db
         .updateTable('dl_conversations')
         .set((eb) => ({ last_seq: eb('last_seq', '+', p('n')), updated_at: p('at') }))
         .where('id', '=', p('id'))
+        .where('last_seq', '<=', p('room'))
         .returning('last_seq'),
     );
     this.page = new PreparedQuery(db, (p) =>
-      db.selectFrom('dl_activities').select(['seq', 'activity']).where('conversation_id', '=', p('id')).where('seq', '>', p('watermark')).orderBy('seq').limit(PAGE_SIZE),
+      db.selectFrom('dl_activities').select(['seq', 'activity', 'created_at']).where('conversation_id', '=', p('id')).where('seq', '>', p('watermark')).orderBy('seq').limit(PAGE_SIZE),
     );
   }
 
@@ -67,8 +83,13 @@ export class ConversationStore {
   async appendIn(trx: Kysely<any>, conversationId: string, activities: Partial<Activity>[]): Promise<ActivityBatch> {
     const now = new Date();
     const at = now.toISOString();
-    const row = (await this.bump.execute(trx, { n: activities.length, at, id: conversationId })).rows[0];
-    if (!row) throw new ConversationNotFoundError(`directline: conversation ${conversationId} not found`);
+    const room = this.maxActivities - activities.length;
+    const row = (await this.bump.execute(trx, { n: activities.length, at, id: conversationId, room })).rows[0];
+    if (!row) {
+      const exists = (await this.getOne.execute(trx, { id: conversationId })).rows.length > 0;
+      if (exists) throw new ConversationFullError(`directline: conversation ${conversationId} is full (${this.maxActivities} activities)`);
+      throw new ConversationNotFoundError(`directline: conversation ${conversationId} not found`);
+    }
     const watermark = Number(row.last_seq);
     const first = watermark - activities.length + 1;
     const rows = activities.map((activity, i) => {
@@ -84,7 +105,17 @@ export class ConversationStore {
   async after(conversationId: string, watermark: number): Promise<ActivityBatch> {
     const { rows } = await this.page.execute(this.db, { id: conversationId, watermark });
     const last = rows.at(-1);
-    return { activities: rows.map((r) => JSON.parse(r.activity) as Partial<Activity>), watermark: last ? Number(last.seq) : watermark };
+    const unservable = (seq: number, reason: string) => this.reportOnce(conversationId, seq, reason);
+    const activities = rows.map((r) => decodeStoredActivity(activityId(conversationId, Number(r.seq)), Number(r.seq), r.activity, r.created_at, unservable));
+    return { activities, watermark: last ? Number(last.seq) : watermark };
+  }
+
+  private reportOnce(conversationId: string, seq: number, reason: string): void {
+    const key = `${conversationId}|${seq}`;
+    if (this.reported.has(key)) return;
+    if (this.reported.size >= 10_000) this.reported.clear();
+    this.reported.add(key);
+    this.log?.warn({ conversationId, seq, reason }, 'directline: a stored activity cannot be served; sending a placeholder');
   }
 
   private async insertRows(trx: Kysely<any>, rows: DirectLineActivityTable[]): Promise<void> {
@@ -104,6 +135,6 @@ export class ConversationStore {
   }
 }
 
-function activityId(conversationId: string, seq: number): string {
+export function activityId(conversationId: string, seq: number): string {
   return `${conversationId}|${String(seq).padStart(7, '0')}`;
 }

@@ -11,13 +11,21 @@ export interface TokenClaims {
 const MAX_CACHED_TOKENS = 20_000;
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 
-/** Compact HS256 JWTs: small, standard, and checked without a dependency. */
+/**
+ * Compact HS256 JWTs: small, standard, and checked without a dependency. Tokens are signed with a key
+ * of their own, never with the Direct Line secret that site back-ends hold: handing out or rotating
+ * the secret does not let anyone mint tokens, and a leaked signing key is not the secret.
+ */
 export class TokenService {
   constructor(
-    private readonly secret: string,
+    private readonly signingKey: string,
     readonly ttlSeconds: number,
     private readonly now: () => number = () => Date.now(),
-  ) {}
+    /** The Direct Line secret (DIRECTLINE_SECRET); without one, no caller is a secret holder. */
+    private readonly secret?: string,
+  ) {
+    if (secret !== undefined && secret === signingKey) throw new Error('directline: the token-signing key must differ from the secret');
+  }
 
   issue(conversationId: string, userId: string): { token: string; expires_in: number } {
     const exp = Math.floor(this.now() / 1000) + this.ttlSeconds;
@@ -62,12 +70,13 @@ export class TokenService {
 
   /** Constant-time check of a server-side caller's Direct Line secret. */
   isSecret(candidate: string): boolean {
+    if (!this.secret) return false;
     const a = Buffer.from(candidate);
     const b = Buffer.from(this.secret);
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
   private sign(data: string): string {
-    return createHmac('sha256', this.secret).update(data).digest('base64url');
+    return createHmac('sha256', this.signingKey).update(data).digest('base64url');
   }
 }

@@ -90,7 +90,10 @@ function directLineSuite(engine: string, make: () => Promise<TestDatabase | unde
     it('refuses an expired token with 403', async (ctx) => {
       if (!target) return ctx.skip();
       const started = await startConversation(base);
-      const past = new TokenService(SECRET, 60, () => Date.now() - 3_600_000).issue(started.conversationId, 'dl_x');
+      const { value: signingKey } = await app.db.kysely.selectFrom('app_secrets').select('value').where('name', '=', 'directline-token-signing').executeTakeFirstOrThrow();
+      const past = new TokenService(signingKey, 60, () => Date.now() - 3_600_000).issue(started.conversationId, 'dl_x');
+      const fresh = new TokenService(signingKey, 60).issue(started.conversationId, 'dl_x');
+      expect((await fetch(`${base}/v3/directline/conversations/${started.conversationId}/activities`, { headers: { Authorization: `Bearer ${fresh.token}` } })).status).toBe(200);
       const res = await fetch(`${base}/v3/directline/conversations/${started.conversationId}/activities`, { headers: { Authorization: `Bearer ${past.token}` } });
       expect(res.status).toBe(403);
     });

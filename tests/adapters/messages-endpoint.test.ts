@@ -46,8 +46,9 @@ describe('POST /api/messages (Bot Framework, anonymous mode)', () => {
 
   beforeAll(async () => {
     target = sqliteDatabase();
-    app = await startTestApp({ databaseUrl: target.url });
     capture = await startCaptureServer();
+    // The capture server plays the Bot Connector on this machine: an origin the operator allows by name.
+    app = await startTestApp({ databaseUrl: target.url, env: { BOTFRAMEWORK_SERVICE_URLS: capture.url } });
   });
   afterAll(async () => {
     await app.close();

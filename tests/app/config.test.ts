@@ -22,6 +22,11 @@ describe('config', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud"/],
     ['DIRECTLINE_SECRET', 'short', /DIRECTLINE_SECRET=.*at least 32 characters/],
     ['DIRECTLINE_ANONYMOUS', 'maybe', /DIRECTLINE_ANONYMOUS="maybe"/],
+    ['TRUST_PROXY', '10.0.0.0/33', /TRUST_PROXY="10\.0\.0\.0\/33": false, true, a number of proxies/],
+    ['BOTFRAMEWORK_SERVICE_URLS', 'ftp://x', /BOTFRAMEWORK_SERVICE_URLS="ftp:\/\/x"/],
+    ['BOTFRAMEWORK_SERVICE_URLS', 'https://x.example/path', /must be an origin/],
+    ['FRAME_ANCESTORS', "'self'; script-src *", /FRAME_ANCESTORS=/],
+    ['RETENTION_DAYS', '-1', /RETENTION_DAYS="-1"/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -33,6 +38,18 @@ describe('config', () => {
     writeFileSync(file, 'PORT=4000\nLOG_LEVEL=debug\n');
     const env = readEnvironment({ LOG_LEVEL: 'warn' }, file);
     expect(loadConfig(env)).toMatchObject({ PORT: 4000, LOG_LEVEL: 'warn' });
+  });
+
+  it('reads TRUST_PROXY as none, a number of proxies or proxy ranges', () => {
+    expect(loadConfig({}).TRUST_PROXY).toEqual({ kind: 'none' });
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toEqual({ kind: 'hops', count: 1 });
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toEqual({ kind: 'hops', count: 2 });
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, fd00::/8' }).TRUST_PROXY).toMatchObject({ kind: 'cidrs', text: '10.0.0.0/8,fd00::/8' });
+  });
+
+  it('defaults to the safe side: anonymous /api/messages off beyond loopback, 180-day retention, frames from self only', () => {
+    expect(loadConfig({})).toMatchObject({ BOTFRAMEWORK_ANONYMOUS: false, BOTFRAMEWORK_SERVICE_URLS: [], RETENTION_DAYS: 180, FRAME_ANCESTORS: "'self'" });
+    expect(loadConfig({ FRAME_ANCESTORS: 'self https://www.example.gov.cn' }).FRAME_ANCESTORS).toBe("'self' https://www.example.gov.cn");
   });
 
   it('accepts a PostgreSQL URL', () => {

@@ -91,7 +91,8 @@ describe('a ticket raised on a Bot Framework channel (/api/messages)', () => {
     await new Promise<void>((resolve) => connector.listen(0, '127.0.0.1', resolve));
     const serviceUrl = `http://127.0.0.1:${(connector.address() as { port: number }).port}`;
     const target = sqliteDatabase();
-    const app = await startTestApp({ databaseUrl: target.url, env: { DESK_ADMIN_TOKEN: ADMIN_TOKEN, OUTBOX_POLL_MS: '50' } });
+    // The connector stands in on loopback: allowed here by name, as an operator would allow the Emulator.
+    const app = await startTestApp({ databaseUrl: target.url, env: { DESK_ADMIN_TOKEN: ADMIN_TOKEN, OUTBOX_POLL_MS: '50', BOTFRAMEWORK_SERVICE_URLS: serviceUrl } });
     try {
       const conversation = { id: 'teams-conv-1' };
       const say = async (text: string) => {

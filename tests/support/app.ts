@@ -1,7 +1,7 @@
 import { type App, startApp } from '../../app/start.ts';
 import { loadConfig } from '../../app/config.ts';
 import type { KnowledgePort } from '../../bot/knowledge-port.ts';
-import { createLogger } from '../../log/logger.ts';
+import { createLogger, type Logger } from '../../log/logger.ts';
 import { fixtureKnowledge } from './knowledge.ts';
 
 export interface TestAppOptions {
@@ -9,6 +9,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   knowledge?: KnowledgePort;
   wechatyPuppet?: () => unknown;
+  /** A logger of the test's own (e.g. one writing to a capture sink). */
+  log?: Logger;
 }
 
 /** A real server on a free port, quiet unless LINEONE_TEST_LOG is set. */
@@ -20,5 +22,5 @@ export async function startTestApp(options: TestAppOptions): Promise<App> {
     LOG_LEVEL: process.env.LINEONE_TEST_LOG ?? 'silent',
     ...options.env,
   });
-  return startApp(config, { knowledge: options.knowledge ?? fixtureKnowledge(), log: createLogger(config.LOG_LEVEL), wechatyPuppet: options.wechatyPuppet });
+  return startApp(config, { knowledge: options.knowledge ?? fixtureKnowledge(), log: options.log ?? createLogger(config.LOG_LEVEL), wechatyPuppet: options.wechatyPuppet });
 }

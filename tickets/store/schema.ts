@@ -65,6 +65,8 @@ export interface TicketRequesterRow {
   channel_id: string;
   user_id: string;
   conversation_ref: string;
+  /** The conversation id inside conversation_ref, for look-ups by conversation (retention keeps these). */
+  conversation_id: string | null;
   mobile: string | null;
   /** 'origin' or 'merge' */
   joined_via: string;
@@ -204,8 +206,30 @@ export const ticketsSchema: ModuleSchema = {
           .execute();
       },
     },
+    '2026-11-30-003-tickets-requester-conversation': {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('ticket_requesters').addColumn('conversation_id', 'varchar(256)').execute();
+        const rows = await db.selectFrom('ticket_requesters').select(['ticket_number', 'channel_id', 'user_id', 'conversation_ref']).execute();
+        for (const r of rows) {
+          const id = conversationIdOf(r.conversation_ref);
+          if (id) await db.updateTable('ticket_requesters').set({ conversation_id: id }).where('ticket_number', '=', r.ticket_number).where('channel_id', '=', r.channel_id).where('user_id', '=', r.user_id).execute();
+        }
+        await db.schema.createIndex('ticket_requesters_conversation').on('ticket_requesters').columns(['channel_id', 'conversation_id']).execute();
+      },
+    },
   },
 };
+
+/** The conversation id of a stored ConversationReference (JSON), if it has one. */
+export function conversationIdOf(conversationRef: string | Record<string, unknown>): string | null {
+  try {
+    const ref = typeof conversationRef === 'string' ? (JSON.parse(conversationRef) as Record<string, unknown>) : conversationRef;
+    const id = (ref.conversation as { id?: unknown } | undefined)?.id;
+    return typeof id === 'string' ? id.slice(0, 256) : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Substring search ("%…%") cannot use a B-tree; both engines have a trigram index for it. PostgreSQL: pg_trgm (in

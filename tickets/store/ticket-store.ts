@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { TicketPatch } from '../decide.ts';
 import type { Requester, Ticket, TicketEvent } from '../model.ts';
 import { fromEvent, fromTicket, patchColumns, toEvent, toRequester, toTicket } from './rows.ts';
+import { conversationIdOf } from './schema.ts';
 import type { TicketTables } from './schema.ts';
 
 export type TicketDb = Kysely<TicketTables>;
@@ -70,6 +71,7 @@ export async function addRequesters(trx: TicketDb, number: string, requesters: r
         channel_id: r.channelId,
         user_id: r.userId,
         conversation_ref: JSON.stringify(r.conversationRef),
+        conversation_id: conversationIdOf(r.conversationRef),
         mobile: r.mobile,
         joined_via: via,
         joined_at: at,

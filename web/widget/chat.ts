@@ -26,6 +26,8 @@ function isStale(a: Activity): boolean {
 export class Chat {
   /** clientActivityIDs and server ids of messages sent from this page, to drop their echoes. */
   private readonly own = new Set<string>();
+  /** Labels of the buttons the bot offered in this conversation: the only displayText shown instead of text. */
+  private readonly offered = new Set<string>();
   private readonly pending = new Map<string, Pending>();
 
   constructor(
@@ -42,6 +44,7 @@ export class Chat {
       } else if (a.type === 'message') {
         if (fromUser) this.receiveOwn(a);
         else {
+          this.rememberOffers(a);
           this.list.addBot(a);
           this.onBotMessage();
         }
@@ -61,8 +64,25 @@ export class Chat {
       }
       return;
     }
-    const shown = str(a.channelData?.displayText) || str(a.text);
+    // channelData.displayText is whatever the sender put there: it replaces the text the bot received
+    // only when it is the label of a button the bot itself offered (what the visitor clicked).
+    const display = str(a.channelData?.displayText);
+    const shown = display && this.offered.has(display) ? display : str(a.text);
     if (shown) this.list.addUser(shown).setState('sent');
+  }
+
+  private rememberOffers(a: Activity): void {
+    const actions = [
+      ...(Array.isArray(a.suggestedActions?.actions) ? a.suggestedActions.actions : []),
+      ...(Array.isArray(a.attachments) ? a.attachments : []).flatMap((att) => {
+        const buttons = (att?.content as { buttons?: unknown } | undefined)?.buttons;
+        return Array.isArray(buttons) ? (buttons as CardAction[]) : [];
+      }),
+    ];
+    for (const action of actions) {
+      if (!action || typeof action !== 'object') continue;
+      for (const label of [actionLabel(action), str(action.displayText)]) if (label) this.offered.add(label);
+    }
   }
 
   sendText(text: string): void {
