@@ -8,8 +8,10 @@ import { TicketQueries } from './queries.ts';
 import { RedListStore } from './redlist/redlist-store.ts';
 import { Catalog } from './routing/catalog.ts';
 import type { CategoryPredictor } from './routing/predictor-port.ts';
-import { TicketService } from './service.ts';
+import { type TicketChange, TicketService } from './service.ts';
 import { SlaPolicy } from './sla/policy.ts';
+
+export type { TicketChange } from './service.ts';
 
 export interface OpenTicketsOptions {
   /** The application's database, migrated with ticketsSchema. */
@@ -31,6 +33,8 @@ export interface OpenTicketsOptions {
   /** How often the overdue watcher looks (it starts only when watcher.start() is called). Default 5 minutes. */
   overdueIntervalMs?: number;
   clock?: () => Date;
+  /** Told after every committed change (creation included): the desk's live updates. */
+  onChanged?: (change: TicketChange) => void;
 }
 
 export interface Tickets {
@@ -50,7 +54,7 @@ export async function openTickets(options: OpenTicketsOptions): Promise<Tickets>
   const sla = SlaPolicy.load({ file: options.slaFile, calendarDir: options.calendarDir });
   const predictor = options.predictor === undefined ? await builtinPredictor(catalog) : options.predictor;
   const redList = new RedListStore(options.db);
-  const service = new TicketService({ db: options.db, notices: options.notices, catalog, sla, redList, predictor: predictor ?? undefined, log: options.log, clock: options.clock });
+  const service = new TicketService({ db: options.db, notices: options.notices, catalog, sla, redList, predictor: predictor ?? undefined, log: options.log, clock: options.clock, onChanged: options.onChanged });
   const queries = new TicketQueries(options.db);
   const watcher = new OverdueWatcher({ service, queries, sla, log: options.log, intervalMs: options.overdueIntervalMs, clock: options.clock });
   return { service, lookups: new TicketLookups(options.db, catalog), queries, redList, catalog, sla, watcher, predictor };

@@ -6,7 +6,8 @@ import type { TicketCommand } from './commands.ts';
 import { decide, type Decision } from './decide.ts';
 import { TicketNotFoundError, TicketVersionConflictError } from './errors.ts';
 import { cleanIntake, type NewTicket } from './intake.ts';
-import type { Actor, Requester, Ticket, TicketEvent } from './model.ts';
+import type { EventAction } from './commands.ts';
+import type { Actor, Requester, Ticket, TicketEvent, TicketState } from './model.ts';
 import type { TicketNotice, TicketNotices } from './notices.ts';
 import { formatTicketNumber, numberDay } from './number.ts';
 import type { RedListLookup } from './redlist/redlist-store.ts';
@@ -25,6 +26,19 @@ export interface TicketServiceDeps {
   predictor?: CategoryPredictor;
   log?: Pick<Logger, 'warn'>;
   clock?: () => Date;
+  /** Told after each change has committed (the desk's live updates); never inside the transaction. */
+  onChanged?: (change: TicketChange) => void;
+}
+
+/** A committed change of one ticket, as the desk shows it live. */
+export interface TicketChange {
+  number: string;
+  version: number;
+  state: TicketState;
+  department: string | null;
+  action: EventAction;
+  actor: Actor;
+  at: string;
 }
 
 export interface ChangeOptions {
@@ -56,7 +70,7 @@ export class TicketService {
     const at = now.toISOString();
     const requester: Requester = { ...clean.requester, mobile: clean.contactMobile };
 
-    return this.db.transaction().execute(async (trx) => {
+    const created = await this.db.transaction().execute(async (trx) => {
       const number = formatTicketNumber(numberDay(now), await nextDaySequence(trx, numberDay(now)));
       const ticket: Ticket = {
         number, state: 'new', type, category: category.code, department: null, priority, redListTier,
@@ -72,6 +86,8 @@ export class TicketService {
       await appendEvent(trx, { ticketNumber: number, version: 1, action: 'create', fromState: null, toState: 'new', actor, at, note: null, data: { category: category.code, type, priority, redListTier, dueAt: ticket.dueAt } });
       return ticket;
     });
+    this.changed(created, 'create', actor);
+    return created;
   }
 
   /**
@@ -79,7 +95,8 @@ export class TicketService {
    * `expectedVersion`. The change, its event and its notices commit together or not at all.
    */
   async act(number: string, command: TicketCommand, options: ChangeOptions): Promise<Ticket> {
-    return this.db.transaction().execute(async (trx) => {
+    let absorbed: Ticket | undefined;
+    const updated = await this.db.transaction().execute(async (trx) => {
       const ticket = await this.load(trx, number);
       if (ticket.version !== options.expectedVersion) throw new TicketVersionConflictError(number, options.expectedVersion, ticket.version);
       const into = command.action === 'merge' ? await this.load(trx, command.into) : undefined;
@@ -87,10 +104,23 @@ export class TicketService {
       const decision = decide(ticket, command, { now, actor: options.actor, sla: this.deps.sla, catalog: this.deps.catalog, into });
       const updated = await this.write(trx, ticket, decision, options.actor, now);
       const requesters = await listRequesters(trx, number);
-      if (into) await this.absorb(trx, into, updated, requesters, options.actor, now);
+      if (into) absorbed = await this.absorb(trx, into, updated, requesters, options.actor, now);
       await this.notify(trx, requesters, decision.notices);
       return updated;
     });
+    this.changed(updated, command.action, options.actor);
+    if (absorbed) this.changed(absorbed, 'absorb', options.actor);
+    return updated;
+  }
+
+  private changed(ticket: Ticket, action: EventAction, actor: Actor): void {
+    const { onChanged } = this.deps;
+    if (!onChanged) return;
+    try {
+      onChanged({ number: ticket.number, version: ticket.version, state: ticket.state, department: ticket.department, action, actor, at: ticket.updatedAt });
+    } catch (err) {
+      this.deps.log?.warn({ err, ticket: ticket.number }, 'tickets: a change listener failed');
+    }
   }
 
   /** Writes a decision with its event; a concurrent change between read and write is a conflict. */
@@ -107,14 +137,15 @@ export class TicketService {
   }
 
   /** The other side of 并单: the open ticket takes the duplicate's requesters, who will hear its answer. */
-  private async absorb(trx: TicketDb, into: Ticket, duplicate: Ticket, requesters: Requester[], actor: Actor, now: Date): Promise<void> {
+  private async absorb(trx: TicketDb, into: Ticket, duplicate: Ticket, requesters: Requester[], actor: Actor, now: Date): Promise<Ticket> {
     const decision: Decision = {
       patch: {},
       event: { action: 'absorb', fromState: into.state, toState: into.state, note: null, data: { from: duplicate.number, requesters: requesters.length } },
       notices: [],
     };
-    await this.write(trx, into, decision, actor, now);
+    const absorbed = await this.write(trx, into, decision, actor, now);
     await addRequesters(trx, into.number, requesters, 'merge', now.toISOString());
+    return absorbed;
   }
 
   private async notify(trx: TicketDb, requesters: Requester[], notices: TicketNotice[]): Promise<void> {

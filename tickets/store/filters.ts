@@ -20,6 +20,11 @@ export interface TicketFilter {
   overdue?: boolean;
   /** Words to find in the number, enterprise, credit code, contact, mobile or request text. */
   q?: string;
+  /**
+   * Only tickets whose number is (`in`) or is not (`notIn`) among a caller's list, given as a one-column subquery
+   * (the desk's assignments: "mine", "unassigned"). tickets/ never reads the caller's table itself.
+   */
+  numbers?: { in: Expression<any> } | { notIn: Expression<any> };
 }
 
 type Eb = ExpressionBuilder<TicketTables, 'tickets'>;
@@ -51,6 +56,7 @@ export class FilterSql {
     if (f.redList !== undefined) all.push(eb(broad ? sql<number>`(urgency + 0)` : sql.ref<number>('urgency'), 'in', f.redList ? [1, 3] : [0, 2]));
     if (f.overdue === true) all.push(eb.and([eb(text('state'), 'in', [...OPEN_STATES]), eb(text('due_at'), '<', now)]));
     if (f.overdue === false) all.push(eb.or([eb(text('state'), 'not in', [...OPEN_STATES]), eb(text('due_at'), '>=', now)]));
+    if (f.numbers) all.push('in' in f.numbers ? eb('number', 'in', f.numbers.in) : eb('number', 'not in', f.numbers.notIn));
     const q = f.q?.trim();
     if (q) all.push(this.search(eb, q));
     return eb.and(all);
