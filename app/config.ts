@@ -91,6 +91,16 @@ const schema = z.object({
   MAX_BODY_BYTES: positiveInt.max(10 * 1024 * 1024).default(64 * 1024),
   KB_INDEX_DIR: z.string().min(1).default('data/index'),
   DESK_ADMIN_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+  DESK_ADMIN_USERNAME: z.string().regex(/^[a-zA-Z0-9._-]{3,32}$/, '3–32 letters, digits, dot, dash or underscore').optional(),
+  DESK_ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters (changed at first sign-in)').optional(),
+  DESK_SESSION_IDLE_MINUTES: positiveInt.max(24 * 60).default(30),
+  DESK_SESSION_MAX_HOURS: positiveInt.max(7 * 24).default(12),
+  DESK_LOGIN_MAX_FAILURES: positiveInt.max(100).default(5),
+  DESK_LOGIN_LOCK_MINUTES: positiveInt.max(24 * 60).default(15),
+  DESK_LOGIN_ATTEMPTS_PER_ADDRESS: positiveInt.default(30),
+  DESK_LIVE_WAIT_SECONDS: positiveInt.max(3600).default(120),
+  DESK_LIVE_IDLE_MINUTES: positiveInt.max(24 * 60).default(30),
+  DESK_COOKIE_SECURE: bool.optional(),
   TICKETS_OVERDUE_INTERVAL_SECONDS: positiveInt.max(86_400).default(300),
   TICKETS_CATEGORIES_FILE: z.string().min(1).optional(),
   TICKETS_SLA_FILE: z.string().min(1).optional(),
@@ -126,6 +136,22 @@ const CHANNEL_SETTINGS = {
   'WeChat customer service (微信客服)': ['WECHAT_KF_CORPID', 'WECHAT_KF_SECRET', 'WECHAT_KF_TOKEN', 'WECHAT_KF_AESKEY', 'WECHAT_KF_OPEN_KFID'],
 } as const;
 
+/** The desk's settings (desk/index.ts). The session cookie is Secure when the public URL is https, unless set. */
+export function deskSettingsFrom(config: Config) {
+  return {
+    adminToken: config.DESK_ADMIN_TOKEN,
+    firstAdmin: config.DESK_ADMIN_USERNAME && config.DESK_ADMIN_PASSWORD ? { username: config.DESK_ADMIN_USERNAME, password: config.DESK_ADMIN_PASSWORD } : undefined,
+    sessionIdleMinutes: config.DESK_SESSION_IDLE_MINUTES,
+    sessionMaxHours: config.DESK_SESSION_MAX_HOURS,
+    loginMaxFailures: config.DESK_LOGIN_MAX_FAILURES,
+    loginLockMinutes: config.DESK_LOGIN_LOCK_MINUTES,
+    loginAttemptsPerAddress: config.DESK_LOGIN_ATTEMPTS_PER_ADDRESS,
+    liveWaitSeconds: config.DESK_LIVE_WAIT_SECONDS,
+    liveIdleMinutes: config.DESK_LIVE_IDLE_MINUTES,
+    cookieSecure: config.DESK_COOKIE_SECURE ?? config.PUBLIC_URL?.startsWith('https:') ?? false,
+  };
+}
+
 /** The knowledge base's dense channel: the local model unless an embeddings endpoint is configured. */
 export function embeddingsFrom(config: Config) {
   return config.KB_EMBEDDINGS_URL
@@ -152,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       return missing.length > 0 && missing.length < names.length ? [`  ${channel}: set ${missing.join(', ')} too (or none of its settings)`] : [];
     });
     if (partial.length > 0) throw new ConfigError(`config: incomplete channel settings\n${partial.join('\n')}`);
+    if (!result.data.DESK_ADMIN_USERNAME !== !result.data.DESK_ADMIN_PASSWORD) throw new ConfigError('config: set DESK_ADMIN_USERNAME and DESK_ADMIN_PASSWORD together (the first desk administrator), or neither');
     return result.data;
   }
   const lines = result.error.issues.map((issue) => {

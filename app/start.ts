@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'restify';
 import { anonymousAllowed, botFrameworkProactive, createCloudAdapter, registerMessagesEndpoint } from '../adapters/botframework/messages-endpoint.ts';
@@ -16,8 +17,7 @@ import { TokenService } from '../adapters/webchat/token.ts';
 import { type Bot, createBot } from '../bot/create-bot.ts';
 import type { KnowledgePort } from '../bot/knowledge-port.ts';
 import { BOT_NAME } from '../bot/messages.ts';
-import { adminTokenAuth } from '../desk/api/auth.ts';
-import { registerTicketRoutes } from '../desk/api/ticket-routes.ts';
+import { type Desk, startDesk } from '../desk/index.ts';
 import { RateLimits } from '../http/rate-limit.ts';
 import { createServer } from '../http/server.ts';
 import { TurnLog } from '../insights/turn-log.ts';
@@ -33,7 +33,7 @@ import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { openTickets, type Tickets } from '../tickets/index.ts';
 import { startWechatChannels, type WechatChannels } from './channels.ts';
 import { chatTickets } from './chat-tickets.ts';
-import { type Config, embeddingsFrom } from './config.ts';
+import { type Config, deskSettingsFrom, embeddingsFrom } from './config.ts';
 import { outboxNotices, outboxSender } from './delivery.ts';
 import { InFlight } from './inflight.ts';
 import { SCHEMAS } from './schemas.ts';
@@ -51,6 +51,8 @@ export interface App {
   channels: ChannelRegistry;
   outbox: OutboxStore;
   wechat: WechatChannels;
+  /** The agents' console: accounts, live conversations (接管), live updates, the dashboard. */
+  desk: Desk;
   /** Deletes transcripts and bot state older than RETENTION_DAYS (on its timer; runOnce for an immediate pass). */
   retention: RetentionJob;
   /** Resolves when no turn is running (what tests wait on instead of sleeping). */
@@ -98,6 +100,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   // Tickets and the outbox: every notice is written with its ticket change, then sent by the outbox.
   const outbox = new OutboxStore(db.kysely, db.engine);
   let wakeOutbox = () => undefined as void;
+  let desk: Desk | undefined;
   const tickets = await openTickets({
     db: db.kysely,
     notices: outboxNotices(() => wakeOutbox()),
@@ -106,8 +109,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     slaFile: config.TICKETS_SLA_FILE,
     calendarDir: config.TICKETS_CALENDAR_DIR,
     overdueIntervalMs: config.TICKETS_OVERDUE_INTERVAL_SECONDS * 1000,
+    onChanged: (change) => desk?.ticketChanged(change),
   });
-  const bot = createBot({ store: new SqlKeyValueStore(db.kysely), knowledge, tickets: chatTickets(tickets), log, recorder: new TurnLog(db.kysely) });
   const inFlight = new InFlight();
 
   // Counted in Redis when configured, so a limit holds across every instance.
@@ -126,7 +129,26 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const ready = accepting && database;
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', database, bot: accepting, ...channelStatus() });
   });
-  registerStatic(server, options.distDir ?? fileURLToPath(new URL('../web/dist', import.meta.url)), { frameAncestors: config.FRAME_ANCESTORS });
+  const distDir = options.distDir ?? fileURLToPath(new URL('../web/dist', import.meta.url));
+  registerStatic(server, distDir, { frameAncestors: config.FRAME_ANCESTORS });
+
+  // The desk: agents, departments and supervisors; it owns a conversation while an agent talks to the user live.
+  desk = await startDesk(server, {
+    db: db.kysely, engine: db.engine, tickets, log, settings: deskSettingsFrom(config), limiter: limits.limiter.bind(limits), trust: config.TRUST_PROXY,
+    wakeOutbox: () => wakeOutbox(), redisUrl: config.REDIS_URL, distDir: join(distDir, 'desk'),
+  });
+  const liveDesk = desk;
+  // A user who asked for a person (转人工) gets a ticket, and waits a while for an agent to take the chat live.
+  const chatPort = chatTickets(tickets);
+  const ticketPort: typeof chatPort = {
+    ...chatPort,
+    async create(requester, draft) {
+      const receipt = await chatPort.create(requester, draft);
+      if (draft.reason === 'human_request') await liveDesk.requestLive({ channelId: requester.channelId, userId: requester.userId, reference: requester.reference, ticketNumber: receipt.number });
+      return receipt;
+    },
+  };
+  const bot = createBot({ store: new SqlKeyValueStore(db.kysely), knowledge, tickets: ticketPort, log, recorder: new TurnLog(db.kysely), ownership: desk.ownership });
 
   // Channels: Bot Framework for the channels Azure brings, and the ones Line One hosts itself.
   const serviceUrls = new ServiceUrlPolicy({ extra: config.BOTFRAMEWORK_SERVICE_URLS });
@@ -171,6 +193,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     },
     maxActivities: config.DIRECTLINE_MAX_ACTIVITIES,
     onTokenRefreshed: (conversationId, exp) => streams.extend(conversationId, exp),
+    onTyping: (conversationId) => liveDesk.userTyping(DIRECTLINE_CHANNEL, conversationId),
     trust: config.TRUST_PROXY,
     publicUrl: config.PUBLIC_URL,
     listenHost: config.HOST,
@@ -217,7 +240,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   wakeOutbox = () => void setTimeout(() => sender.wake(), 20).unref();
   if (config.OUTBOX_SENDER && options.deliver !== false) sender.start();
   tickets.watcher.start();
-  if (config.DESK_ADMIN_TOKEN) registerTicketRoutes(server, { tickets, log, auth: adminTokenAuth(config.DESK_ADMIN_TOKEN) });
 
   server.listen(config.PORT, config.HOST);
   await once(server.server, 'listening');
@@ -231,6 +253,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       accepting = false;
       const stopped = new Promise<void>((resolve) => server.server.close(() => resolve()));
       streams.close();
+      await liveDesk.close();
       const drained = await inFlight.drain(SHUTDOWN_GRACE_MS);
       if (!drained) log.warn({ pending: inFlight.size }, 'app: shutdown grace period over with turns still running');
       await grouped?.drain();
@@ -247,7 +270,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       log.info('app: stopped');
     })());
   const settled = async () => void (await inFlight.drain(SHUTDOWN_GRACE_MS));
-  return { url, server, db, log, knowledge, tickets, bot, channels, outbox, wechat, retention, settled, close };
+  return { url, server, db, log, knowledge, tickets, bot, channels, outbox, wechat, desk: liveDesk, retention, settled, close };
 }
 
 /** botbuilder keeps conversation state under `${channelId}/conversations/${conversationId}/…`. */

@@ -42,6 +42,8 @@ export interface DirectLineOptions {
   track: <T>(work: Promise<T>) => Promise<T>;
   /** A conversation's token was refreshed (its open streams may live until the new expiry). */
   onTokenRefreshed?: (conversationId: string, exp: number) => void;
+  /** The user is typing (a typing activity was posted): told on, nothing is stored. */
+  onTyping?: (conversationId: string) => void;
 }
 
 /** Rate limits (429 with Retry-After beyond them); counted in Redis across instances when configured. */
@@ -154,7 +156,10 @@ export class DirectLineChannel {
     const parsed = incomingActivity.safeParse(req.body ?? {});
     if (!parsed.success) throw invalidInput(parsed.error);
     const incoming = parsed.data;
-    if (incoming.type === 'typing') return res.send(200, { id: '' });
+    if (incoming.type === 'typing') {
+      this.o.onTyping?.(conversation.id);
+      return res.send(200, { id: '' });
+    }
     if (incoming.type === 'message' && !incoming.text?.trim() && !incoming.value && !incoming.attachments?.length) {
       throw badRequest('a message needs text, value or attachments');
     }

@@ -24,6 +24,8 @@ export const FilterQuery = z.strictObject({
 });
 
 export const ListQuery = FilterQuery.extend({
+  /** me: tickets assigned to the caller; none: tickets nobody at the hotline has taken. */
+  assigned: z.enum(['me', 'none']).optional(),
   sort: z.enum(TICKET_SORTS).optional(),
   order: z.enum(['asc', 'desc']).optional(),
   page: z.coerce.number().int().min(1).max(100_000).optional(),
@@ -69,3 +71,6 @@ export const CreateBody = z.strictObject({
   contactName: z.string().max(200).nullish(),
   contactMobile: z.string().max(40).nullish(),
 });
+
+/** 认领 (to: "me"), 分配 (to: an account id) or 释放 (to: null). */
+export const AssignBody = z.strictObject({ to: z.union([z.literal('me'), z.uuid(), z.null()]) });
