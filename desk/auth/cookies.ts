@@ -20,7 +20,7 @@ export function readSessionCookie(req: Request, o: CookieOptions): string | unde
 }
 
 export function setSessionCookie(res: Response, o: CookieOptions, token: string, maxAgeSeconds: number): void {
-  res.setHeader('Set-Cookie', serialize(cookieName(o), token, Math.max(0, Math.floor(maxAgeSeconds)), o));
+  res.setHeader('Set-Cookie', serialize(cookieName(o), token, Math.max(0, Math.round(maxAgeSeconds)), o));
 }
 
 export function clearSessionCookie(res: Response, o: CookieOptions): void {

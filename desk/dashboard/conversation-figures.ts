@@ -1,7 +1,8 @@
 // The bot's side of the dashboard, from insights' bot_turns (one row per question) and the tickets raised from the
 // same conversations (ticket_requesters, joined_via 'origin'). Definitions (also in README, 班长看板):
 //   conversations  distinct (channel, conversation) with at least one question in the period
-//   directAnswered of those, the ones where the bot answered a question and no ticket was raised in the period
+//   directAnswered of those, the ones where the bot answered a question, handed none over, and no ticket was
+//                  raised from the conversation in the period
 //   escalated      of those, the ones where the bot handed a question over or a ticket was raised in the period
 import { type Kysely, sql } from 'kysely';
 import { dayOf, type Engine, type Period } from './period.ts';
@@ -49,7 +50,7 @@ function perConversation(engine: Engine, p: Period, byDay: boolean) {
 const totals = sql`
   count(*) as conversations,
   coalesce(sum(questions), 0) as questions,
-  coalesce(sum(case when answered = 1 and ticket = 0 then 1 else 0 end), 0) as direct,
+  coalesce(sum(case when answered = 1 and handed = 0 and ticket = 0 then 1 else 0 end), 0) as direct,
   coalesce(sum(case when handed = 1 or ticket = 1 then 1 else 0 end), 0) as escalated`;
 
 interface TotalsRow {

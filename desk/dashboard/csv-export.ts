@@ -25,7 +25,8 @@ export const cell = (value: string | number | null | undefined) => {
 export function startCsv(res: Response, filename: string): void {
   res.writeHead(200, {
     'Content-Type': 'text/csv; charset=utf-8',
-    'Content-Disposition': `attachment; filename="${filename}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    // Header values are Latin-1: an ASCII name for old clients, the real one (RFC 5987) for the rest.
+    'Content-Disposition': `attachment; filename="${filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
     'Cache-Control': 'no-store',
   });
   res.write('\uFEFF');

@@ -38,7 +38,7 @@ export async function questionHotspots(db: Kysely<any>, p: Period): Promise<Hots
     from bot_turns
     where at >= ${p.start} and at < ${p.end} and (outcome = 'handed_over' or vote = 'not_resolved')
     group by question, 2
-    order by n desc
+    order by n desc, question
     limit 2000`.execute(db);
   const tally = (complaint: boolean) => {
     const counts = new Map<string, number>();
@@ -48,7 +48,7 @@ export async function questionHotspots(db: Kysely<any>, p: Period): Promise<Hots
       const key = questionKey(r.question);
       if (!key) continue;
       counts.set(key, (counts.get(key) ?? 0) + Number(r.n));
-      if (!shown.has(key)) shown.set(key, r.question.trim()); // the most frequent wording is shown
+      if (!shown.has(key)) shown.set(key, r.question.trim()); // the most frequent wording is shown (ties: the first in order)
     }
     return top(counts).map((h) => ({ key: shown.get(h.key) ?? h.key, n: h.n }));
   };

@@ -1,0 +1,32 @@
+// Many tickets at once, straight into the table (the service would take minutes for 50,000): spread over states,
+// categories, departments, priorities and days, for the export and list tests.
+import type { Kysely } from 'kysely';
+import { TICKET_STATES, type Ticket } from '../../tickets/model.ts';
+import type { Catalog } from '../../tickets/routing/catalog.ts';
+import { fromTicket } from '../../tickets/store/rows.ts';
+
+export async function seedTickets(db: Kysely<any>, catalog: Catalog, count: number, options: { start?: string; everyMinutes?: number } = {}): Promise<void> {
+  const start = Date.parse(options.start ?? '2026-06-01T00:00:00Z');
+  const step = (options.everyMinutes ?? 5) * 60_000;
+  let batch = [];
+  for (let i = 0; i < count; i++) {
+    const category = catalog.categories[i % catalog.categories.length]!;
+    const created = new Date(start + i * step).toISOString();
+    const state = TICKET_STATES[(i * 7) % TICKET_STATES.length]!;
+    const t: Ticket = {
+      number: `QY${created.slice(0, 10).replaceAll('-', '')}-${String(100000 + i)}`, state, type: category.type, category: category.code,
+      department: state === 'new' ? null : category.department, priority: i % 23 === 0 ? 'urgent' : 'normal', redListTier: i % 17 === 0 ? 'leading' : null,
+      enterpriseName: i % 1000 === 7 ? '=HYPERLINK("http://evil.example","点我")' : `示例企业${i % 997}有限公司`, creditCode: null, creditCheck: 'none',
+      contactName: '张三', contactMobile: `138${String(i).padStart(8, '0')}`, requestText: `第 ${i} 号诉求，含逗号, "引号"\n和换行：${category.label}方面的问题。`,
+      requestTruncated: false, transcript: [], dueAt: new Date(start + i * step + 3 * 86_400_000).toISOString(), pendingExtension: null, reply: null,
+      satisfaction: null, mergedInto: null, supervised: false, overdueReminderKey: null, createdAt: created, updatedAt: created, dispatchedAt: null,
+      resolvedAt: null, closedAt: null, version: 1,
+    };
+    batch.push(fromTicket(t));
+    if (batch.length === 500) {
+      await db.insertInto('tickets').values(batch).execute();
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await db.insertInto('tickets').values(batch).execute();
+}
