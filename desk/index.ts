@@ -118,7 +118,10 @@ export async function startDesk(server: Server, deps: DeskDeps): Promise<Desk> {
   live.start();
 
   registerSessionRoutes(server, { auth, login, accounts, sessions, cookie, trust: deps.trust, log, clock });
-  registerTicketRoutes(server, { tickets, log, auth, clock, work: { assignments, queue: new Queue(db, assignments) } });
+  // Who works a ticket changed: screens refresh their lists (the ticket's own version did not move).
+  const assigned = (number: string, department: string | null) =>
+    hub.publish({ type: 'ticket', number, version: 0, state: '', department, action: 'assign', actor: '', at: clock().toISOString() });
+  registerTicketRoutes(server, { tickets, log, auth, clock, work: { assignments, queue: new Queue(db, assignments), assigned } });
   registerLiveRoutes(server, { auth, live, log });
   registerEventRoutes(server, {
     auth, streams, presence, tickets, log,

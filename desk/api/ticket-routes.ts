@@ -24,7 +24,7 @@ export interface TicketRoutesOptions {
   auth: DeskAuth;
   clock?: () => Date;
   /** The desk's work sharing ("mine", "unassigned", 认领). Without it the queue has no assignment filters. */
-  work?: { assignments: Assignments; queue: Queue };
+  work?: { assignments: Assignments; queue: Queue; assigned?: (number: string, department: string | null) => void };
 }
 
 export function registerTicketRoutes(server: Server, options: TicketRoutesOptions): void {
@@ -83,7 +83,7 @@ export function registerTicketRoutes(server: Server, options: TicketRoutesOption
     // Taken by phone or at a counter: the caller is reached by the mobile number, if any.
     const requester = { channelId: 'phone', userId: body.contactMobile ?? `desk-${randomUUID()}`, conversationRef: { takenBy: user.id } };
     const ticket = await tickets.service.create({ ...body, requester }, actorOf(user));
-    if (work && user.via === 'session') await work.assignments.claimIfFree(ticket.number, user.id);
+    if (work && user.via === 'session' && (await work.assignments.claimIfFree(ticket.number, user.id))) work.assigned?.(ticket.number, null);
     res.send(201, { ticket });
   }, { capability: 'tickets.create' }));
 
@@ -98,7 +98,7 @@ export function registerTicketRoutes(server: Server, options: TicketRoutesOption
     const command = { action, ...fields } as TicketCommand;
     const ticket = await tickets.service.act(number, command, { actor: actorOf(user), expectedVersion });
     // The first person at the hotline to work an unassigned ticket takes it.
-    if (work && user.via === 'session' && can(user, 'assign.self')) await work.assignments.claimIfFree(number, user.id);
+    if (work && user.via === 'session' && can(user, 'assign.self') && (await work.assignments.claimIfFree(number, user.id))) work.assigned?.(number, ticket.department);
     res.send(200, { ticket });
   }));
 
@@ -106,11 +106,12 @@ export function registerTicketRoutes(server: Server, options: TicketRoutesOption
   server.post('/api/desk/tickets/:number/assign', handle(async (req, res, user) => {
     if (!work) throw notFound('desk: assignments are not enabled');
     const number = String(req.params.number);
-    await visible(user, number);
     const { to } = parse(AssignBody, req.body ?? {});
     const target = to === 'me' ? user.id : to;
     if (target !== user.id && !can(user, 'assign.others')) throw forbidden(NOT_ALLOWED);
+    const detail = await visible(user, number);
     if (!(await work.assignments.assign(number, target, user.id))) throw notFound(`desk: no active account ${target}`);
+    work.assigned?.(number, detail.ticket.department);
     res.send(200, { assignee: (await work.assignments.of(number)) ?? null });
   }, { capability: 'assign.self' }));
 

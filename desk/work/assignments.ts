@@ -49,13 +49,14 @@ export class Assignments {
     return true;
   }
 
-  /** Takes the ticket for the account unless someone has it already. */
-  async claimIfFree(number: string, accountId: string): Promise<void> {
-    await this.db
+  /** Takes the ticket for the account unless someone has it already; true when it did. */
+  async claimIfFree(number: string, accountId: string): Promise<boolean> {
+    const result = await this.db
       .insertInto('desk_assignments')
       .values({ ticket_number: number, account_id: accountId, assigned_at: this.clock().toISOString(), assigned_by: accountId })
       .onConflict((oc) => oc.column('ticket_number').doNothing())
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /** The numbers assigned to one account, as a subquery for the queue's filter. */

@@ -28,7 +28,8 @@ export const RULES: readonly Rule[] = [
   { name: 'the outbox delivers through ports: no bot, adapters, tickets or desk', from: under('outbox'), forbids: under('bot', 'adapters', 'tickets', 'desk') },
   { name: 'insights only record and count: no bot, adapters, tickets or desk', from: under('insights'), forbids: under('bot', 'adapters', 'tickets', 'desk') },
   { name: 'foundations (http, log, lib, storage) import no feature module', from: under('http', 'log', 'lib', 'storage'), forbids: FEATURES },
-  { name: 'browser code imports no server code', from: BROWSER, forbids: (t) => !t.startsWith('web/') && (t.includes('/') || t.endsWith('.ts')) },
+  // Browser bundles may use npm packages (preact, @preact/signals, uplot), never the server's source or Node built-ins.
+  { name: 'browser code imports no server code', from: BROWSER, forbids: (t) => t.startsWith('node:') || under(...SOURCE_DIRS.filter((d) => d !== 'web'))(t) || (!t.startsWith('web/') && t.endsWith('.ts')) },
   { name: 'nothing imports app/ (the composition root)', from: (f) => !f.startsWith('app/'), forbids: under('app') },
   { name: 'botbuilder stays inside bot/ and adapters/', from: (f) => !under('bot', 'adapters')(f), forbids: (t) => /^botbuilder(-|$)/.test(t) },
 ];

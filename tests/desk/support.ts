@@ -34,7 +34,7 @@ export class DeskClient {
     if (this.cookie) headers.cookie = this.cookie;
     const csrf = init.csrf === null ? undefined : (init.csrf ?? this.csrf);
     if (csrf && method !== 'GET') headers['x-csrf-token'] = csrf;
-    const res = await fetch(`${this.base}${path}`, { method, headers, body: init.raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    const res = await fetch(`${this.base}${path}`, { method, headers, body: (init.raw ?? (body === undefined ? undefined : JSON.stringify(body))) as BodyInit | undefined });
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) {
       const [pair] = setCookie.split(';');
