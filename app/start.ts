@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -17,13 +18,14 @@ import { TokenService } from '../adapters/webchat/token.ts';
 import { type Bot, createBot } from '../bot/create-bot.ts';
 import type { KnowledgePort } from '../bot/knowledge-port.ts';
 import { BOT_NAME } from '../bot/messages.ts';
+import type { Notice } from '../bot/notices.ts';
 import { type Desk, startDesk } from '../desk/index.ts';
 import { RateLimits } from '../http/rate-limit.ts';
 import { createServer } from '../http/server.ts';
 import { TurnLog } from '../insights/turn-log.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { DeliveryFailed } from '../outbox/errors.ts';
-import { OutboxStore } from '../outbox/store.ts';
+import { enqueueOutboxMessage, OutboxStore } from '../outbox/store.ts';
 import { type Db, openDatabase } from '../storage/database.ts';
 import { GroupCommitter } from '../storage/group-commit.ts';
 import { SqlKeyValueStore } from '../storage/kv.ts';
@@ -86,6 +88,7 @@ const phoneChannel = {
 export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const started = performance.now();
+  const outsideAnyTurn = AsyncLocalStorage.snapshot();
   const db = await openDatabase(config.DATABASE_URL, SCHEMAS, { sync: config.DATABASE_SYNC });
   // With DATABASE_GROUP_COMMIT_MS, turns arriving together share one commit (one disk sync under FULL).
   const grouped = config.DATABASE_GROUP_COMMIT_MS > 0 ? new GroupCommitter(db.kysely, { windowMs: config.DATABASE_GROUP_COMMIT_MS, maxGroup: 64 }) : undefined;
@@ -136,6 +139,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   desk = await startDesk(server, {
     db: db.kysely, engine: db.engine, tickets, log, settings: deskSettingsFrom(config), limiter: limits.limiter.bind(limits), trust: config.TRUST_PROXY,
     wakeOutbox: () => wakeOutbox(), redisUrl: config.REDIS_URL, distDir: join(distDir, 'desk'),
+    // The desk's words to a user (agent joined, an agent's message, agent left, no agent) are bot notices in the outbox.
+    tellUser: async (trx, to, notice) => void (await enqueueOutboxMessage(trx, { channelId: to.channelId, userKey: `${to.channelId}:${to.userId}`, reference: to.reference, payload: notice satisfies Notice })),
   });
   const liveDesk = desk;
   // A user who asked for a person (转人工) gets a ticket, and waits a while for an agent to take the chat live.
@@ -237,7 +242,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const sender = outboxSender(outbox, channels, bot, log, config.OUTBOX_POLL_MS);
   // A ticket change commits right after it writes its notice: look a moment later rather than at the next poll.
-  wakeOutbox = () => void setTimeout(() => sender.wake(), 20).unref();
+  // Woken from inside a turn, the sender must not inherit the turn's unit of work (AsyncLocalStorage): its
+  // deliveries would join that finished unit and never be stored. It runs in the start-up context instead.
+  wakeOutbox = () => outsideAnyTurn(() => void setTimeout(() => sender.wake(), 20).unref());
   if (config.OUTBOX_SENDER && options.deliver !== false) sender.start();
   tickets.watcher.start();
 

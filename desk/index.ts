@@ -24,7 +24,7 @@ import { type DeskHub, LocalDeskHub } from './events/hub.ts';
 import { Presence } from './events/presence.ts';
 import { RedisDeskHub } from './events/redis-hub.ts';
 import { DeskStreams } from './events/stream.ts';
-import { type ConversationRef, LiveDesk } from './live/live-desk.ts';
+import { type ConversationRef, LiveDesk, type TellUser } from './live/live-desk.ts';
 import { registerDeskPage } from './web/page.ts';
 import { Assignments } from './work/assignments.ts';
 import { CannedReplies } from './work/canned.ts';
@@ -55,6 +55,8 @@ export interface DeskDeps {
   settings: DeskSettings;
   limiter: (rule: LimitRule) => Limiter;
   trust: ProxyTrust;
+  /** Writes a notice for a user (agent joined, an agent's message …) inside the caller's transaction: the outbox. */
+  tellUser: TellUser;
   /** Tells the outbox sender to look now (an agent's message should arrive within a second). */
   wakeOutbox: () => void;
   redisUrl?: string;
@@ -106,6 +108,7 @@ export async function startDesk(server: Server, deps: DeskDeps): Promise<Desk> {
   const assignments = new Assignments(db, clock);
   const live = new LiveDesk({
     db, hub, log, clock,
+    tellUser: deps.tellUser,
     wakeOutbox: deps.wakeOutbox,
     waitMs: settings.liveWaitSeconds * 1000,
     idleMs: settings.liveIdleMinutes * 60_000,

@@ -1,7 +1,11 @@
 // desk/'s tables: accounts and their sessions, live conversations (接管) and their messages, who works which ticket,
 // and the canned replies. Same conventions as tickets/: ISO 8601 text instants, 0/1 integers, JSON as text.
 import { type Kysely, sql } from 'kysely';
-import type { ModuleSchema } from '../storage/migrate.ts';
+
+/** A migration, as storage/migrate.ts runs them (the composition root hands deskSchema to it). */
+interface Migration {
+  up(db: Kysely<any>): Promise<void>;
+}
 
 export interface AccountRow {
   id: string;
@@ -90,7 +94,7 @@ export interface DeskTables {
   desk_canned_replies: CannedReplyRow;
 }
 
-export const deskSchema: ModuleSchema = {
+export const deskSchema: { module: string; migrations: Record<string, Migration> } = {
   module: 'desk',
   migrations: {
     '2026-12-01-040-desk-accounts': {

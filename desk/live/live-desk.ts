@@ -3,10 +3,10 @@
 // "人工坐席已接入" when an agent takes it, the agent's messages, and "已结束" when it ends; a request for a person that
 // nobody takes within `waitMs` is told so and stays a ticket. Every notice to the user is written to the outbox in
 // the transaction of the change that causes it, then the sender is woken.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
 import { conflict, HttpError, notFound } from '../../http/errors.ts';
 import type { Logger } from '../../log/logger.ts';
-import { enqueueOutboxMessage } from '../../outbox/store.ts';
 import type { DeskUser } from '../auth/roles.ts';
 import type { DeskHub } from '../events/hub.ts';
 import { type LiveMessage, type LiveSession, type LiveStatus, LiveStore, newSessionId } from './live-store.ts';
@@ -20,12 +20,24 @@ export interface ConversationRef {
 }
 
 /** What the user is told, as the bot's notices (bot/notices.ts renders them). */
-type UserNotice = { kind: 'agent'; text: string } | { kind: 'agent_joined'; name?: string } | { kind: 'agent_left' } | { kind: 'no_agent'; number?: string };
+export type UserNotice = { kind: 'agent'; text: string } | { kind: 'agent_joined'; name?: string } | { kind: 'agent_left' } | { kind: 'no_agent'; number?: string };
+
+/** Who to tell: the user on their channel, and where the channel delivers. */
+export interface UserAddress {
+  channelId: string;
+  userId: string;
+  reference: ConversationRef;
+}
+
+/** Stores a notice for the user with `trx` (the change's own transaction); the outbox sends it afterwards. */
+export type TellUser = (trx: Kysely<any>, to: UserAddress, notice: UserNotice) => Promise<void>;
 
 export interface LiveDeskOptions {
   db: Kysely<any>;
   hub: DeskHub;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Writes a notice for the user in the given transaction (the outbox; app/ wires it). */
+  tellUser: TellUser;
   /** Tells the outbox sender to look now. */
   wakeOutbox: () => void;
   /** How long a request for a person waits for an agent. */
@@ -46,6 +58,8 @@ export class LiveDesk {
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly lastTyping = new Map<string, number>();
+  /** Runs a callback in the context this was built in (start-up), not in the bot turn that asked for a person. */
+  private readonly outsideTurns = AsyncLocalStorage.snapshot();
 
   constructor(private readonly o: LiveDeskOptions) {
     this.store = new LiveStore(o.db);
@@ -118,10 +132,12 @@ export class LiveDesk {
       throw err;
     }
     this.o.hub.publish({ type: 'live', kind: 'requested', sessionId: id, ticketNumber: input.ticketNumber ?? null, agentId: null, at: now.toISOString() });
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void this.sweep();
-    }, this.o.waitMs + 50);
+    const timer = this.outsideTurns(() =>
+      setTimeout(() => {
+        this.timers.delete(timer);
+        void this.sweep();
+      }, this.o.waitMs + 50),
+    );
     timer.unref();
     this.timers.add(timer);
     return this.store.get(id);
@@ -236,8 +252,8 @@ export class LiveDesk {
     return changed;
   }
 
-  private async tell(trx: Kysely<any>, channelId: string, userId: string, reference: ConversationRef, payload: UserNotice): Promise<void> {
-    await enqueueOutboxMessage(trx, { channelId, userKey: `${channelId}:${userId}`, reference, payload });
+  private async tell(trx: Kysely<any>, channelId: string, userId: string, reference: ConversationRef, notice: UserNotice): Promise<void> {
+    await this.o.tellUser(trx, { channelId, userId, reference }, notice);
   }
 
   private notTakeable(session: LiveSession | undefined): HttpError {

@@ -1,8 +1,7 @@
 // The live-session table (接管): who owns which conversation, and what was said while they did. Reads and single-row
 // writes only; the service composes them into transactions with the outbox.
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import { PreparedQuery } from '../../storage/prepared.ts';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { DeskTables, LiveMessageRow, LiveSessionRow } from '../schema.ts';
 
 export const OPEN_STATUSES = ['waiting', 'live'] as const;
@@ -56,19 +55,28 @@ export const toMessage = (r: LiveMessageRow): LiveMessage => ({ id: r.id, sender
 
 export class LiveStore {
   readonly db: Kysely<DeskTables>;
-  /** Asked on every turn of every conversation: compiled once (the partial unique index answers it). */
-  private readonly openFor: PreparedQuery<Pick<LiveSessionRow, 'id' | 'status'>>;
+  /**
+   * Asked on every turn of every conversation: the SQL is compiled once and run with new parameters (the driver's
+   * statement cache then reuses the prepared statement; the partial unique index answers it).
+   */
+  private readonly openForSql: string;
 
   constructor(db: Kysely<any>) {
     this.db = db as Kysely<DeskTables>;
-    this.openFor = new PreparedQuery(db, (p) =>
-      this.db.selectFrom('desk_live_sessions').select(['id', 'status']).where('channel_id', '=', p('channel')).where('conversation_id', '=', p('conversation')).where('status', 'in', [...OPEN_STATUSES]).limit(1),
-    );
+    this.openForSql = this.db
+      .selectFrom('desk_live_sessions')
+      .select(['id', 'status'])
+      .where('channel_id', '=', '')
+      .where('conversation_id', '=', '')
+      .where('status', 'in', [...OPEN_STATUSES])
+      .limit(1)
+      .compile().sql;
   }
 
   /** The waiting or live session of a conversation, if any (id and status only). */
   async open(channelId: string, conversationId: string): Promise<{ id: string; status: LiveStatus } | undefined> {
-    const row = (await this.openFor.execute(this.db, { channel: channelId, conversation: conversationId })).rows[0];
+    const query = CompiledQuery.raw(this.openForSql, [channelId, conversationId, ...OPEN_STATUSES, 1]);
+    const row = (await this.db.executeQuery<Pick<LiveSessionRow, 'id' | 'status'>>(query)).rows[0];
     return row && { id: row.id, status: row.status as LiveStatus };
   }
 

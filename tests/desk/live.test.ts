@@ -147,6 +147,22 @@ function liveSuite(engine: string, make: () => Promise<TestDatabase | undefined>
       stream.close();
     });
 
+    it('still delivers the desk’s words after a notice was written inside a chat turn (不满意 reopens the ticket)', async (ctx) => {
+      if (!target) return ctx.skip();
+      const base = app.url;
+      const c = await startConversation(base);
+      const number = await raiseTicket(base, c);
+      await agent.post(`/api/desk/tickets/${number}/actions/resolve`, { expectedVersion: 1, reply: '已办结：请登录政务网申报。' });
+      await expect.poll(() => allBotText(base, c), { timeout: 5000 }).toContain('您对办理结果满意吗');
+      await chat(base, c, '不满意');
+      // The reopen happens inside this turn, and its notice wakes the outbox from there.
+      await chat(base, c, '材料清单没说清楚');
+      await expect.poll(() => allBotText(base, c), { timeout: 5000 }).toContain(`您的工单 ${number} 已重新办理`);
+      const version = (await agent.get(`/api/desk/tickets/${number}`)).body.ticket.version;
+      await agent.post(`/api/desk/tickets/${number}/actions/reply`, { expectedVersion: version, text: '材料清单：营业执照、申请表。' });
+      await expect.poll(() => allBotText(base, c), { timeout: 5000 }).toContain('材料清单：营业执照、申请表。');
+    });
+
     it('refuses a stale edit with 409 and says so', async (ctx) => {
       if (!target) return ctx.skip();
       const created = await agent.post('/api/desk/tickets', { requestText: '失业金申领', category: 'unemployment' });
@@ -164,11 +180,11 @@ liveSuite('PostgreSQL', postgresDatabase);
 describe('a request for a person that nobody takes', () => {
   it('is told no agent came in time, and the ticket stands', async () => {
     const target = sqliteDatabase();
-    const app = await startTestApp({ databaseUrl: target.url, env: deskEnv({ DESK_LIVE_WAIT_SECONDS: '1' }) });
+    const app = await startTestApp({ databaseUrl: target.url, env: deskEnv({ DESK_LIVE_WAIT_SECONDS: '2' }) });
     try {
       const c = await startConversation(app.url);
       const number = await askForPerson(app.url, c);
-      await expect.poll(() => allBotText(app.url, c), { timeout: 8000 }).toContain(`暂时没有坐席可以接入，您的工单 ${number} 已登记`);
+      await expect.poll(() => allBotText(app.url, c), { timeout: 20_000 }).toContain(`暂时没有坐席可以接入，您的工单 ${number} 已登记`);
       const agent = await signedIn(app.url, 'agent');
       const session = (await agent.get(`/api/desk/tickets/${number}/live`)).body.sessions[0];
       expect(session).toMatchObject({ status: 'missed', endReason: 'no agent in time' });
