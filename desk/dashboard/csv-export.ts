@@ -32,9 +32,15 @@ export function startCsv(res: Response, filename: string): void {
   res.write('\uFEFF');
 }
 
-/** Writes a chunk, waiting for the client to drain what it has when the socket's buffer is full. */
+/** Writes a chunk, waiting for the client to drain what it has when the socket's buffer is full (or to leave). */
 async function write(res: Response, chunk: string): Promise<void> {
-  if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  if (res.write(chunk)) return;
+  const done = new AbortController();
+  const drained = once(res, 'drain', { signal: done.signal });
+  const closed = once(res, 'close', { signal: done.signal });
+  await Promise.race([drained, closed]).catch(() => undefined);
+  done.abort(); // removes the listener that did not fire
+  await Promise.allSettled([drained, closed]);
 }
 
 export async function writeTable(res: Response, filename: string, rows: readonly (readonly string[])[]): Promise<void> {

@@ -1,6 +1,6 @@
 // The supervisor's dashboard (班长看板) for a period: every figure in one answer, and the same figures as tables for
 // CSV. Each figure's definition is next to its query (conversation-figures.ts, ticket-figures.ts, hotspots.ts).
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Catalog } from '../../tickets/routing/catalog.ts';
 import { REDLIST_TIER_LABELS, TYPE_LABELS } from '../../tickets/labels.ts';
 import type { RedListTier, TicketType } from '../../tickets/model.ts';
@@ -31,7 +31,18 @@ export interface Dashboard {
 }
 
 export async function dashboard(db: Kysely<any>, engine: Engine, p: Period, now: Date): Promise<Dashboard> {
-  // One after another: SQLite has one connection, and on PostgreSQL the pool stays free for the agents' requests.
+  if (engine === 'sqlite') return figures(db, engine, p, now);
+  // PostgreSQL: a year of questions is grouped per conversation; with the default 4 MB of work memory that sorts on
+  // disk (1.7 s); with 64 MB for this read-only transaction it hashes in memory (0.5 s).
+  return db.transaction().execute(async (trx) => {
+    await sql`set transaction read only`.execute(trx);
+    await sql`set local work_mem = '64MB'`.execute(trx);
+    return figures(trx, engine, p, now);
+  });
+}
+
+async function figures(db: Kysely<any>, engine: Engine, p: Period, now: Date): Promise<Dashboard> {
+  // One after another: SQLite has one connection, and on PostgreSQL one connection holds the transaction.
   const conversations = await conversationFigures(db, engine, p);
   const tickets = await ticketFigures(db, engine, p, now);
   const chatDays = await conversationDays(db, engine, p);

@@ -40,11 +40,15 @@ export function lastDays(n: number, now: Date): Period {
 
 export type Engine = 'sqlite' | 'postgres';
 
-/** The Asia/Shanghai day (YYYY-MM-DD) of an ISO instant column. */
+/**
+ * The Asia/Shanghai day (YYYY-MM-DD) of an ISO instant column. Instants are stored as UTC ISO strings
+ * (YYYY-MM-DDTHH:MM:SS.sssZ), so the day is the UTC date, or the next one from 16:00 UTC on: string work, no time
+ * zone arithmetic per row (on PostgreSQL that was most of a year's dashboard).
+ */
 export function dayOf(engine: Engine, column: Expression<string> | RawBuilder<string>): RawBuilder<string> {
   return engine === 'postgres'
-    ? sql<string>`to_char((${column})::timestamptz at time zone 'Asia/Shanghai', 'YYYY-MM-DD')`
-    : sql<string>`date(${column}, '+8 hours')`;
+    ? sql<string>`(case when substr(${column}, 12, 2) >= '16' then ((left(${column}, 10))::date + 1)::text else left(${column}, 10) end)`
+    : sql<string>`(case when substr(${column}, 12, 2) >= '16' then date(substr(${column}, 1, 10), '+1 day') else substr(${column}, 1, 10) end)`;
 }
 
 /** Hours from one ISO instant column to another. */
