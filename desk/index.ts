@@ -127,7 +127,7 @@ export async function startDesk(server: Server, deps: DeskDeps): Promise<Desk> {
   registerTicketRoutes(server, { tickets, log, auth, clock, work: { assignments, queue: new Queue(db, assignments), assigned } });
   registerLiveRoutes(server, { auth, live, log });
   registerEventRoutes(server, {
-    auth, streams, presence, tickets, log,
+    auth, streams, presence, db, log,
     stillSignedIn: async (req) => {
       if (req.header('authorization')) return true; // the machine token does not expire
       const token = readSessionCookie(req, cookie);

@@ -15,6 +15,8 @@ export type DeskAuth = (req: Request) => Promise<DeskUser>;
 
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 export const CSRF_HEADER = 'x-csrf-token';
+/** Sent by the page on requests it makes by itself (refreshes after live events, heartbeats): not activity. */
+export const BACKGROUND_HEADER = 'x-desk-background';
 export const SIGN_IN_FIRST = 'desk: 请先登录（登录已过期或尚未登录）';
 
 const TOKEN_USER: DeskUser = { id: 'admin', username: 'admin-token', name: '管理员', role: 'admin', department: null, mustChangePassword: false, via: 'token' };
@@ -47,7 +49,8 @@ export function deskAuth(o: SessionAuthOptions): DeskAuth {
       return byToken(req);
     }
     const token = readSessionCookie(req, o.cookie);
-    const session = token ? await o.sessions.find(token) : undefined;
+    // Only what a person does keeps the session from going idle; the page's own refreshes do not.
+    const session = token ? await o.sessions.find(token, req.header(BACKGROUND_HEADER) !== '1') : undefined;
     if (!session) throw unauthorized(SIGN_IN_FIRST);
     const account = await o.accounts.byId(session.accountId);
     if (!account || account.disabled) throw unauthorized(SIGN_IN_FIRST);

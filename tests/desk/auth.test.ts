@@ -110,6 +110,18 @@ function authSuite(engine: string, make: () => Promise<TestDatabase | undefined>
       expect(await app.db.kysely.selectFrom('desk_sessions').select('id').where('account_id', '=', agent.user.id).execute()).toEqual([]);
     });
 
+    it('does not count the page’s own refreshes as activity, so an open desk still goes idle', async (ctx) => {
+      if (!target) return ctx.skip();
+      const agent = await signedIn(app.url, 'agent');
+      const old = new Date(Date.now() - 20 * 60_000).toISOString();
+      const lastSeen = async () => (await app.db.kysely.selectFrom('desk_sessions').select('last_seen_at').where('account_id', '=', agent.user.id).executeTakeFirstOrThrow()).last_seen_at;
+      await app.db.kysely.updateTable('desk_sessions').set({ last_seen_at: old }).where('account_id', '=', agent.user.id).execute();
+      expect((await agent.call('GET', '/api/desk/tickets', undefined, { headers: { 'x-desk-background': '1' } })).status).toBe(200);
+      expect(await lastSeen()).toBe(old);
+      expect((await agent.get('/api/desk/tickets')).status).toBe(200);
+      expect(await lastSeen()).not.toBe(old);
+    });
+
     it('signs out: the cookie is cleared and the session no longer works', async (ctx) => {
       if (!target) return ctx.skip();
       const agent = await signedIn(app.url, 'agent');

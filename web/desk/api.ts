@@ -35,8 +35,13 @@ export function describe(err: unknown): string {
   return MESSAGES[err.code] ?? (err.status === 400 ? `输入有误：${own}` : (MESSAGES.ServiceError as string));
 }
 
-export async function api<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+/**
+ * `background`: the page asks by itself (a refresh after a live event, a heartbeat). The server does not count it
+ * as activity, so a desk left open still signs out after the idle time.
+ */
+export async function api<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json', background = false): Promise<T> {
   const headers: Record<string, string> = {};
+  if (background) headers['X-Desk-Background'] = '1';
   if (body !== undefined) headers['Content-Type'] = contentType;
   const csrf = session.value?.csrfToken;
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
@@ -71,6 +76,8 @@ function safeJson(text: string): unknown {
 }
 
 export const get = <T = any>(path: string) => api<T>('GET', path);
+/** A GET the page makes by itself (see `api`). */
+export const refresh = <T = any>(path: string) => api<T>('GET', path, undefined, 'application/json', true);
 export const post = <T = any>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 
 /** The query string of the defined values of an object. */

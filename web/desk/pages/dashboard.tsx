@@ -2,7 +2,7 @@
 // (班长看板); the tables export as CSV. Figures refresh a moment after tickets change.
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { describe, get, query } from '../api.ts';
+import { describe, get, query, refresh } from '../api.ts';
 import { dayString, percent } from '../format.ts';
 import { label, ticketsChanged } from '../state.ts';
 import { Bars, LineChart } from './charts.tsx';
@@ -42,8 +42,8 @@ export function Dashboard() {
   const range = useSignal({ from: dayString(29), to: dayString(0) });
   const data = useSignal<DashboardData | null>(null);
   const error = useSignal('');
-  const load = () =>
-    get<DashboardData>(`/dashboard${query(range.value)}`).then(
+  const load = (background = false) =>
+    (background ? refresh : get)<DashboardData>(`/dashboard${query(range.value)}`).then(
       (d) => ((data.value = d), (error.value = '')),
       (err) => (error.value = describe(err)),
     );
@@ -52,7 +52,7 @@ export function Dashboard() {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = ticketsChanged.subscribe(() => {
       clearTimeout(timer);
-      timer = setTimeout(() => void load(), 1000);
+      timer = setTimeout(() => void load(true), 1000);
     });
     return () => (stop(), clearTimeout(timer));
   }, [range.value.from, range.value.to]);

@@ -3,7 +3,7 @@
 // the end of the conversation after which the bot answers again.
 import { signal, useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
-import { describe, get, post } from '../api.ts';
+import { describe, get, post, refresh } from '../api.ts';
 import { clock, countdown } from '../format.ts';
 import { can, liveChanged, liveMessage, liveTyping, now, session } from '../state.ts';
 import { CannedPicker } from './ticket-reply.tsx';
@@ -37,9 +37,8 @@ export function useLiveCount(): number {
   useEffect(() => {
     if (!can('live') || counting) return;
     counting = true;
-    const refresh = () => void get<{ sessions: LiveSessionView[] }>('/live').then((r) => (waiting.value = r.sessions.filter((s) => s.status === 'waiting').length), () => undefined);
-    refresh();
-    const stop = liveChanged.subscribe(refresh);
+    // Called at once by subscribe, then on every live event: the page's own refreshes.
+    const stop = liveChanged.subscribe(() => void refresh<{ sessions: LiveSessionView[] }>('/live').then((r) => (waiting.value = r.sessions.filter((s) => s.status === 'waiting').length), () => undefined));
     return () => ((counting = false), stop());
   }, []);
   return waiting.value;
@@ -50,7 +49,7 @@ export function LivePage() {
   const openId = useSignal<string | null>(null);
   const error = useSignal('');
   const load = () =>
-    get<{ sessions: LiveSessionView[] }>('/live').then(
+    refresh<{ sessions: LiveSessionView[] }>('/live').then(
       (r) => ((sessions.value = r.sessions), (error.value = '')),
       (err) => (error.value = describe(err)),
     );

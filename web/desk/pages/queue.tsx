@@ -3,7 +3,7 @@
 // open ticket shows beside the list on a laptop and instead of it on a narrow screen.
 import { useSignal, useSignalEffect } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
-import { describe, get, query } from '../api.ts';
+import { describe, get, query, refresh } from '../api.ts';
 import { countdown } from '../format.ts';
 import { isHandler, label, navigate, now, session, ticketsChanged } from '../state.ts';
 import { TicketView } from './ticket.tsx';
@@ -77,13 +77,15 @@ export function QueuePage({ open }: { open: string | null }) {
   const error = useSignal('');
   const search = useRef<HTMLInputElement>(null);
 
-  const load = async () => {
+  /** `background`: after a live event, not something the person did (it does not keep the session awake). */
+  const load = async (background = false) => {
     const f = filter.value;
     const p = params(f);
+    const fetch = background ? refresh : get;
     try {
       const [list, c] = await Promise.all([
-        get<{ items: Summary[]; total: number }>(`/tickets${query({ ...p, page: f.page, pageSize: PAGE_SIZE })}`),
-        get<Counts>(`/tickets/counts${query({ category: f.category, department: f.department, q: f.q.trim() })}`),
+        fetch<{ items: Summary[]; total: number }>(`/tickets${query({ ...p, page: f.page, pageSize: PAGE_SIZE })}`),
+        fetch<Counts>(`/tickets/counts${query({ category: f.category, department: f.department, q: f.q.trim() })}`),
       ]);
       items.value = list.items;
       total.value = list.total;
@@ -104,7 +106,7 @@ export function QueuePage({ open }: { open: string | null }) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = ticketsChanged.subscribe(() => {
       clearTimeout(timer);
-      timer = setTimeout(() => void load(), 250);
+      timer = setTimeout(() => void load(true), 250);
     });
     return () => (stop(), clearTimeout(timer));
   }, []);

@@ -2,7 +2,7 @@
 // internal notes, who else has it open, and what can be done now. Refreshes when anyone changes it.
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { ApiError, describe, get, post } from '../api.ts';
+import { ApiError, api, describe, get, post, refresh } from '../api.ts';
 import { at, countdown } from '../format.ts';
 import { can, label, lastTicketEvent, navigate, now, session, viewers } from '../state.ts';
 import { LivePanel, type LiveSessionView } from './live.tsx';
@@ -53,12 +53,13 @@ export function TicketView({ number }: { number: string }) {
   const changedBy = useSignal('');
   const live = useSignal<LiveSessionView | null>(null);
 
-  const load = async () => {
+  const load = async (background = false) => {
+    const fetch = background ? refresh : get;
     try {
-      detail.value = await get<Detail>(`/tickets/${encodeURIComponent(number)}`);
+      detail.value = await fetch<Detail>(`/tickets/${encodeURIComponent(number)}`);
       error.value = '';
       if (can('live')) {
-        const sessions = (await get<{ sessions: LiveSessionView[] }>(`/tickets/${encodeURIComponent(number)}/live`)).sessions;
+        const sessions = (await fetch<{ sessions: LiveSessionView[] }>(`/tickets/${encodeURIComponent(number)}/live`)).sessions;
         live.value = sessions.find((s) => s.status === 'live' || s.status === 'waiting') ?? null;
       }
     } catch (err) {
@@ -76,14 +77,14 @@ export function TicketView({ number }: { number: string }) {
     const stop = lastTicketEvent.subscribe((e) => {
       if (!e || e === seen || e.number !== number || (detail.value && e.version <= detail.value.ticket.version)) return;
       if (e.actor !== session.value?.user.name) changedBy.value = e.actor;
-      void load();
+      void load(true);
     });
     // Presence: announce now and on every heartbeat; leave when the ticket closes.
     let heartbeat: ReturnType<typeof setInterval> | undefined;
     void post<{ viewers: { id: string; name: string }[]; heartbeatMs: number }>('/presence', { ticket: number }).then(
       (r) => {
         viewers.value = { ...viewers.value, [number]: r.viewers };
-        heartbeat = setInterval(() => void post('/presence', { ticket: number }).catch(() => undefined), r.heartbeatMs);
+        heartbeat = setInterval(() => void api('POST', '/presence', { ticket: number }, 'application/json', true).catch(() => undefined), r.heartbeatMs);
       },
       () => undefined,
     );
@@ -99,7 +100,7 @@ export function TicketView({ number }: { number: string }) {
       stop();
       clearInterval(heartbeat);
       document.removeEventListener('keydown', onKey);
-      void post('/presence', { ticket: number, leaving: true }).catch(() => undefined);
+      void api('POST', '/presence', { ticket: number, leaving: true }, 'application/json', true).catch(() => undefined);
     };
   }, [number]);
 
