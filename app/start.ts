@@ -20,6 +20,7 @@ import type { KnowledgePort } from '../bot/knowledge-port.ts';
 import { BOT_NAME } from '../bot/messages.ts';
 import type { Notice } from '../bot/notices.ts';
 import { type Desk, startDesk } from '../desk/index.ts';
+import { liveRetention } from '../desk/live/retention.ts';
 import { RateLimits } from '../http/rate-limit.ts';
 import { createServer } from '../http/server.ts';
 import { TurnLog } from '../insights/turn-log.ts';
@@ -223,7 +224,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const retention = new RetentionJob({
     days: config.RETENTION_DAYS,
     intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000,
-    tasks: [directLineRetention(db.kysely, keepConversations), keyValueRetention(db.kysely, keepConversations, botStateConversation)],
+    tasks: [directLineRetention(db.kysely, keepConversations), keyValueRetention(db.kysely, keepConversations, botStateConversation), liveRetention(db.kysely, keepConversations)],
     log,
   });
   retention.start();
