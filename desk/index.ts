@@ -154,7 +154,7 @@ export async function startDesk(server: Server, deps: DeskDeps): Promise<Desk> {
     },
     userTyping: (channelId, conversationId) => live.typing(channelId, conversationId),
     ticketChanged(change) {
-      hub.publish({ type: 'ticket', number: change.number, version: change.version, state: change.state, department: change.department, action: change.action, actor: change.actor.name ?? change.actor.id, at: change.at });
+      hub.publish({ type: 'ticket', number: change.number, version: change.version, state: change.state, department: change.department, previousDepartment: change.previousDepartment, action: change.action, actor: change.actor.name ?? change.actor.id, at: change.at });
     },
     live,
     hub,

@@ -36,6 +36,8 @@ export interface TicketChange {
   version: number;
   state: TicketState;
   department: string | null;
+  /** The department that held it before this change (a return or a re-dispatch takes it from one). */
+  previousDepartment: string | null;
   action: EventAction;
   actor: Actor;
   at: string;
@@ -86,7 +88,7 @@ export class TicketService {
       await appendEvent(trx, { ticketNumber: number, version: 1, action: 'create', fromState: null, toState: 'new', actor, at, note: null, data: { category: category.code, type, priority, redListTier, dueAt: ticket.dueAt } });
       return ticket;
     });
-    this.changed(created, 'create', actor);
+    this.changed(created, 'create', actor, null);
     return created;
   }
 
@@ -96,8 +98,10 @@ export class TicketService {
    */
   async act(number: string, command: TicketCommand, options: ChangeOptions): Promise<Ticket> {
     let absorbed: Ticket | undefined;
+    let previousDepartment: string | null = null;
     const updated = await this.db.transaction().execute(async (trx) => {
       const ticket = await this.load(trx, number);
+      previousDepartment = ticket.department;
       if (ticket.version !== options.expectedVersion) throw new TicketVersionConflictError(number, options.expectedVersion, ticket.version);
       const into = command.action === 'merge' ? await this.load(trx, command.into) : undefined;
       const now = this.now();
@@ -108,16 +112,16 @@ export class TicketService {
       await this.notify(trx, requesters, decision.notices);
       return updated;
     });
-    this.changed(updated, command.action, options.actor);
-    if (absorbed) this.changed(absorbed, 'absorb', options.actor);
+    this.changed(updated, command.action, options.actor, previousDepartment);
+    if (absorbed) this.changed(absorbed, 'absorb', options.actor, absorbed.department);
     return updated;
   }
 
-  private changed(ticket: Ticket, action: EventAction, actor: Actor): void {
+  private changed(ticket: Ticket, action: EventAction, actor: Actor, previousDepartment: string | null): void {
     const { onChanged } = this.deps;
     if (!onChanged) return;
     try {
-      onChanged({ number: ticket.number, version: ticket.version, state: ticket.state, department: ticket.department, action, actor, at: ticket.updatedAt });
+      onChanged({ number: ticket.number, version: ticket.version, state: ticket.state, department: ticket.department, previousDepartment, action, actor, at: ticket.updatedAt });
     } catch (err) {
       this.deps.log?.warn({ err, ticket: ticket.number }, 'tickets: a change listener failed');
     }
