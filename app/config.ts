@@ -97,7 +97,7 @@ const schema = z.object({
   DESK_SESSION_MAX_HOURS: positiveInt.max(7 * 24).default(12),
   DESK_LOGIN_MAX_FAILURES: positiveInt.max(100).default(5),
   DESK_LOGIN_LOCK_MINUTES: positiveInt.max(24 * 60).default(15),
-  DESK_LOGIN_ATTEMPTS_PER_ADDRESS: positiveInt.default(30),
+  DESK_LOGIN_ATTEMPTS_PER_ADDRESS: positiveInt.default(100),
   DESK_LIVE_WAIT_SECONDS: positiveInt.max(3600).default(120),
   DESK_LIVE_IDLE_MINUTES: positiveInt.max(24 * 60).default(30),
   DESK_COOKIE_SECURE: bool.optional(),
