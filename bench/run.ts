@@ -51,6 +51,7 @@ const SECTIONS: Array<[string, () => Promise<string[]>]> = [
       ];
     },
   ],
+  ['wechat', async () => (await import('./wechat.ts')).benchWechat()],
   [
     'kb',
     async () => {
