@@ -20,10 +20,10 @@ import { adminTokenAuth } from '../desk/api/auth.ts';
 import { registerTicketRoutes } from '../desk/api/ticket-routes.ts';
 import { RateLimits } from '../http/rate-limit.ts';
 import { createServer } from '../http/server.ts';
-import { TurnLog } from '../insights/turn-log.ts';
+import { TurnLog, turnLogRetention } from '../insights/turn-log.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { DeliveryFailed } from '../outbox/errors.ts';
-import { OutboxStore } from '../outbox/store.ts';
+import { OutboxStore, outboxRetention } from '../outbox/store.ts';
 import { type Db, openDatabase } from '../storage/database.ts';
 import { GroupCommitter } from '../storage/group-commit.ts';
 import { SqlKeyValueStore } from '../storage/kv.ts';
@@ -195,7 +195,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const retention = new RetentionJob({
     days: config.RETENTION_DAYS,
     intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000,
-    tasks: [directLineRetention(db.kysely, keepConversations), keyValueRetention(db.kysely, keepConversations, botStateConversation)],
+    tasks: [
+      directLineRetention(db.kysely, keepConversations),
+      keyValueRetention(db.kysely, keepConversations, botStateConversation),
+      outboxRetention(db.kysely),
+      turnLogRetention(db.kysely),
+    ],
     log,
   });
   retention.start();
