@@ -130,6 +130,9 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/** Every setting's name (the documentation test checks each is in .env.example and the README). */
+export const SETTING_NAMES = Object.keys(schema.shape);
+
 /** A channel is on when its settings are complete; half a channel's settings is a mistake worth stopping for. */
 const CHANNEL_SETTINGS = {
   'WeChat Official Account': ['WECHAT_OA_TOKEN', 'WECHAT_OA_APPID', 'WECHAT_OA_SECRET'],

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -23,10 +22,10 @@ import { type Desk, startDesk } from '../desk/index.ts';
 import { liveRetention } from '../desk/live/retention.ts';
 import { RateLimits } from '../http/rate-limit.ts';
 import { createServer } from '../http/server.ts';
-import { TurnLog } from '../insights/turn-log.ts';
+import { TurnLog, turnLogRetention } from '../insights/turn-log.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { DeliveryFailed } from '../outbox/errors.ts';
-import { enqueueOutboxMessage, OutboxStore } from '../outbox/store.ts';
+import { enqueueOutboxMessage, OutboxStore, outboxRetention } from '../outbox/store.ts';
 import { type Db, openDatabase } from '../storage/database.ts';
 import { GroupCommitter } from '../storage/group-commit.ts';
 import { SqlKeyValueStore } from '../storage/kv.ts';
@@ -89,7 +88,6 @@ const phoneChannel = {
 export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const started = performance.now();
-  const outsideAnyTurn = AsyncLocalStorage.snapshot();
   const db = await openDatabase(config.DATABASE_URL, SCHEMAS, { sync: config.DATABASE_SYNC });
   // With DATABASE_GROUP_COMMIT_MS, turns arriving together share one commit (one disk sync under FULL).
   const grouped = config.DATABASE_GROUP_COMMIT_MS > 0 ? new GroupCommitter(db.kysely, { windowMs: config.DATABASE_GROUP_COMMIT_MS, maxGroup: 64 }) : undefined;
@@ -224,7 +222,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const retention = new RetentionJob({
     days: config.RETENTION_DAYS,
     intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000,
-    tasks: [directLineRetention(db.kysely, keepConversations), keyValueRetention(db.kysely, keepConversations, botStateConversation), liveRetention(db.kysely, keepConversations)],
+    tasks: [
+      directLineRetention(db.kysely, keepConversations),
+      keyValueRetention(db.kysely, keepConversations, botStateConversation),
+      outboxRetention(db.kysely),
+      turnLogRetention(db.kysely),
+      liveRetention(db.kysely, keepConversations),
+    ],
     log,
   });
   retention.start();
@@ -243,9 +247,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const sender = outboxSender(outbox, channels, bot, log, config.OUTBOX_POLL_MS);
   // A ticket change commits right after it writes its notice: look a moment later rather than at the next poll.
-  // Woken from inside a turn, the sender must not inherit the turn's unit of work (AsyncLocalStorage): its
-  // deliveries would join that finished unit and never be stored. It runs in the start-up context instead.
-  wakeOutbox = () => outsideAnyTurn(() => void setTimeout(() => sender.wake(), 20).unref());
+  wakeOutbox = () => void setTimeout(() => sender.wake(), 20).unref();
   if (config.OUTBOX_SENDER && options.deliver !== false) sender.start();
   tickets.watcher.start();
 

@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { BARE, benchServer, ECHO, type ServerBench } from './server.ts';
 import { benchSlowReaders, formatSlowReaders } from './slow-readers.ts';
+import { benchTicketsThroughChat } from './tickets-chat.ts';
 
 /**
  * `npm run bench`: prints the figures and appends them, with date and machine, to
@@ -27,25 +28,47 @@ function serverTable(s: ServerBench): string {
   ].join('\n');
 }
 
+/** The sections of `npm run bench`, in order; BENCH_ONLY=name[,name] runs some (the knowledge section takes minutes). */
+const SECTIONS: Array<[string, () => Promise<string[]>]> = [
+  ['server', async () => ['### Server turns', serverTable(await benchServer())]],
+  [
+    'slow',
+    async () => {
+      // Three WebSockets that never read on a chatty conversation: the stream's backpressure at work.
+      const baseline = await benchSlowReaders({ slowSockets: 0 });
+      const slow = await benchSlowReaders({ slowSockets: 3 });
+      return ['### Slow stream readers', formatSlowReaders(baseline), '', formatSlowReaders(slow)];
+    },
+  ],
+  [
+    'tickets',
+    async () => {
+      const t = await benchTicketsThroughChat();
+      return [
+        '### Tickets through the chat (SQLite)',
+        `- ${t.conversations} web-chat conversations at once, each through the whole intake (6 turns): ${t.tickets} tickets, ${fmt(t.ticketsPerSecond)} tickets/s; turn p50/p99 ${fmt(t.turnP50)}/${fmt(t.turnP99)} ms; none lost`,
+        `- outbox: ${t.outboxDelivered} dispatch notices delivered into their conversations, ${fmt(t.outboxPerSecond)} messages/s; commit→delivery p50/p99 ${fmt(t.outboxP50, 0)}/${fmt(t.outboxP99, 0)} ms`,
+      ];
+    },
+  ],
+  ['wechat', async () => (await import('./wechat.ts')).benchWechat()],
+  [
+    'kb',
+    async () => {
+      const { benchKnowledge } = await import('./kb.ts');
+      const kb = await benchKnowledge();
+      return ['### Knowledge base', ...Object.entries(kb).map(([k, v]) => `- ${k}: ${v}`)];
+    },
+  ],
+];
+
 async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`;
   const sections: string[] = [`## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine}`];
-  // BENCH_ONLY=server, kb or slow runs one section (the knowledge section takes ~3 minutes).
-  const only = process.env.BENCH_ONLY;
-  if (only !== 'kb' && only !== 'slow') {
-    const server = await benchServer();
-    sections.push('### Server turns', serverTable(server));
-  }
-  if (!only || only === 'slow') {
-    // Three WebSockets that never read on a chatty conversation: the stream's backpressure at work.
-    const baseline = await benchSlowReaders({ slowSockets: 0 });
-    const slow = await benchSlowReaders({ slowSockets: 3 });
-    sections.push('### Slow stream readers', formatSlowReaders(baseline), '', formatSlowReaders(slow));
-  }
-  if ((!only || only === 'kb') && existsSync(new URL('./kb.ts', import.meta.url))) {
-    const { benchKnowledge } = await import('./kb.ts');
-    const kb = await benchKnowledge();
-    sections.push('### Knowledge base', ...Object.entries(kb).map(([k, v]) => `- ${k}: ${v}`));
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+  for (const [name, run] of SECTIONS) {
+    if (only && !only.includes(name)) continue;
+    sections.push(...(await run()));
   }
   const report = `${sections.join('\n\n')}\n\n`;
   process.stdout.write(report);

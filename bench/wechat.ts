@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/wechat.ts`: the WeChat channels under load, against the local WeChat recorder
+ * The WeChat section of `npm run bench` (BENCH_ONLY=wechat): the WeChat channels under load, against the local WeChat recorder
  * (nothing leaves the machine), with the tests' echo bot in process, on SQLite (or
  * BENCH_DATABASE_URL). Prints:
  * - the Official Account callback's turnaround for a passive reply at 50 concurrent users
@@ -8,7 +8,9 @@
  * - messages/s through Wechaty with the mock puppet (pacing off: the pace is a setting).
  */
 import { spawn } from 'node:child_process';
-import { cpus } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WechatKfChannel } from '../adapters/wechat-kf/kf-channel.ts';
 import { wechatKfSchema } from '../adapters/wechat-kf/schema.ts';
@@ -21,6 +23,7 @@ import { EchoBot, nextMsgId, signedQuery, startServer, testLog, textXml } from '
 import { sqliteDatabase } from '../tests/support/services.ts';
 import { WechatRecorder } from '../tests/support/wechat-recorder.ts';
 import { runLoad } from './load.ts';
+import { startChild } from './server.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TOKEN = 'benchToken2026';
@@ -110,27 +113,53 @@ async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void
   }
 }
 
-async function main(): Promise<void> {
-  const recorder = await WechatRecorder.start();
-  const lines = [`## WeChat channels — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${SECONDS} s per run`, ''];
-  lines.push('| Official Account passive reply | concurrent users | requests | errors | msgs/s | server p50 ms | server p99 ms | client p50 ms | client p99 ms |', '|---|---|---|---|---|---|---|---|---|');
-  for (const concurrency of [1, 50]) {
-    const r = await benchOfficialAccount(concurrency);
-    lines.push(`| echo bot, SQLite, server in a child process | ${r.concurrency} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond, 0)} | ${fmt(r.serverP50, 2)} | ${fmt(r.serverP99, 2)} | ${fmt(r.clientP50)} | ${fmt(r.clientP99)} |`);
+/** The real Line One (knowledge base, bot, tickets) in a child process with the 服务号 pointed at the recorder. */
+async function benchOfficialAccountRealBot(recorder: WechatRecorder, concurrency: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'lineone-bench-oa-'));
+  const app = await startChild('app/main.ts', {
+    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1',
+    WECHAT_OA_TOKEN: TOKEN, WECHAT_OA_APPID: 'wxbench', WECHAT_OA_SECRET: 's', WECHAT_API_BASE: recorder.url,
+  });
+  try {
+    return await runLoad(app.url, concurrency, SECONDS * 1000, (worker, i) => ({
+      method: 'POST',
+      path: `/wechat/official?${signedQuery(TOKEN)}`,
+      headers: { 'Content-Type': 'text/xml' },
+      body: textXml(`o_bench_${worker}`, QUESTIONS[i % QUESTIONS.length] as string, nextMsgId()),
+    }));
+  } finally {
+    app.child.kill('SIGTERM');
+    await new Promise((resolve) => app.child.once('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
   }
-  const kf = await benchKf(recorder, 2000);
-  lines.push('', `- 微信客服: ${kf.sent}/${kf.messages} messages answered (200 users, pages of 1000), ${fmt(kf.perSecond, 0)} msgs/s`);
-  const wechaty = await benchWechaty(500);
-  lines.push(`- Wechaty (mock puppet, no pacing): ${wechaty.answered}/${wechaty.messages} answered, ${fmt(wechaty.perSecond, 0)} msgs/s`);
-  await recorder.close();
-  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-const run = process.argv.includes('--serve-official') ? serveOfficialAccount : main;
-run().then(
-  () => run === main && process.exit(0),
-  (err: unknown) => {
+const QUESTIONS = ['公积金缴存比例是多少', '异地就医怎么备案', '新员工入职社保怎么增员', '工伤认定要多久', '失业金怎么领', '生育津贴怎么算'];
+
+/** The WeChat section of `npm run bench`. */
+export async function benchWechat(): Promise<string[]> {
+  const recorder = await WechatRecorder.start();
+  const lines = [`### WeChat channels (${SECONDS} s per run)`, ''];
+  lines.push('| Official Account passive reply | concurrent users | requests | errors | msgs/s | server p50 ms | server p99 ms | client p50 ms | client p99 ms |', '|---|---|---|---|---|---|---|---|---|');
+  for (const concurrency of [1, 50]) {
+    const r = await benchOfficialAccountRealBot(recorder, concurrency);
+    lines.push(`| Line One (KB answers), SQLite, child process | ${r.concurrency} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond, 0)} | ${fmt(r.serverP50, 2)} | ${fmt(r.serverP99, 2)} | ${fmt(r.clientP50)} | ${fmt(r.clientP99)} |`);
+  }
+  for (const concurrency of [1, 50]) {
+    const r = await benchOfficialAccount(concurrency);
+    lines.push(`| channel only (echo bot), child process | ${r.concurrency} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond, 0)} | ${fmt(r.serverP50, 2)} | ${fmt(r.serverP99, 2)} | ${fmt(r.clientP50)} | ${fmt(r.clientP99)} |`);
+  }
+  const kf = await benchKf(recorder, 2000);
+  lines.push('', `- 微信客服 (echo bot): ${kf.sent}/${kf.messages} messages answered (200 users, pages of 1000), ${fmt(kf.perSecond, 0)} msgs/s`);
+  const wechaty = await benchWechaty(500);
+  lines.push(`- Wechaty (mock puppet, echo bot, no pacing): ${wechaty.answered}/${wechaty.messages} answered, ${fmt(wechaty.perSecond, 0)} msgs/s`);
+  await recorder.close();
+  return [lines.join('\n')];
+}
+
+if (process.argv.includes('--serve-official')) {
+  serveOfficialAccount().catch((err: unknown) => {
     process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);
-  },
-);
+  });
+}

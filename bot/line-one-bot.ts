@@ -1,6 +1,6 @@
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import { type DialogState, DialogSet } from 'botbuilder-dialogs';
-import { IntakeDialog } from './dialogs/intake.ts';
+import type { DialogState } from 'botbuilder-dialogs';
+import { lazyDialogs } from './dialogs/load.ts';
 import type { KnowledgePort } from './knowledge-port.ts';
 import { type ConversationMemory, memoryAccessor, remember } from './memory.ts';
 import { messages } from './messages.ts';
@@ -40,11 +40,11 @@ export class LineOneBot extends ActivityHandler {
     this.conversationState = options.conversationState;
     this.memory = memoryAccessor(this.conversationState);
     this.replies = new Replies(knowledge);
-    const dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
-    dialogs.add(new IntakeDialog(tickets, this.memory));
+    const dialogState = this.conversationState.createProperty<DialogState>('dialogState');
+    const dialogs = lazyDialogs(dialogState, tickets, this.memory);
     this.steps = [
       ownershipStep(options.ownership ?? botOwnsEverything),
-      dialogStep(dialogs),
+      dialogStep(dialogs, dialogState),
       emptyStep(this.replies),
       pickStep(knowledge, this.replies),
       surveyStep(tickets, this.replies),

@@ -66,3 +66,18 @@ export class TurnLog {
 }
 
 export type { BotTurnTable };
+
+/** Recorded questions older than the cutoff go (the dashboard covers the retention period). */
+export function turnLogRetention(db: Kysely<InsightsTables>): { name: string; purge(cutoff: Date, batchSize: number): Promise<number> } {
+  return {
+    name: 'bot turns',
+    async purge(cutoff, batchSize) {
+      let deleted = 0;
+      for (;;) {
+        const ids = (await db.selectFrom('bot_turns').select('id').where('at', '<', cutoff.toISOString()).limit(batchSize).execute()).map((r) => r.id);
+        if (ids.length === 0) return deleted;
+        deleted += Number((await db.deleteFrom('bot_turns').where('id', 'in', ids).executeTakeFirst()).numDeletedRows);
+      }
+    },
+  };
+}

@@ -148,3 +148,18 @@ export class OutboxStore {
     return counts;
   }
 }
+
+/** Delivered and failed messages older than the cutoff go (they carry what was said to the user). */
+export function outboxRetention(db: Kysely<OutboxTables>): { name: string; purge(cutoff: Date, batchSize: number): Promise<number> } {
+  return {
+    name: 'outbox messages',
+    async purge(cutoff, batchSize) {
+      let deleted = 0;
+      for (;;) {
+        const ids = (await db.selectFrom('outbox_messages').select('id').where('status', 'in', ['delivered', 'failed']).where('created_at', '<', cutoff.toISOString()).limit(batchSize).execute()).map((r) => r.id);
+        if (ids.length === 0) return deleted;
+        deleted += Number((await db.deleteFrom('outbox_messages').where('id', 'in', ids).executeTakeFirst()).numDeletedRows);
+      }
+    },
+  };
+}

@@ -15,6 +15,12 @@ export interface PendingWrite {
  */
 export class UnitOfWork {
   private readonly pending = new Map<string, PendingWrite>();
+  private finished = false;
+
+  /** False once committed: work that outlives the turn (a timer it started) writes on its own. */
+  get open(): boolean {
+    return !this.finished;
+  }
 
   /** The pending write under `key`, created on first use; writes apply in the order they were first added. */
   part<T extends PendingWrite>(key: string, create: () => T): T {
@@ -32,7 +38,10 @@ export class UnitOfWork {
 
   /** Commits in a transaction of its own. */
   async commit(db: Kysely<any>): Promise<void> {
-    if (this.empty) return;
+    if (this.empty) {
+      this.finished = true;
+      return;
+    }
     await db.transaction().execute((trx) => this.writeIn(trx));
     this.committed();
   }
@@ -44,6 +53,7 @@ export class UnitOfWork {
 
   /** To call once the transaction holding the writes has committed. */
   committed(): void {
+    this.finished = true;
     const parts = [...this.pending.values()];
     this.pending.clear();
     for (const part of parts) part.afterCommit?.();
@@ -52,9 +62,13 @@ export class UnitOfWork {
 
 const current = new AsyncLocalStorage<UnitOfWork>();
 
-/** The unit of work of the turn running now, if any: outside one, stores write at once. */
+/**
+ * The unit of work of the turn running now, if any: outside one, stores write at once. AsyncLocalStorage also
+ * follows timers and promises a turn started; once the turn has committed, its unit is no longer current.
+ */
 export function currentUnitOfWork(): UnitOfWork | undefined {
-  return current.getStore();
+  const unit = current.getStore();
+  return unit?.open ? unit : undefined;
 }
 
 /** Runs `work` with its writes gathered in `unit` (the caller commits). */

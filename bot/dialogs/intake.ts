@@ -1,4 +1,4 @@
-import { type StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { StatePropertyAccessor } from 'botbuilder';
 import {
   ComponentDialog,
   type DialogContext,
@@ -11,9 +11,10 @@ import {
 import type { ConversationMemory } from '../memory.ts';
 import { CANCEL, EDIT, INDIVIDUAL, KEEP, messages, SUBMIT } from '../messages.ts';
 import { offering, plain } from '../replies.ts';
-import type { Requester, TicketDraft, TicketPort, TicketReceipt, TranscriptLine } from '../ticket-port.ts';
+import { requesterOf } from '../requester.ts';
+import type { TicketDraft, TicketPort, TicketReceipt } from '../ticket-port.ts';
+import { INTAKE_DIALOG, type IntakeOptions } from './intake-options.ts';
 
-export const INTAKE_DIALOG = 'intake';
 const STEPS = 'intake.steps';
 const ENTERPRISE = 'intake.enterprise';
 const CREDIT_CODE = 'intake.creditCode';
@@ -25,16 +26,6 @@ const CONFIRM = 'intake.confirm';
 export const MAX_REQUEST_CHARS = 2000;
 const CANCEL_WORDS = /^(取消|退出|算了|不登记了|不用了)[。.!！]*$/;
 
-/** What the intake starts with, and what it has gathered so far (kept across 修改). */
-export interface IntakeOptions {
-  request: string;
-  reason: string;
-  /** The conversation up to the moment the intake began (the ticket's transcript). */
-  transcript?: TranscriptLine[];
-  /** A credit code the channel already knows (e.g. from a 微信客服 entry link). */
-  knownCreditCode?: string;
-  draft?: Partial<TicketDraft>;
-}
 
 interface Values extends IntakeOptions {
   draft: Partial<TicketDraft>;
@@ -205,12 +196,6 @@ export class IntakeDialog extends ComponentDialog {
     await p.context.sendActivity(checked.problem);
     return false;
   }
-}
-
-/** The requester of the conversation this turn belongs to. */
-export function requesterOf(context: TurnContext): Requester {
-  const { activity } = context;
-  return { channelId: activity.channelId, userId: activity.from.id, reference: TurnContext.getConversationReference(activity) };
 }
 
 /** A button offering to keep what the user gave before 修改. */

@@ -1,4 +1,4 @@
-import type { DialogSet } from 'botbuilder-dialogs';
+import type { LoadDialogs } from '../dialogs/load.ts';
 import type { KnowledgePort } from '../knowledge-port.ts';
 import { startIntake } from './tickets.ts';
 import { messages } from '../messages.ts';
@@ -40,7 +40,7 @@ export function pickStep(knowledge: KnowledgePort, replies: Replies): Step {
  * Greetings, thanks, goodbyes, "are you a robot" and requests for a person, in one vocabulary (knowledge triage).
  * A person is reached through a ticket: the intake starts with the last question the user asked.
  */
-export function smallTalkStep(knowledge: KnowledgePort, dialogs: DialogSet, replies: Replies): Step {
+export function smallTalkStep(knowledge: KnowledgePort, dialogs: LoadDialogs, replies: Replies): Step {
   return async (turn) => {
     const triage = knowledge.classify(turn.text);
     if (triage.kind === 'question') return false;

@@ -1,4 +1,4 @@
-import type { DialogSet } from 'botbuilder-dialogs';
+import type { LoadDialogs } from '../dialogs/load.ts';
 import type { HandoffReason, KnowledgePort } from '../knowledge-port.ts';
 import { messages } from '../messages.ts';
 import type { Replies } from '../replies.ts';
@@ -15,7 +15,7 @@ const NEEDS_A_PERSON: ReadonlySet<HandoffReason> = new Set(['human_request', 'co
  * The last step: search the knowledge base and answer, offer choices, or hand over: a complaint or a request for
  * a person goes straight to the ticket intake; anything the bot cannot answer gets the offer of a ticket.
  */
-export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dialogs: DialogSet, replies: Replies, recorder: TurnRecorder): Step {
+export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dialogs: LoadDialogs, replies: Replies, recorder: TurnRecorder): Step {
   return async (turn) => {
     if (turn.text.length > MAX_QUESTION_CHARS) await replies.say(turn, messages.tooLong);
     const question = turn.text.slice(0, MAX_QUESTION_CHARS);

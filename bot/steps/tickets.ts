@@ -1,5 +1,8 @@
-import type { DialogSet } from 'botbuilder-dialogs';
-import { INTAKE_DIALOG, type IntakeOptions, requesterOf } from '../dialogs/intake.ts';
+import type { StatePropertyAccessor } from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import { INTAKE_DIALOG, type IntakeOptions } from '../dialogs/intake-options.ts';
+import type { LoadDialogs } from '../dialogs/load.ts';
+import { requesterOf } from '../requester.ts';
 import { MENU, messages, NOT_RESOLVED, RATINGS, REGISTER, RESOLVED, SKIP } from '../messages.ts';
 import { plain, type Replies } from '../replies.ts';
 import type { Step, Turn } from '../router.ts';
@@ -13,9 +16,11 @@ const MOBILE = /^\+?(?:86)?1\d{10}$/;
 const MAX_FAILED_LOOKUPS = 5;
 
 /** While the intake (or another dialog) is open, the user's words go to it. */
-export function dialogStep(dialogs: DialogSet): Step {
+export function dialogStep(dialogs: LoadDialogs, dialogState: StatePropertyAccessor<DialogState>): Step {
   return async (turn) => {
-    const dc = await dialogs.createContext(turn.context);
+    // Most turns have no dialog open: look at the stored stack before building a dialog context.
+    if (!(await dialogState.get(turn.context))?.dialogStack?.length) return false;
+    const dc = await (await dialogs()).createContext(turn.context);
     if (!dc.activeDialog) return false;
     // A digit answers the prompt's N-th button, on channels that show buttons as numbered lines.
     const digit = /^([1-9１-９])$/.exec(turn.text)?.[1];
@@ -27,15 +32,15 @@ export function dialogStep(dialogs: DialogSet): Step {
 }
 
 /** Starts registering a ticket for what the user asked. */
-export async function startIntake(turn: Turn, dialogs: DialogSet, options: IntakeOptions): Promise<void> {
+export async function startIntake(turn: Turn, dialogs: LoadDialogs, options: IntakeOptions): Promise<void> {
   const intro = messages.startIntake[options.reason] ?? messages.startIntake.default;
   if (intro) await turn.context.sendActivity(intro);
-  const dc = await dialogs.createContext(turn.context);
+  const dc = await (await dialogs()).createContext(turn.context);
   await dc.beginDialog(INTAKE_DIALOG, { ...options, transcript: [...(turn.memory.recent ?? [])] });
 }
 
 /** "登记工单" (the offer's button) starts the intake with the question the offer was about. */
-export function registerStep(dialogs: DialogSet): Step {
+export function registerStep(dialogs: LoadDialogs): Step {
   return async (turn) => {
     if (turn.text !== REGISTER) return false;
     const pending = turn.memory.escalation;

@@ -56,3 +56,16 @@ describe('config', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/db' }).DATABASE_URL).toMatch(/^postgres/);
   });
 });
+
+describe('settings are documented', () => {
+  it('every setting appears in .env.example and in the README', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { SETTING_NAMES } = await import('../../app/config.ts');
+    const example = readFileSync('.env.example', 'utf8');
+    const readme = readFileSync('README.md', 'utf8');
+    const undocumented = SETTING_NAMES.filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example));
+    expect(undocumented, 'missing from .env.example').toEqual([]);
+    const missingInReadme = SETTING_NAMES.filter((name) => !readme.includes(`\`${name}\``));
+    expect(missingInReadme, 'missing from README').toEqual([]);
+  });
+});

@@ -78,3 +78,23 @@ describe('Direct Line turns with DATABASE_SYNC=full and group commit', () => {
     }
   });
 });
+
+describe('a unit of work after its turn', () => {
+  it('is no longer current for work the turn left behind (a timer), which then writes on its own', async () => {
+    const target = sqliteDatabase();
+    const db = await openDatabase(target.url, [storageSchema]);
+    const kv = new SqlKeyValueStore(db.kysely);
+    const unit = new UnitOfWork();
+    let later: Promise<unknown> | undefined;
+    await withUnitOfWork(unit, async () => {
+      await kv.put('in-turn', 'a');
+      // Something the turn schedules runs after the turn committed, still inside its async context.
+      later = new Promise((resolve) => setTimeout(() => resolve(kv.put('after-turn', 'b')), 20));
+    });
+    await unit.commit(db.kysely);
+    await later;
+    expect([...(await kv.get(['in-turn', 'after-turn'])).keys()].sort()).toEqual(['after-turn', 'in-turn']);
+    await db.close();
+    await target.drop();
+  });
+});
