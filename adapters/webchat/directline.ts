@@ -66,6 +66,7 @@ type Caller = { kind: 'anonymous' } | { kind: 'secret' } | { kind: 'token'; clai
 export class DirectLineChannel {
   readonly adapter: ChannelAdapter;
   private readonly turns: DirectLineTurns;
+  private readonly lastTyping = new Map<string, number>();
 
   constructor(private readonly o: DirectLineOptions) {
     this.turns = new DirectLineTurns(o.store, o.hub, o.commit);
@@ -157,7 +158,7 @@ export class DirectLineChannel {
     if (!parsed.success) throw invalidInput(parsed.error);
     const incoming = parsed.data;
     if (incoming.type === 'typing') {
-      this.o.onTyping?.(conversation.id);
+      if (this.typingNoticed(conversation.id)) this.o.onTyping?.(conversation.id);
       return res.send(200, { id: '' });
     }
     if (incoming.type === 'message' && !incoming.text?.trim() && !incoming.value && !incoming.attachments?.length) {
@@ -175,6 +176,15 @@ export class DirectLineChannel {
     const stored = transcriptCopy(activity);
     await this.turn(conversation.id, [stored], activity);
     res.send(200, { id: stored.id });
+  }
+
+  /** Typing is passed on at most once every two seconds per conversation (a client cannot flood the desk). */
+  private typingNoticed(conversationId: string): boolean {
+    const now = Date.now();
+    if (now - (this.lastTyping.get(conversationId) ?? 0) < 2_000) return false;
+    if (this.lastTyping.size >= 10_000) this.lastTyping.clear();
+    this.lastTyping.set(conversationId, now);
+    return true;
   }
 
   /** One bot turn: the stored activities, the replies and the state commit together before we answer. */

@@ -134,16 +134,21 @@ describe('webchat widget against the real server', () => {
     await page.close();
   });
 
-  it('handles Enter and Shift+Enter, and a user’s markup stays text', async (ctx) => {
+  it('handles Enter and Shift+Enter, and a user’s markup stays text; typing is signalled, not flooded', async (ctx) => {
     if (!browser) return ctx.skip();
     const { page } = await freshPage();
     await openChat(page);
+    const typing: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/activities') && r.postData()?.includes('"typing"')) typing.push(r.url());
+    });
     const input = page.locator('.lo-input');
     await input.click();
     await input.pressSequentially('第一行');
     await input.press('Shift+Enter');
     await input.pressSequentially('第二行');
     expect(await input.inputValue()).toBe('第一行\n第二行');
+    await expect.poll(() => typing.length).toBe(1); // one signal for a burst of keystrokes
     await input.fill('<img src=x onerror=alert(1)> 社保');
     await input.press('Enter');
     await page.locator('.lo-bubble-user', { hasText: '<img src=x onerror=alert(1)> 社保' }).waitFor();

@@ -20,6 +20,7 @@ const WS_FAILURES_BEFORE_POLLING = 3;
 const POLL_MS = 1_000;
 const WS_OPEN_TIMEOUT_MS = 10_000;
 const SEND_WAIT_MS = 15_000;
+const TYPING_EVERY_MS = 3_000;
 
 /** Watermarks are opaque strings, but numeric ones must never move backwards. */
 function laterWatermark(current: string, next: string | undefined): string {
@@ -65,6 +66,17 @@ export class DirectLine {
       if (!this.ws && !this.polling && !this.reconnectTimer && !this.connecting) this.reconnectNow();
     });
     void this.connect();
+  }
+
+  private lastTyping = 0;
+
+  /** Tells the other side the visitor is typing: at most every few seconds, only when connected, never retried. */
+  typing(): void {
+    const now = Date.now();
+    if (!this.ready || now - this.lastTyping < TYPING_EVERY_MS) return;
+    this.lastTyping = now;
+    const s = this.session as Session;
+    void this.api.postActivity(s.conversationId, s.token, { type: 'typing', from: { id: this.userId, role: 'user' } }).catch(() => undefined);
   }
 
   async send(activity: Activity): Promise<string | undefined> {

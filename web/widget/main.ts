@@ -34,6 +34,7 @@ function boot(): void {
       if (open) dl.start(); // connect lazily: page views that never open the chat cost nothing
     },
     onSubmit: (text) => chat?.sendText(text),
+    onTyping: () => dl.typing(),
   });
   chat = new Chat(dl, list, () => shell.setUnread(true));
   document.body.appendChild(shell.host);

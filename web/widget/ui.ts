@@ -10,6 +10,8 @@ export interface ShellOptions {
   log: HTMLElement;
   onOpenChange(open: boolean): void;
   onSubmit(text: string): void;
+  /** The visitor is typing (a person at the desk sees it during a live chat). */
+  onTyping?(): void;
 }
 
 const NARROW = '(max-width: 480px)';
@@ -134,7 +136,10 @@ export class Shell {
       e.preventDefault();
       submit();
     });
-    input.addEventListener('input', () => this.autosize());
+    input.addEventListener('input', () => {
+      this.autosize();
+      if (input.value.trim()) this.opts.onTyping?.();
+    });
     form.append(input, send);
     return form;
   }
