@@ -24,6 +24,13 @@ export const DEFAULT_ANALYZER_SETTINGS: AnalyzerSettings = { bigramWeight: 1, pi
 /** term → weight (word occurrences count 1, bigram occurrences count bigramWeight). */
 export type Terms = Map<string, number>;
 
+/** The word terms of an analysis (bigram and sound features carry a prefix). */
+export function wordTerms(terms: Terms): string[] {
+  const out: string[] = [];
+  for (const t of terms.keys()) if (!t.startsWith(BIGRAM_PREFIX) && !t.startsWith(SOUND_PREFIX)) out.push(t);
+  return out;
+}
+
 export interface QueryAnalysis {
   /** After normalize + synonyms + typo correction: what was actually searched. */
   canonical: string;

@@ -1,0 +1,69 @@
+// What the decision needs to know about an entry beyond its scores: which asks it answers, what it mentions, and
+// which words name its topic. Computed on first use per entry and kept with the index version it came from.
+import type { Entry } from '../content/schema.ts';
+import type { IndexSnapshot } from '../index/snapshot.ts';
+import { normalize } from '../text/normalize.ts';
+import { asksOf, entryAsks, type Ask } from './ask.ts';
+
+export interface EntryProfile {
+  asks: ReadonlySet<Ask>;
+  /** Compact canonical text of the phrasings, then the answer: what the entry mentions. */
+  text: string;
+  /** Words of the standard question that name its topic (no ask or generic words): a follow-up borrows them. */
+  topic: string[];
+}
+
+// Answer headings that say what the answer gives, whatever the phrasings ask.
+const HEADING = /\*\*([^*]{1,12})\*\*/g;
+const HEADING_ASKS: ReadonlyArray<[RegExp, Ask]> = [
+  [/材料|资料|证件/, 'materials'],
+  [/地点|渠道|地址|哪里|网点/, 'where'],
+  [/时限|期限|多久/, 'how_long'],
+  [/标准|计算|比例|费率|金额|待遇/, 'how_much'],
+  [/步骤|方式|流程|怎么办/, 'how'],
+];
+
+const compact = (s: string) => s.replace(/\s+/g, '');
+
+export class EntryProfiles {
+  private readonly cache: (EntryProfile | undefined)[];
+
+  constructor(
+    private readonly snapshot: IndexSnapshot,
+    private readonly generic: ReadonlySet<string>,
+  ) {
+    this.cache = new Array(snapshot.entries.length);
+  }
+
+  of(position: number): EntryProfile {
+    let profile = this.cache[position];
+    if (!profile) {
+      profile = this.build(this.snapshot.entries[position] as Entry);
+      this.cache[position] = profile;
+    }
+    return profile;
+  }
+
+  private build(entry: Entry): EntryProfile {
+    const analyzer = this.snapshot.analyzer;
+    const phrasings = [entry.question, ...entry.alternates].map((p) => analyzer.canonical(p));
+    const asks = new Set(entryAsks(phrasings, entry.asks));
+    if (!entry.asks) for (const [, heading] of entry.answer.matchAll(HEADING)) for (const [pattern, ask] of HEADING_ASKS) if (pattern.test(heading ?? '')) asks.add(ask);
+    const answer = analyzer.synonyms.apply(normalize(entry.answer, { maxLength: 10_000 }));
+    const text = compact(phrasings.join('|')) + '|' + compact(answer);
+    const topic = analyzer.words(entry.question).filter((w) => !this.generic.has(w) && asksOf(w).length === 0 && [...w].length >= 2);
+    return { asks, text, topic };
+  }
+}
+
+const profilesBySnapshot = new WeakMap<IndexSnapshot, EntryProfiles>();
+
+/** The profiles of one index version (a reload gets fresh ones with the new snapshot). */
+export function profilesOf(snapshot: IndexSnapshot, generic: ReadonlySet<string>): EntryProfiles {
+  let profiles = profilesBySnapshot.get(snapshot);
+  if (!profiles) {
+    profiles = new EntryProfiles(snapshot, generic);
+    profilesBySnapshot.set(snapshot, profiles);
+  }
+  return profiles;
+}

@@ -1,0 +1,43 @@
+// Elliptical follow-ups: a short message that says what it asks but not about what ("能领多久？", "需要带什么材料？",
+// "可以在网上办吗？"), or that asks the last question again about something else ("那灵活就业人员呢？",
+// "租房的话呢？"). Read alone they would match whatever entry shares their few words; the KB reads them against
+// the last answer instead, or asks what they are about.
+
+export type Ellipsis =
+  /** Only generic words: borrow the last answer's topic. */
+  | { kind: 'bare' }
+  /** The last question, about another subject. */
+  | { kind: 'swap'; subject: string };
+
+export interface FollowupVocabulary {
+  /** Canonical generic words (ask words, generic verbs and nouns). */
+  generic: ReadonlySet<string>;
+  swap: readonly RegExp[];
+}
+
+/** Longer messages carry their own context. */
+const MAX_FOLLOWUP_CHARS = 16;
+
+/**
+ * @param compact the canonical text without spaces
+ * @param words its content words (stopwords removed)
+ * @param wordsOf cuts a piece of canonical text into content words
+ */
+export function ellipsisOf(compact: string, words: readonly string[], vocabulary: FollowupVocabulary, wordsOf: (text: string) => string[]): Ellipsis | undefined {
+  if (compact === '' || [...compact].length > MAX_FOLLOWUP_CHARS || words.length === 0) return undefined;
+  const generic = (w: string) => vocabulary.generic.has(w) || /^\d+$/.test(w);
+  if (words.every(generic)) return { kind: 'bare' };
+  for (const pattern of vocabulary.swap) {
+    const subject = pattern.exec(compact)?.groups?.subject?.replace(/^是/, '');
+    if (!subject) continue;
+    const own = wordsOf(subject);
+    if (own.length === 0) continue;
+    // A subject with its own question in it ("社保断缴有什么影响呢") is a whole question that ends in 呢.
+    if (own.some((w) => ASK_WORD.test(w))) continue;
+    if (own.every(generic)) return { kind: 'bare' };
+    return { kind: 'swap', subject };
+  }
+  return undefined;
+}
+
+const ASK_WORD = /^(怎么|怎么办|什么|多少|多久|哪|哪些|哪个|能否|是否|为什么|如何|几|几个|谁)$/;
