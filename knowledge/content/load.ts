@@ -102,6 +102,10 @@ function loadFile(file: string, local: LocalSettings, issues: ContentIssue[]): E
         issues.push({ severity: 'error', file: name, line, message: `${raw.id}: unknown placeholder {{local.${key}}} (not in knowledge/local/keys.yaml)` });
       }
     }
+    for (const key of local.unlabelledFigures(raw.answer)) {
+      const line = lineOfPath(doc, [index, 'answer'], lineAt) ?? itemLine;
+      issues.push({ severity: 'warning', file: name, line, message: `${raw.id}: {{local.${key}}} is a local figure: state the national rule, then write it after a label (本市：{{local.${key}}})` });
+    }
     if (!raw.id.startsWith(`${topic}-`)) {
       issues.push({ severity: 'warning', file: name, line: itemLine, message: `${raw.id}: id should start with the file topic "${topic}-"` });
     }

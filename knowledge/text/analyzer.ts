@@ -1,5 +1,6 @@
 // The whole text pipeline in one place: normalize → synonyms → (queries only) homophone correction → terms.
 // Phrasings and questions go through the same steps, so they meet in the same vocabulary.
+import { colloquial } from './colloquial.ts';
 import { normalize } from './normalize.ts';
 import { PinyinCorrector, soundBigrams, type Correction } from './pinyin.ts';
 import type { Synonyms } from './synonyms.ts';
@@ -53,7 +54,7 @@ export class Analyzer {
   }
 
   canonical(text: string): string {
-    return this.synonyms.apply(normalize(text));
+    return this.synonyms.apply(colloquial(normalize(text)));
   }
 
   /** Canonical words of a text (no bigrams); the typo corrector's vocabulary is built from these. */
