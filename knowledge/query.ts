@@ -4,16 +4,17 @@
 //   matters (never answered from the KB) → answer / choices / handoff.
 import type { Entry } from './content/schema.ts';
 import { rank, choose, type Decision, type ScoredCandidate } from './decision/decide.ts';
-import { coverageBeside, distinctiveWords, evidenceFor } from './decision/evidence.ts';
-import { mainAsk, substantiveWords } from './decision/ask.ts';
+import { distinctiveWords, evidenceFor, incidental } from './decision/evidence.ts';
+import { askAgreement, mainAsk, substantiveWords } from './decision/ask.ts';
 import { CANDIDATES, type DecisionThresholds, type Signals } from './decision/thresholds.ts';
 import type { FusionSettings } from './index/fusion.ts';
-import { rewriteFollowup, preferContext } from './context.ts';
+import { preferContext, rewriteFollowup, type Followup } from './context.ts';
 import { findCue, type HandoffReason } from './triage/cues.ts';
+import type { DepartmentMatch } from './triage/departments.ts';
 import { ellipsisOf } from './triage/followup.ts';
 import { smallTalkOf } from './triage/small-talk.ts';
 import type { TicketCategory } from './triage/vocabulary.ts';
-import { wordTerms } from './text/analyzer.ts';
+import { wordTerms, type QueryAnalysis } from './text/analyzer.ts';
 import { compactKey } from './text/normalize.ts';
 import type { Version } from './version.ts';
 
@@ -63,9 +64,6 @@ export interface QueryOptions {
   onRetrieved?: () => Promise<void> | void;
 }
 
-/** Share of the rest of the question the best entry must cover for another department's word to be incidental. */
-const FOREIGN_WORD_CONTEXT = 0.6;
-
 export async function runQuery(version: Version, text: string, options: QueryOptions): Promise<SearchResult> {
   const { snapshot } = version;
   const input = typeof text === 'string' ? text : '';
@@ -78,55 +76,76 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   if (cue) return handoff(cue.reason, cue.explanation);
   if (smallTalkOf(compact, version.vocabulary)) return handoff('empty', '寒暄，没有要检索的问题');
 
-  let analysis = snapshot.analyzer.query(input);
-  const last = options.lastEntryId === undefined ? undefined : snapshot.positionOf.get(options.lastEntryId);
-  const ellipsis = ellipsisOf(analysis.canonical.replace(/\s+/g, ''), wordTerms(analysis.terms), version.followup, (t) => snapshot.analyzer.words(t));
-  let resolvedAs: string | undefined;
-  if (ellipsis) {
-    if (last === undefined) return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
-    resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last));
-    analysis = snapshot.analyzer.query(resolvedAs);
-  }
+  const own = snapshot.analyzer.query(input); // the user's own words, before any context is added
+  const followup = readFollowup(version, own, input, options.lastEntryId);
+  if (followup === 'needs_context') return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
+  const analysis = followup ? snapshot.analyzer.query(followup.resolvedAs) : own;
 
-  const retrieval = await snapshot.retrieveAnalyzed(analysis, resolvedAs ?? input, {
+  const retrieval = await snapshot.retrieveAnalyzed(analysis, followup?.resolvedAs ?? input, {
     fusion: options.fusion,
     lexicalCandidates: CANDIDATES.lexical,
     entryCandidates: CANDIDATES.entries,
     denseCandidates: CANDIDATES.dense,
+    // A follow-up about another subject ("那灵活就业人员呢") is not answered by the entry it follows.
+    exclude: followup?.ellipsis.kind === 'swap' ? followup.last : undefined,
   });
   await options.onRetrieved?.();
 
-  let candidates = retrieval.candidates;
-  if (last !== undefined && ellipsis) candidates = preferContext(candidates, last, snapshot);
-  const words = distinctiveWords(wordTerms(analysis.terms), snapshot.entryLexical);
+  const candidates = followup ? preferContext(retrieval.candidates, followup, snapshot) : retrieval.candidates;
+  const words = distinctiveWords(wordTerms(analysis.terms), snapshot.entryLexical, (w) => version.keyTerms.has(w));
   const ask = mainAsk(analysis.canonical);
-  const weighed = candidates.slice(0, CANDIDATES.weighed).map((c) => ({ ...c, evidence: evidenceFor(words, ask, snapshot.entryLexical, c.entry, version.profiles.of(c.entry)) }));
+  const pool = candidates.slice(0, CANDIDATES.weighed);
+  const askAnswered = pool.some((c) => askAgreement(ask, version.profiles.of(c.entry).asks) > 0);
+  const weighed = pool.map((c) => ({ ...c, evidence: evidenceFor(words, ask, askAnswered, snapshot.entryLexical, c.entry, version.profiles.of(c.entry)) }));
   const ranked = rank(weighed, retrieval.knownShare, options.thresholds.confidence);
-  const toHit = (c: ScoredCandidate): SearchHit => {
-    const entry = snapshot.entries[c.entry] as Entry;
-    const hit: SearchHit = { entryId: entry.id, question: entry.question, matched: snapshot.phrasings[c.doc] ?? entry.question, score: round(c.score), confidence: round(c.confidence) };
-    if (options.signals) hit.signals = Object.fromEntries(Object.entries(c.signals).map(([k, v]) => [k, round(v)])) as Signals;
-    return hit;
-  };
-  const rankedHits = ranked.map(toHit);
+  const rankedHits = ranked.map((c) => toHit(version, c, options.signals === true));
   const fixes = retrieval.analysis.corrections.length > 0 ? `（已纠正：${retrieval.analysis.corrections.map((c) => `${c.from}→${c.to}`).join('、')}）` : '';
-  const context = resolvedAs ? `（追问，按上文理解为“${resolvedAs}”）` : '';
+  const context = followup ? `（追问，按上文理解为“${followup.resolvedAs}”）` : '';
+  const queryWords = substantiveWords(wordTerms(analysis.terms)) + (mainAsk(analysis.canonical) ? 1 : 0);
+  const resolvedAs = followup?.resolvedAs;
 
-  // Another department's matter is never answered from the KB, unless the best entry speaks of it AND of the rest
-  // of the question (户口 in 给孩子办社保卡要户口本吗 is incidental; 发票 in 发票怎么开 is the question).
-  const top = ranked[0];
-  const foreign = version.departments.find(analysis.canonical.replace(/\s+/g, '')).find(
-    (m) => !top || !version.profiles.of(top.entry).text.includes(m.word) || coverageBeside(words, m.word, snapshot.entryLexical, top.entry, (w) => version.domain.has(w)) < FOREIGN_WORD_CONTEXT,
-  );
-  const queryWords = substantiveWords(wordTerms(analysis.terms));
+  const foreign = foreignMatter(version, own, ranked[0], options.thresholds);
   if (foreign) {
-    return { ...base, hits: [], ranked: rankedHits, decision: 'handoff', reason: 'out_of_scope', department: foreign.department, ticketCategory: foreign.key, explanation: `“${foreign.word}”属于${foreign.department}的事项，不在本专线知识库范围内${context}`, resolvedAs, words: queryWords };
+    const explanation = `“${foreign.word}”属于${foreign.department}的事项，不在本专线知识库范围内${context}`;
+    return { ...base, hits: [], ranked: rankedHits, decision: 'handoff', reason: 'out_of_scope', department: foreign.department, ticketCategory: foreign.key, explanation, resolvedAs, words: queryWords };
   }
 
-  const choice = choose(ranked, options.thresholds, queryWords);
+  const choice = choose(ranked, options.thresholds, queryWords, followup !== undefined);
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : 0;
   const hits = choice.decision === 'handoff' ? rankedHits : rankedHits.slice(0, shown);
   return { ...base, hits, ranked: rankedHits, decision: choice.decision, reason: choice.reason, explanation: choice.explanation + fixes + context, resolvedAs, words: queryWords };
+}
+
+/** An elliptical message read against the last answer; 'needs_context' when there is none to read it against. */
+function readFollowup(version: Version, own: QueryAnalysis, input: string, lastEntryId: string | undefined): Followup | 'needs_context' | undefined {
+  const { snapshot } = version;
+  const ellipsis = ellipsisOf(own.canonical.replace(/\s+/g, ''), wordTerms(own.terms), version.followup, (t) => snapshot.analyzer.words(t));
+  if (!ellipsis) return undefined;
+  const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
+  if (last === undefined) return 'needs_context';
+  const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) => snapshot.analyzer.words(t));
+  return { ellipsis, last, resolvedAs };
+}
+
+/**
+ * Another department's matter named in the user's own words is never answered from the KB, unless it is
+ * incidental to what the best entry answers (evidence.ts).
+ */
+function foreignMatter(version: Version, own: QueryAnalysis, top: ScoredCandidate | undefined, t: DecisionThresholds): DepartmentMatch | undefined {
+  const matches = version.departments.find(own.canonical.replace(/\s+/g, ''));
+  if (matches.length === 0) return undefined;
+  if (!top) return matches[0];
+  const ownWords = distinctiveWords(wordTerms(own.terms), version.snapshot.entryLexical);
+  const text = version.profiles.of(top.entry).text;
+  const confident = top.confidence >= t.answer;
+  return matches.find((m) => !incidental(ownWords, m.word, version.snapshot.entryLexical, top.entry, { mentions: text.includes(m.word), confident, isDomainTerm: (w) => version.domain.has(w) }));
+}
+
+function toHit(version: Version, c: ScoredCandidate, withSignals: boolean): SearchHit {
+  const entry = version.snapshot.entries[c.entry] as Entry;
+  const hit: SearchHit = { entryId: entry.id, question: entry.question, matched: version.snapshot.phrasings[c.doc] ?? entry.question, score: round(c.score), confidence: round(c.confidence) };
+  if (withSignals) hit.signals = Object.fromEntries(Object.entries(c.signals).map(([k, v]) => [k, round(v)])) as Signals;
+  return hit;
 }
 
 function round(x: number): number {

@@ -98,7 +98,7 @@ export class KnowledgeBase {
   private static async prepareVersion(o: ResolvedOptions): Promise<Version> {
     const topics = loadTopics(o.topicsFile);
     const vocabulary = loadVocabulary(o.vocabularyFile);
-    return makeVersion(await KnowledgeBase.prepare(o), topics, vocabulary, domainWordsOf(o));
+    return makeVersion(await KnowledgeBase.prepare(o), topics, vocabulary, dictWordsOf(o));
   }
 
   /** An in-memory KB over given entries; nothing read from or written to the index directory. */
@@ -126,7 +126,8 @@ export class KnowledgeBase {
       }
     }
     const entries = o.entries ?? loadContent({ contentDir: o.contentDir, localDir: o.localDir }).entries;
-    const domainWords = domainWordsOf(o, synonyms);
+    // The typo corrector may map to canonical synonym forms too, even when few phrasings use them.
+    const domainWords = [...dictWordsOf(o), ...synonyms.targets().filter((w) => w.length > 1)];
     const snapshot = await buildSnapshot({ entries, analyzer, embeddings: o.embeddings, domainWords, hash, settings: o.index, onError });
     o.log?.(`[knowledge] index ${hash} built in ${snapshot.info.millis.toFixed(0)} ms (${entries.length} entries, ${snapshot.phrasings.length} phrasings)`);
     if (persisted && o.indexDir) await saveSnapshot(o.indexDir, snapshot);
@@ -202,10 +203,10 @@ export class KnowledgeBase {
 }
 
 
-/** Domain dictionary words and the synonym table's canonical forms. */
-function domainWordsOf(o: ResolvedOptions, synonyms = Synonyms.load(o.synonymsFile)): string[] {
-  const dict = readDomainDict(o.dictFile)
+/** The domain dictionary's words: the KB's own terms (社保卡, 增员, 缴费基数, 灵活就业). */
+function dictWordsOf(o: ResolvedOptions): string[] {
+  return readDomainDict(o.dictFile)
     .split('\n')
-    .map((l) => l.replace(/#.*/, '').trim().split(/\s+/)[0] ?? '');
-  return [...dict, ...synonyms.targets()].filter((w) => w.length > 1);
+    .map((l) => l.replace(/#.*/, '').trim().split(/\s+/)[0] ?? '')
+    .filter((w) => w.length > 1);
 }

@@ -15,6 +15,8 @@ const PATTERNS: ReadonlyArray<[Ask, RegExp]> = [
   ['materials', /材料|证件|证明材料|带什么|带哪些|准备什么|准备哪些|提供什么|提供哪些|要带|需要带|哪些手续/],
   ['when', /什么时候|几号|几月|哪天|哪一天|几点|哪个月|哪年|截止|最晚哪|何日|到账时间|多会/],
   ['how_long', /多久|几天|几个月|几年|多少年|多少个月|期限|时限|最长|有效期|几个工作日|多少个工作日|周期/],
+  // 怎么查…还剩多少 asks how to look it up, not how much it is.
+  ['how', /怎么查|如何查|在哪查|哪里查|去哪查|到哪查|查询|能查/],
   ['how_much', /多少钱|多少|比例|费率|标准|额度|几个点|百分之|怎么算|怎么计算|如何计算|上限|下限|几级|金额/],
   ['where', /哪(?!个|些|种|一)|网上|线上|窗口|地址|地点|网址|app|小程序|哪个部门|哪个网站/],
   ['who', /谁|哪个单位|由谁|找谁|哪个部门负责/],
@@ -32,15 +34,17 @@ export function substantiveWords(words: readonly string[]): number {
   return words.filter((w) => !QUESTION_WORDS.has(w)).length;
 }
 
-/** A word that only says what is asked (怎么, 多少, 材料, 多久 …), not what about. */
+/** A word that only says what is asked (怎么, 多少, 材料, 多久 …), not what about. Whole-word: 技能 is not 能. */
 export function isAskWord(word: string): boolean {
-  return QUESTION_WORDS.has(word) || asksOf(word).length > 0;
+  return QUESTION_WORDS.has(word) || WHOLE_WORD.some((p) => p.test(word));
 }
+
+const WHOLE_WORD = PATTERNS.map(([, p]) => new RegExp(`^(?:${p.source})$`));
 
 /** Every ask a text shows, most specific first (empty when it shows none: a bare topic, "社保卡"). */
 export function asksOf(canonical: string): Ask[] {
   const out: Ask[] = [];
-  for (const [ask, pattern] of PATTERNS) if (pattern.test(canonical)) out.push(ask);
+  for (const [ask, pattern] of PATTERNS) if (!out.includes(ask) && pattern.test(canonical)) out.push(ask);
   return out;
 }
 
@@ -65,11 +69,16 @@ export function entryAsks(canonicalPhrasings: readonly string[], annotated?: rea
 }
 
 /**
- * +1 when the question's specific ask is one the entry answers, −1 when the entry answers other specific asks but
- * not this one (社保基数多少 against 社保基数怎么申报), 0 when the question asks nothing specific.
+ * Which of an entry's asks satisfy a question's ask: an entry that explains how to do something says where to do
+ * it; one that gives a time limit says when it ends.
+ */
+const SATISFIED_BY: Partial<Record<Ask, readonly Ask[]>> = { where: ['where', 'how'], when: ['when', 'how_long'], how_long: ['how_long', 'when'] };
+
+/**
+ * +1 when the question's specific ask is one the entry answers, −1 when the entry does not answer it (社保基数多少
+ * against 社保基数怎么申报), 0 when the question asks nothing specific.
  */
 export function askAgreement(query: Ask | undefined, entry: ReadonlySet<Ask>): number {
   if (query === undefined || !SPECIFIC_ASKS.has(query)) return 0;
-  if (entry.has(query)) return 1;
-  return -1;
+  return (SATISFIED_BY[query] ?? [query]).some((a) => entry.has(a)) ? 1 : -1;
 }

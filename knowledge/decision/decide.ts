@@ -65,13 +65,16 @@ export function rank(candidates: readonly WeighedCandidate[], known: number, mod
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-/** The threshold part of the decision, on ranked candidates (the calibration grid calls it directly). */
-export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds, queryWords: number): Choice {
+/**
+ * The threshold part of the decision, on ranked candidates (the calibration grid calls it directly).
+ * @param followup the question is a follow-up read against the last answer (its own answer threshold)
+ */
+export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds, queryWords: number, followup = false): Choice {
   const top = ranked[0];
   if (!top) return { decision: 'handoff', reason: 'out_of_scope', offered: 0, neighbours: 0, explanation: '知识库中没有相关条目，转人工' };
   const others = ranked.slice(1);
   const exact = top.lexical >= t.exactMatch && others.every((c) => c.lexical < t.exactMatch);
-  const sure = exact || top.confidence >= t.answer;
+  const sure = exact || top.confidence >= (followup ? t.followupAnswer : t.answer);
   if (sure && queryWords >= t.minWordsToAnswer) {
     const neighbours = others.slice(0, t.maxOptions - 1).filter((c) => c.confidence >= t.neighbourFloor).length;
     const why = exact ? '与知识库中的问法一致' : `匹配明确：置信度 ${pct(top.confidence)}`;

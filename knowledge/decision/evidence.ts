@@ -20,12 +20,13 @@ export interface QueryWord {
 
 /**
  * The words that say what a question is about: known to the KB, not ask words (怎么, 多少, 能否 say what is
- * asked, which `ask` covers), weighted by how rare they are across entries.
+ * asked, which `ask` covers), weighted by how rare they are across entries. With `isKeyTerm`, only the KB's key
+ * terms count (an incidental word of a long story is not something an entry must cover).
  */
-export function distinctiveWords(words: Iterable<string>, entries: LexicalIndex): QueryWord[] {
+export function distinctiveWords(words: Iterable<string>, entries: LexicalIndex, isKeyTerm?: (w: string) => boolean): QueryWord[] {
   const out: QueryWord[] = [];
   for (const word of words) {
-    if (isAskWord(word)) continue;
+    if (isAskWord(word) || (isKeyTerm && !isKeyTerm(word))) continue;
     const idf = entries.idfOf(word);
     if (idf > 0) out.push({ word, idf });
   }
@@ -38,7 +39,11 @@ function used(entries: LexicalIndex, word: string, entry: number): number {
   return w >= 1 ? 1 : w > 0 ? 0.5 : 0;
 }
 
-export function evidenceFor(words: readonly QueryWord[], ask: Ask | undefined, entries: LexicalIndex, entry: number, profile: EntryProfile): Evidence {
+/**
+ * @param askAnswered whether any candidate answers the question's specific ask: a mismatch only counts against an
+ *   entry when another entry does answer it (社保基数怎么算 has an answer; a mismatch with nothing better is noise).
+ */
+export function evidenceFor(words: readonly QueryWord[], ask: Ask | undefined, askAnswered: boolean, entries: LexicalIndex, entry: number, profile: EntryProfile): Evidence {
   let total = 0;
   let covered = 0;
   let missing = 0;
@@ -51,22 +56,27 @@ export function evidenceFor(words: readonly QueryWord[], ask: Ask | undefined, e
   return {
     coverage: total > 0 ? covered / total : 0,
     missing: missing / entries.maxIdf,
-    ask: askAgreement(ask, profile.asks),
+    ask: Math.max(askAgreement(ask, profile.asks), askAnswered ? -1 : 0),
   };
 }
 
 /**
- * Coverage of the question's domain terms other than `word` (and the words inside it or around it): whether the entry
- * speaks to the rest of the question when one word of it belongs to another department (户口 in 给孩子办社保卡要
- * 户口本吗 is incidental; 公司注册 in 公司注册要什么材料 is the whole question).
+ * Whether another department's word in the question is incidental to what the best entry answers: the entry
+ * speaks to the rest of the question (its KB terms, IDF-weighted), and either mentions the word itself or is a
+ * confident answer on a topic of its own. 户口 in 给孩子办社保卡要户口本吗 is incidental (the entry about 社保卡 names
+ * 户口簿); 发票 in 发票怎么开 is the question; 落户 in 落户需要交几个月社保 is the topic, 社保 a common word beside it.
  */
-export function coverageBeside(words: readonly QueryWord[], word: string, entries: LexicalIndex, entry: number, isDomainTerm: (w: string) => boolean): number {
+export function incidental(words: readonly QueryWord[], word: string, entries: LexicalIndex, entry: number, how: { mentions: boolean; confident: boolean; isDomainTerm: (w: string) => boolean }): boolean {
   let total = 0;
   let covered = 0;
   for (const w of words) {
-    if (word.includes(w.word) || w.word.includes(word) || !isDomainTerm(w.word)) continue;
+    if (word.includes(w.word) || w.word.includes(word) || !how.isDomainTerm(w.word)) continue;
     total += w.idf;
     covered += w.idf * used(entries, w.word, entry);
   }
-  return total > 0 ? covered / total : 0;
+  if (total === 0 || covered / total < INCIDENTAL.coverage) return false;
+  return how.mentions || (how.confident && covered >= INCIDENTAL.weightAlone);
 }
+
+/** Coverage of the rest of the question needed, and the IDF mass that makes it a topic of its own. */
+export const INCIDENTAL = { coverage: 0.6, weightAlone: 2 } as const;

@@ -3,13 +3,16 @@
 import type { Entry } from '../content/schema.ts';
 import type { IndexSnapshot } from '../index/snapshot.ts';
 import { normalize } from '../text/normalize.ts';
-import { asksOf, entryAsks, type Ask } from './ask.ts';
+import { entryAsks, isAskWord, type Ask } from './ask.ts';
 
 export interface EntryProfile {
   asks: ReadonlySet<Ask>;
   /** Compact canonical text of the phrasings, then the answer: what the entry mentions. */
   text: string;
-  /** Words of the standard question that name its topic (no ask or generic words): a follow-up borrows them. */
+  /**
+   * Words of the standard question that name its topic (no ask or generic words), the KB's own terms first, then
+   * the rarest: a follow-up borrows the first few.
+   */
   topic: string[];
 }
 
@@ -31,6 +34,7 @@ export class EntryProfiles {
   constructor(
     private readonly snapshot: IndexSnapshot,
     private readonly generic: ReadonlySet<string>,
+    private readonly domain: ReadonlySet<string>,
   ) {
     this.cache = new Array(snapshot.entries.length);
   }
@@ -51,7 +55,10 @@ export class EntryProfiles {
     if (!entry.asks) for (const [, heading] of entry.answer.matchAll(HEADING)) for (const [pattern, ask] of HEADING_ASKS) if (pattern.test(heading ?? '')) asks.add(ask);
     const answer = analyzer.synonyms.apply(normalize(entry.answer, { maxLength: 10_000 }));
     const text = compact(phrasings.join('|')) + '|' + compact(answer);
-    const topic = analyzer.words(entry.question).filter((w) => !this.generic.has(w) && asksOf(w).length === 0 && [...w].length >= 2);
+    const idf = (w: string) => this.snapshot.entryLexical.idfOf(w);
+    const topic = [...new Set(analyzer.words(entry.question))]
+      .filter((w) => !this.generic.has(w) && !isAskWord(w) && [...w].length >= 2)
+      .sort((a, b) => Number(this.domain.has(b)) - Number(this.domain.has(a)) || idf(b) - idf(a));
     return { asks, text, topic };
   }
 }
@@ -59,10 +66,10 @@ export class EntryProfiles {
 const profilesBySnapshot = new WeakMap<IndexSnapshot, EntryProfiles>();
 
 /** The profiles of one index version (a reload gets fresh ones with the new snapshot). */
-export function profilesOf(snapshot: IndexSnapshot, generic: ReadonlySet<string>): EntryProfiles {
+export function profilesOf(snapshot: IndexSnapshot, generic: ReadonlySet<string>, domain: ReadonlySet<string>): EntryProfiles {
   let profiles = profilesBySnapshot.get(snapshot);
   if (!profiles) {
-    profiles = new EntryProfiles(snapshot, generic);
+    profiles = new EntryProfiles(snapshot, generic, domain);
     profilesBySnapshot.set(snapshot, profiles);
   }
   return profiles;

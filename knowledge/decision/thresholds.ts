@@ -37,6 +37,12 @@ export interface DecisionThresholds {
   confidence: ConfidenceModel;
   /** Answer when the best candidate's confidence reaches this. */
   answer: number;
+  /**
+   * The same for a follow-up read against the last answer ("能领多久" after 失业金怎么申领): the rewritten question
+   * never matches a phrasing as closely as a whole question does, so its confidence runs lower for the same
+   * certainty. Calibrated on the dev follow-ups.
+   */
+  followupAnswer: number;
   /** Offer choices when it reaches this; below, hand over. */
   clarify: number;
   /** A further candidate is offered as a choice when its own confidence reaches this. */
@@ -45,7 +51,10 @@ export interface DecisionThresholds {
   neighbourFloor: number;
   /** At most this many choices. */
   maxOptions: number;
-  /** Never answer a query with fewer content words than this: 社保 alone gets choices, not a guess. */
+  /**
+   * Never answer a query with fewer than this many content words, counting an explicit question (怎么, 是什么 …) as
+   * one: 社保 alone gets choices, not a guess; 企业年金是什么 can be answered.
+   */
   minWordsToAnswer: number;
   /**
    * Phrasing overlap at which the question IS one of the KB's phrasings (same terms after normalization and
@@ -63,26 +72,29 @@ const COMMON = { maxOptions: 3, minWordsToAnswer: 2, exactMatch: 0.98, minKnownS
 export const THRESHOLDS: Record<FusionMode, DecisionThresholds> = {
   weighted: {
     ...COMMON,
-    confidence: { bias: -6, weights: weights({ entry: 1, dense: 2, margin: 5, agreement: 2, coverage: 3, missing: -2, ask: 0.5, known: 2 }) },
-    answer: 0.9,
-    clarify: 0.3,
-    choiceFloor: 0.1,
+    confidence: { bias: -5.07, weights: weights({ dense: 1.8, margin: 10.62, agreement: 4.03, coverage: 1.74, ask: 0.52 }) },
+    answer: 0.93,
+    followupAnswer: 0.78,
+    clarify: 0.1,
+    choiceFloor: 0.05,
     neighbourFloor: 0.3,
   },
   lexical: {
     ...COMMON,
-    confidence: { bias: -6, weights: weights({ entry: 2, margin: 5, agreement: 2, coverage: 3, missing: -2, ask: 0.5, known: 2 }) },
-    answer: 0.9,
-    clarify: 0.3,
-    choiceFloor: 0.1,
+    confidence: { bias: -4.35, weights: weights({ entry: 0.93, margin: 11.69, agreement: 2.78, coverage: 2.7, ask: 0.55 }) },
+    answer: 0.94,
+    followupAnswer: 0.78,
+    clarify: 0.15,
+    choiceFloor: 0.05,
     neighbourFloor: 0.3,
   },
   dense: {
     ...COMMON,
-    confidence: { bias: -6, weights: weights({ dense: 3, margin: 5, agreement: 2, coverage: 3, missing: -2, ask: 0.5, known: 2 }) },
-    answer: 0.9,
-    clarify: 0.3,
-    choiceFloor: 0.1,
+    confidence: { bias: -5.27, weights: weights({ dense: 2.3, margin: 11.71, agreement: 2.87, coverage: 1.93, ask: 0.67 }) },
+    answer: 0.93,
+    followupAnswer: 0.78,
+    clarify: 0.25,
+    choiceFloor: 0.05,
     neighbourFloor: 0.3,
   },
   // RRF scores are ranks, not evidence: they cannot separate "sure" from "unsure". Ranking comparison only; its
@@ -91,6 +103,7 @@ export const THRESHOLDS: Record<FusionMode, DecisionThresholds> = {
     ...COMMON,
     confidence: { bias: -20, weights: weights({}) },
     answer: 1,
+    followupAnswer: 1,
     clarify: 1,
     choiceFloor: 1,
     neighbourFloor: 1,

@@ -4,6 +4,7 @@
 // reviewed code, never silently re-tuned). Held-out sets never come here.
 import { choose, confidenceOf, type ScoredCandidate } from '../decision/decide.ts';
 import { SIGNAL_SIGN, SIGNALS, type ConfidenceModel, type DecisionThresholds, type Signals } from '../decision/thresholds.ts';
+import type { FollowupResult } from './conversations.ts';
 import type { CaseResult } from './metrics.ts';
 import { NONE } from './sets.ts';
 
@@ -13,14 +14,25 @@ import { NONE } from './sets.ts';
  * choices that do not cost a useless turn before the handover.
  */
 export const UTILITY = { answerRight: 1, clarifyRight: 0.5, clarifyWrong: -0.3, missedHandoff: -0.3, wrongAnswer: -8, noneClarify: -0.2, noneHandoff: 0 };
-/** Hard limit per calibration group, tighter than the 1.5 % target to leave room for unseen questions. */
-export const LIMITS = { maxWrongRate: 0.01 };
+/**
+ * Wrong-answer limits per group. Realistic questions (the calibration sets) get 1 %, tighter than the 1.5 % target
+ * to leave room for unseen questions. The dev set is a stress test, not traffic: every entry's own alternates held
+ * out in turn, typos and terse forms on purpose, and near-duplicate neighbours counted as wrong; it gets 2 %.
+ */
+export const LIMITS = { calibration: 0.01, dev: 0.02 };
+/** The dev set's weight in the fit and in the utility, against 1 for each realistic set (it is not traffic). */
+export const DEV_WEIGHT = 0.5;
+/** Candidates per case the model learns from: the near misses, not the many easy negatives further down. */
+const TRAINING_DEPTH = 3;
 
-/** One set of results (dev, a calibration set): each group weighs the same in the fit and in the utility. */
+/** One set of results (dev, a calibration set). */
 export interface CalibrationGroup {
   name: string;
   results: CaseResult[];
 }
+
+const weightOf = (g: CalibrationGroup) => (g.name === 'dev' ? DEV_WEIGHT : 1);
+const limitOf = (g: { name: string }) => (g.name === 'dev' ? LIMITS.dev : LIMITS.calibration);
 
 interface Example {
   x: number[];
@@ -35,8 +47,11 @@ function examples(groups: CalibrationGroup[]): Example[] {
   const out: Example[] = [];
   for (const g of groups) {
     const decided = g.results.filter((r) => !r.fixed);
-    const weight = 1 / Math.max(1, decided.length);
-    for (const r of decided) for (const h of r.ranked) if (h.signals) out.push({ x: vector(h.signals), label: r.case.expect !== NONE && h.entryId === r.case.expect ? 1 : 0, weight });
+    const weight = weightOf(g) / Math.max(1, decided.length);
+    for (const r of decided) {
+      const nearest = [...r.ranked].sort((a, b) => b.score - a.score).slice(0, TRAINING_DEPTH);
+      for (const h of nearest) if (h.signals) out.push({ x: vector(h.signals), label: r.case.expect !== NONE && h.entryId === r.case.expect ? 1 : 0, weight });
+    }
   }
   return out;
 }
@@ -123,18 +138,19 @@ export function simulate(results: CaseResult[], t: DecisionThresholds): Simulate
   return simulatePrepared(prepare(results, t.confidence), t);
 }
 
-/** Fits the model on all groups, then grid-searches the thresholds: mean utility over groups, each under the limit. */
+/** Fits the model on all groups, then grid-searches the thresholds: weighted mean utility, each group under its limit. */
 export function calibrate(groups: CalibrationGroup[], base: DecisionThresholds): { thresholds: DecisionThresholds; outcomes: Map<string, Simulated> } {
   const confidence = fitConfidence(groups);
-  const prepared = groups.map((g) => ({ name: g.name, cases: prepare(g.results, confidence) }));
+  const prepared = groups.map((g) => ({ name: g.name, weight: weightOf(g), cases: prepare(g.results, confidence) }));
+  const totalWeight = prepared.reduce((s, p) => s + p.weight, 0);
   let best: { thresholds: DecisionThresholds; outcomes: Map<string, Simulated>; utility: number } | undefined;
   for (let answer = 0.5; answer <= 0.991; answer += 0.01)
     for (let clarify = 0.05; clarify < answer; clarify += 0.05)
       for (const choiceFloor of [0.05, 0.1, 0.15, 0.2, 0.3]) {
         const t: DecisionThresholds = { ...base, confidence, answer: round2(answer), clarify: round2(clarify), choiceFloor };
         const outcomes = new Map(prepared.map((p) => [p.name, simulatePrepared(p.cases, t)]));
-        if ([...outcomes.values()].some((o) => o.wrongRate > LIMITS.maxWrongRate)) continue;
-        const utility = [...outcomes.values()].reduce((s, o) => s + o.utility, 0) / outcomes.size;
+        if (prepared.some((p) => (outcomes.get(p.name)?.wrongRate ?? 0) > limitOf(p))) continue;
+        const utility = prepared.reduce((s, p) => s + p.weight * (outcomes.get(p.name)?.utility ?? 0), 0) / totalWeight;
         if (!best || utility > best.utility) best = { thresholds: t, outcomes, utility };
       }
   if (best) return best;
@@ -143,3 +159,29 @@ export function calibrate(groups: CalibrationGroup[], base: DecisionThresholds):
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * The follow-up answer threshold: the lowest that keeps follow-ups read in context free of wrong answers on the dev
+ * follow-ups (a wrong answer to "能领多久" is as bad as any other), scored with the same utility.
+ */
+export function calibrateFollowups(results: FollowupResult[]): { threshold: number; answered: number; wrong: number } {
+  const inContext = results.filter((r) => r.last.resolvedAs !== undefined && r.last.ranked[0] !== undefined && r.case.expect !== NONE);
+  let best = { threshold: 0.99, answered: 0, wrong: 0, utility: -Infinity };
+  for (let t = 0.5; t <= 0.991; t += 0.01) {
+    let utility = 0;
+    let answered = 0;
+    let wrong = 0;
+    for (const r of inContext) {
+      const top = r.last.ranked[0];
+      if (!top || top.confidence < t) continue;
+      answered++;
+      if (top.entryId === r.case.expect) utility += UTILITY.answerRight;
+      else {
+        wrong++;
+        utility += UTILITY.wrongAnswer;
+      }
+    }
+    if (wrong === 0 && utility > best.utility) best = { threshold: round2(t), answered, wrong, utility };
+  }
+  return best;
+}

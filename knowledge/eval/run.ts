@@ -7,8 +7,8 @@ import { loadContent } from '../content/load.ts';
 import { THRESHOLDS } from '../decision/thresholds.ts';
 import type { FusionMode } from '../index/fusion.ts';
 import { KnowledgeBase, type KnowledgeBaseOptions } from '../search.ts';
-import { calibrate, LIMITS, type CalibrationGroup } from './calibrate.ts';
-import { runFollowups, runTriage, summarizeFollowups, summarizeTriage } from './conversations.ts';
+import { calibrate, calibrateFollowups, LIMITS, type CalibrationGroup } from './calibrate.ts';
+import { runFollowups, runTriage, summarizeFollowups, summarizeTriage, type FollowupResult } from './conversations.ts';
 import { byCategory, runCases, summarize, type CaseResult } from './metrics.ts';
 import { categoryTable, confusion, followupProblems, followupTable, modeTable, pct, problems, triageProblems, triageTable } from './report.ts';
 import {
@@ -82,10 +82,14 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
     for (const [mode, r] of results) tuning.get(mode)?.push({ name: basename(file), results: r });
   }
   const devFollowups = loadFollowups(DEV_FOLLOWUPS_FILE);
-  if (devFollowups) await reportFollowups(print, 'Dev follow-ups (dev-followups.yaml)', kb, devFollowups, show, warnUnknown);
+  const followupResults = devFollowups ? await reportFollowups(print, 'Dev follow-ups (dev-followups.yaml)', kb, devFollowups, show, warnUnknown) : [];
   const devTriage = loadTriage(DEV_TRIAGE_FILE);
   if (devTriage) await reportTriage(print, 'Dev triage (dev-triage.yaml)', kb, devTriage, show);
-  if (options.calibrate) printCalibration(print, tuning);
+  if (options.calibrate) {
+    printCalibration(print, tuning);
+    const f = calibrateFollowups(followupResults);
+    print(`  followupAnswer (weighted): ${f.threshold} → answers ${f.answered} follow-ups in context, ${f.wrong} wrong (dev follow-ups)`);
+  }
 
   // Measuring only from here on.
   const heldout = loadCases();
@@ -136,12 +140,13 @@ function reportQuestions(print: Print, title: string, results: Map<FusionMode, C
   if (show > 0) print(`\n${problems(fused, show)}`);
 }
 
-async function reportFollowups(print: Print, title: string, kb: KnowledgeBase, cases: FollowupCase[], show: number, warnUnknown: (name: string, expects: string[]) => void): Promise<void> {
+async function reportFollowups(print: Print, title: string, kb: KnowledgeBase, cases: FollowupCase[], show: number, warnUnknown: (name: string, expects: string[]) => void): Promise<FollowupResult[]> {
   warnUnknown(title, cases.map((c) => c.expect));
   const results = await runFollowups(kb, cases);
   print(`\n== ${title}: ${cases.length} conversations ==`);
   print(followupTable(summarizeFollowups(results)));
   if (show > 0) print(followupProblems(results, show));
+  return results;
 }
 
 async function reportTriage(print: Print, title: string, kb: KnowledgeBase, cases: TriageCase[], show: number): Promise<void> {
@@ -153,7 +158,7 @@ async function reportTriage(print: Print, title: string, kb: KnowledgeBase, case
 
 /** Fits thresholds on the tuning sets and prints them for a person to paste in. */
 function printCalibration(print: Print, tuning: Map<FusionMode, CalibrationGroup[]>): void {
-  print(`\nCalibration on the tuning sets (limit: wrong ≤ ${pct(LIMITS.maxWrongRate)} in each); paste into knowledge/decision/thresholds.ts:`);
+  print(`\nCalibration on the tuning sets (wrong ≤ ${pct(LIMITS.calibration)} in each calibration set, ≤ ${pct(LIMITS.dev)} on dev); paste into knowledge/decision/thresholds.ts:`);
   for (const [name, mode] of MODES.filter(([, m]) => m !== 'rrf')) {
     const { thresholds, outcomes } = calibrate(tuning.get(mode) ?? [], THRESHOLDS[mode]);
     const { confidence, answer, clarify, choiceFloor } = thresholds;

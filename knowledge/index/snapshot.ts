@@ -22,6 +22,8 @@ export interface RetrievalOptions {
   lexicalCandidates: number;
   entryCandidates: number;
   denseCandidates: number;
+  /** An entry that cannot be the answer (see fuse). */
+  exclude?: number;
 }
 
 export interface Retrieval {
@@ -74,7 +76,7 @@ export class IndexSnapshot {
       const vector = await this.dense.queryVector(analysis, text);
       if (vector) dense = this.dense.search(vector, options.denseCandidates);
     }
-    const candidates = fuse({ phrasing, entry, dense }, this.docEntry, options.fusion, lex.knownShare);
+    const candidates = fuse({ phrasing, entry, dense }, this.docEntry, options.fusion, lex.knownShare, options.exclude);
     return { analysis, candidates, knownShare: lex.knownShare };
   }
 }

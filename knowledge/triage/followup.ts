@@ -13,6 +13,14 @@ export interface FollowupVocabulary {
   /** Canonical generic words (ask words, generic verbs and nouns). */
   generic: ReadonlySet<string>;
   swap: readonly RegExp[];
+  /** Canonical word → the families (slots) it fills. */
+  families: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** The words of `words` that fill another slot than every subject word: what a swapped question keeps. */
+export function outsideFamiliesOf(subject: readonly string[], words: readonly string[], families: FollowupVocabulary['families']): string[] {
+  const taken = new Set(subject.flatMap((w) => [...(families.get(w) ?? [])]));
+  return words.filter((w) => ![...(families.get(w) ?? [])].some((f) => taken.has(f)));
 }
 
 /** Longer messages carry their own context. */
