@@ -62,6 +62,8 @@ export interface QueryOptions {
   signals?: boolean;
   /** Called between retrieval and decision (instrumentation; tests hold a search here across a reload). */
   onRetrieved?: () => Promise<void> | void;
+  /** A failure that did not stop the answer (the nearest entries for an agent could not be found). */
+  onError?: (err: Error) => void;
 }
 
 export async function runQuery(version: Version, text: string, options: QueryOptions): Promise<SearchResult> {
@@ -72,16 +74,47 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   const handoff = (reason: HandoffReason, explanation: string, extra: Partial<SearchResult> = {}): SearchResult => ({ ...base, hits: [], ranked: [], decision: 'handoff', reason, explanation, ...extra });
 
   if (compact === '') return handoff('empty', '消息为空或没有可识别的文字，转人工');
-  const cue = findCue(compact, version.vocabulary);
-  if (cue) return handoff(cue.reason, cue.explanation);
   if (smallTalkOf(compact, version.vocabulary)) return handoff('empty', '寒暄，没有要检索的问题');
-
   const own = snapshot.analyzer.query(input); // the user's own words, before any context is added
+  const cue = findCue(compact, version.vocabulary);
+  if (cue) {
+    // Decided by the words alone; the nearest entries go along for the agent who takes over (best effort).
+    const nearest = await weigh(version, own, input, undefined, options).catch((err: unknown) => {
+      options.onError?.(err as Error);
+      return undefined;
+    });
+    const ranked = nearest?.ranked.map((c) => toHit(version, c, options.signals === true)) ?? [];
+    return handoff(cue.reason, cue.explanation, { hits: ranked.slice(0, AGENT_HITS), ranked });
+  }
+
   const followup = readFollowup(version, own, input, options.lastEntryId);
   if (followup === 'needs_context') return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
   const analysis = followup ? snapshot.analyzer.query(followup.resolvedAs) : own;
+  const { ranked, corrections } = await weigh(version, analysis, followup?.resolvedAs ?? input, followup, options);
+  const rankedHits = ranked.map((c) => toHit(version, c, options.signals === true));
+  const fixes = corrections.length > 0 ? `（已纠正：${corrections.map((c) => `${c.from}→${c.to}`).join('、')}）` : '';
+  const context = followup ? `（追问，按上文理解为“${followup.resolvedAs}”）` : '';
+  const queryWords = substantiveWords(wordTerms(analysis.terms)) + (mainAsk(analysis.canonical) ? 1 : 0);
+  const resolvedAs = followup?.resolvedAs;
 
-  const retrieval = await snapshot.retrieveAnalyzed(analysis, followup?.resolvedAs ?? input, {
+  const foreign = foreignMatter(version, own, ranked[0], options.thresholds);
+  if (foreign) {
+    const explanation = `“${foreign.word}”属于${foreign.department}的事项，不在本专线知识库范围内${context}`;
+    return { ...base, hits: rankedHits.slice(0, AGENT_HITS), ranked: rankedHits, decision: 'handoff', reason: 'out_of_scope', department: foreign.department, ticketCategory: foreign.key, explanation, resolvedAs, words: queryWords };
+  }
+
+  const choice = choose(ranked, options.thresholds, queryWords, followup !== undefined);
+  const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
+  return { ...base, hits: rankedHits.slice(0, shown), ranked: rankedHits, decision: choice.decision, reason: choice.reason, explanation: choice.explanation + fixes + context, resolvedAs, words: queryWords };
+}
+
+/** How many nearest entries a handoff carries for the agent. */
+const AGENT_HITS = 3;
+
+/** Retrieval, then each candidate weighed on its evidence and ranked by calibrated confidence. */
+async function weigh(version: Version, analysis: QueryAnalysis, text: string, followup: Followup | undefined, options: QueryOptions): Promise<{ ranked: ScoredCandidate[]; corrections: QueryAnalysis['corrections'] }> {
+  const { snapshot } = version;
+  const retrieval = await snapshot.retrieveAnalyzed(analysis, text, {
     fusion: options.fusion,
     lexicalCandidates: CANDIDATES.lexical,
     entryCandidates: CANDIDATES.entries,
@@ -90,30 +123,13 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
     exclude: followup?.ellipsis.kind === 'swap' ? followup.last : undefined,
   });
   await options.onRetrieved?.();
-
   const candidates = followup ? preferContext(retrieval.candidates, followup, snapshot) : retrieval.candidates;
   const words = distinctiveWords(wordTerms(analysis.terms), snapshot.entryLexical, (w) => version.keyTerms.has(w));
   const ask = mainAsk(analysis.canonical);
   const pool = candidates.slice(0, CANDIDATES.weighed);
   const askAnswered = pool.some((c) => askAgreement(ask, version.profiles.of(c.entry).asks) > 0);
   const weighed = pool.map((c) => ({ ...c, evidence: evidenceFor(words, ask, askAnswered, snapshot.entryLexical, c.entry, version.profiles.of(c.entry)) }));
-  const ranked = rank(weighed, retrieval.knownShare, options.thresholds.confidence);
-  const rankedHits = ranked.map((c) => toHit(version, c, options.signals === true));
-  const fixes = retrieval.analysis.corrections.length > 0 ? `（已纠正：${retrieval.analysis.corrections.map((c) => `${c.from}→${c.to}`).join('、')}）` : '';
-  const context = followup ? `（追问，按上文理解为“${followup.resolvedAs}”）` : '';
-  const queryWords = substantiveWords(wordTerms(analysis.terms)) + (mainAsk(analysis.canonical) ? 1 : 0);
-  const resolvedAs = followup?.resolvedAs;
-
-  const foreign = foreignMatter(version, own, ranked[0], options.thresholds);
-  if (foreign) {
-    const explanation = `“${foreign.word}”属于${foreign.department}的事项，不在本专线知识库范围内${context}`;
-    return { ...base, hits: [], ranked: rankedHits, decision: 'handoff', reason: 'out_of_scope', department: foreign.department, ticketCategory: foreign.key, explanation, resolvedAs, words: queryWords };
-  }
-
-  const choice = choose(ranked, options.thresholds, queryWords, followup !== undefined);
-  const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : 0;
-  const hits = choice.decision === 'handoff' ? rankedHits : rankedHits.slice(0, shown);
-  return { ...base, hits, ranked: rankedHits, decision: choice.decision, reason: choice.reason, explanation: choice.explanation + fixes + context, resolvedAs, words: queryWords };
+  return { ranked: rank(weighed, retrieval.knownShare, options.thresholds.confidence), corrections: retrieval.analysis.corrections };
 }
 
 /** An elliptical message read against the last answer; 'needs_context' when there is none to read it against. */

@@ -165,6 +165,7 @@ export class KnowledgeBase {
         lastEntryId: options.lastEntryId,
         signals: options.signals,
         onRetrieved: this.options.onRetrieved,
+        onError: (err) => this.options.log?.(`[knowledge] nearest entries for the agent unavailable: ${err.message}`),
       });
     } catch (err) {
       this.options.log?.(`[knowledge] search failed: ${(err as Error).message}`);

@@ -80,7 +80,10 @@ export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds
     const why = exact ? '与知识库中的问法一致' : `匹配明确：置信度 ${pct(top.confidence)}`;
     return { decision: 'answer', offered: 1, neighbours, explanation: neighbours > 0 ? `${why}；另有 ${neighbours} 个相近问题可供参考` : why };
   }
-  if (sure || top.confidence >= t.clarify) {
+  // Choices only for a question about the KB's matters: when most of its words are unknown to the KB, or it names
+  // none of the KB's key terms, whatever is nearest is a list of unrelated questions (今天星期几).
+  const aboutTheKb = top.signals.known >= t.minKnownShare && top.signals.coverage > 0;
+  if (sure || (top.confidence >= t.clarify && aboutTheKb)) {
     const offered = 1 + others.slice(0, t.maxOptions - 1).filter((c) => c.confidence >= t.choiceFloor).length;
     const why = sure
       ? '问题只有一个关键词，请用户选择具体问题'
@@ -89,12 +92,12 @@ export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds
         : `有 ${offered} 个相近的条目（置信度 ${ranked.slice(0, offered).map((c) => pct(c.confidence)).join(' / ')}），请用户选择`;
     return { decision: 'clarify', offered, neighbours: 0, explanation: why };
   }
-  const outside = top.signals.known < t.minKnownShare;
+  const outside = !aboutTheKb;
   return {
     decision: 'handoff',
     reason: outside ? 'out_of_scope' : 'low_confidence',
     offered: 0,
     neighbours: 0,
-    explanation: outside ? `问题大多不在知识库的用词范围内（最高置信度 ${pct(top.confidence)}），转人工` : `没有足够可靠的匹配（最高置信度 ${pct(top.confidence)}），转人工`,
+    explanation: outside ? `问题不涉及知识库的事项（最高置信度 ${pct(top.confidence)}），转人工` : `没有足够可靠的匹配（最高置信度 ${pct(top.confidence)}），转人工`,
   };
 }

@@ -79,7 +79,13 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
     warnUnknown(basename(file), cases.map((c) => c.expect));
     const results = await runModes(kb, cases);
     reportQuestions(print, `Calibration set ${basename(file)}: ${cases.length} questions (full index)`, results, categoryOf, show);
-    for (const [mode, r] of results) tuning.get(mode)?.push({ name: basename(file), results: r });
+    // The calibration files are pooled into one group: a limit of 1 % on 300 questions would turn on a single case.
+    for (const [mode, r] of results) {
+      const groups = tuning.get(mode) ?? [];
+      const pooled = groups.find((g) => g.name === 'calibration');
+      if (pooled) pooled.results.push(...r);
+      else groups.push({ name: 'calibration', results: [...r] });
+    }
   }
   const devFollowups = loadFollowups(DEV_FOLLOWUPS_FILE);
   const followupResults = devFollowups ? await reportFollowups(print, 'Dev follow-ups (dev-followups.yaml)', kb, devFollowups, show, warnUnknown) : [];
