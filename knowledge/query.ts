@@ -153,8 +153,8 @@ function foreignMatter(version: Version, own: QueryAnalysis, top: ScoredCandidat
   if (!top) return matches[0];
   const ownWords = distinctiveWords(wordTerms(own.terms), version.snapshot.entryLexical);
   const text = version.profiles.of(top.entry).text;
-  const confident = top.confidence >= t.answer;
-  return matches.find((m) => !incidental(ownWords, m.word, version.snapshot.entryLexical, top.entry, { mentions: text.includes(m.word), confident, isDomainTerm: (w) => version.domain.has(w) }));
+  const plausible = top.confidence >= t.clarify;
+  return matches.find((m) => !incidental(ownWords, m.word, version.snapshot.entryLexical, top.entry, { mentions: text.includes(m.word), plausible, isDomainTerm: (w) => version.domain.has(w) }));
 }
 
 function toHit(version: Version, c: ScoredCandidate, withSignals: boolean): SearchHit {

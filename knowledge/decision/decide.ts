@@ -80,9 +80,11 @@ export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds
     const why = exact ? '与知识库中的问法一致' : `匹配明确：置信度 ${pct(top.confidence)}`;
     return { decision: 'answer', offered: 1, neighbours, explanation: neighbours > 0 ? `${why}；另有 ${neighbours} 个相近问题可供参考` : why };
   }
-  // Choices only for a question about the KB's matters: when most of its words are unknown to the KB, or it names
-  // none of the KB's key terms, whatever is nearest is a list of unrelated questions (今天星期几).
-  const aboutTheKb = top.signals.known >= t.minKnownShare && top.signals.coverage > 0;
+  // Choices only for a question about the KB's matters: one that names the KB's key terms (and is not mostly
+  // words the KB does not know), or is almost all in the KB's words. Otherwise whatever is nearest is a list of
+  // unrelated questions (今天星期几).
+  const s = top.signals;
+  const aboutTheKb = (s.coverage > 0 && (s.known >= t.minKnownShare || s.coverage >= 0.5)) || s.known >= 0.8;
   if (sure || (top.confidence >= t.clarify && aboutTheKb)) {
     const offered = 1 + others.slice(0, t.maxOptions - 1).filter((c) => c.confidence >= t.choiceFloor).length;
     const why = sure

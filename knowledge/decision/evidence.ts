@@ -62,11 +62,11 @@ export function evidenceFor(words: readonly QueryWord[], ask: Ask | undefined, a
 
 /**
  * Whether another department's word in the question is incidental to what the best entry answers: the entry
- * speaks to the rest of the question (its KB terms, IDF-weighted), and either mentions the word itself or is a
- * confident answer on a topic of its own. 户口 in 给孩子办社保卡要户口本吗 is incidental (the entry about 社保卡 names
+ * speaks to the rest of the question (its KB terms, IDF-weighted), and either mentions the word itself or the
+ * rest is a topic of its own (enough weight) that the entry plausibly answers (社保卡 + 挂失 in 社保卡在地铁上丢了). 户口 in 给孩子办社保卡要户口本吗 is incidental (the entry about 社保卡 names
  * 户口簿); 发票 in 发票怎么开 is the question; 落户 in 落户需要交几个月社保 is the topic, 社保 a common word beside it.
  */
-export function incidental(words: readonly QueryWord[], word: string, entries: LexicalIndex, entry: number, how: { mentions: boolean; confident: boolean; isDomainTerm: (w: string) => boolean }): boolean {
+export function incidental(words: readonly QueryWord[], word: string, entries: LexicalIndex, entry: number, how: { mentions: boolean; plausible: boolean; isDomainTerm: (w: string) => boolean }): boolean {
   let total = 0;
   let covered = 0;
   for (const w of words) {
@@ -75,7 +75,7 @@ export function incidental(words: readonly QueryWord[], word: string, entries: L
     covered += w.idf * used(entries, w.word, entry);
   }
   if (total === 0 || covered / total < INCIDENTAL.coverage) return false;
-  return how.mentions || (how.confident && covered >= INCIDENTAL.weightAlone);
+  return how.mentions || (how.plausible && covered >= INCIDENTAL.weightAlone);
 }
 
 /** Coverage of the rest of the question needed, and the IDF mass that makes it a topic of its own. */

@@ -105,7 +105,7 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
   } else print('\n(knowledge/eval/heldout.yaml not present: skipped)');
 
   const second = loadHeldOutDir();
-  if (!second) print(`\n(${HELDOUT_2_DIR} not present: held-out-2 figures skipped)`);
+  if (!second) print(`\n(${HELDOUT_2_DIR}: no questions.yaml, followups.yaml or triage.yaml yet: held-out-2 figures skipped)`);
   else {
     if (second.questions) {
       warnUnknown('heldout-2/questions.yaml', second.questions.map((c) => c.expect));
