@@ -112,13 +112,13 @@ describe('other departments’ matters (search on a fixture KB)', () => {
   });
 
   it('a word of another department is incidental when the entry that answers speaks of it', async () => {
-    // 装修 is 住建's word; an entry about 公积金提取 that names 装修 answers the question, one that does not, cannot.
-    const withRenovation = ENTRIES.map((e) => (e.id === 'gongjijin-tiqu' ? { ...e, alternates: [...e.alternates, '公积金可以用来装修房子吗'] } : e));
-    const speaks = await KnowledgeBase.open(fixtureOptions(writeFixture({ entries: withRenovation })));
-    const r = await speaks.search('公积金能取出来装修吗');
+    // 物业费 is 住建's word; an entry about 公积金提取 that names 物业费 answers the question, one that does not, cannot.
+    const withFees = ENTRIES.map((e) => (e.id === 'gongjijin-tiqu' ? { ...e, alternates: [...e.alternates, '公积金可以用来交物业费吗'] } : e));
+    const speaks = await KnowledgeBase.open(fixtureOptions(writeFixture({ entries: withFees })));
+    const r = await speaks.search('公积金能取出来交物业费吗');
     expect(r.reason).not.toBe('out_of_scope');
     expect(r.ranked[0]?.entryId).toBe('gongjijin-tiqu');
-    expect(await kb.search('公积金能取出来装修吗')).toMatchObject({ reason: 'out_of_scope', ticketCategory: '住建' });
+    expect(await kb.search('公积金能取出来交物业费吗')).toMatchObject({ reason: 'out_of_scope', ticketCategory: '住建' });
   });
 });
 
