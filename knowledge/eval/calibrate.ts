@@ -20,7 +20,11 @@ export const UTILITY = { answerRight: 1, clarifyRight: 0.5, clarifyWrong: -0.5, 
  * out in turn, typos and terse forms on purpose, and near-duplicate neighbours counted as wrong; it gets 2 %.
  */
 export const LIMITS = { calibration: 0.01, dev: 0.02 };
-/** The dev set's weight in the fit and in the utility, against 1 for each realistic set (it is not traffic). */
+/**
+ * The dev set's weight in the fit, against 1 for the realistic questions. In the choice of thresholds it is a
+ * constraint only (its limit above): the utility is what realistic questions get, since the dev set's near
+ * neighbours counted as wrong would otherwise pull every threshold up.
+ */
 export const DEV_WEIGHT = 0.5;
 /** Candidates per case the model learns from: the near misses, not the many easy negatives further down. */
 const TRAINING_DEPTH = 3;
@@ -32,6 +36,7 @@ export interface CalibrationGroup {
 }
 
 const weightOf = (g: CalibrationGroup) => (g.name === 'dev' ? DEV_WEIGHT : 1);
+const utilityWeightOf = (g: { name: string }) => (g.name === 'dev' ? 0 : 1);
 const limitOf = (g: { name: string }) => (g.name === 'dev' ? LIMITS.dev : LIMITS.calibration);
 
 interface Example {
@@ -138,11 +143,11 @@ export function simulate(results: CaseResult[], t: DecisionThresholds): Simulate
   return simulatePrepared(prepare(results, t.confidence), t);
 }
 
-/** Fits the model on all groups, then grid-searches the thresholds: weighted mean utility, each group under its limit. */
-export function calibrate(groups: CalibrationGroup[], base: DecisionThresholds): { thresholds: DecisionThresholds; outcomes: Map<string, Simulated> } {
+/** Fits the model on all groups, then grid-searches the thresholds: utility on realistic questions, each group under its limit. */
+export function calibrate(groups: CalibrationGroup[], base: DecisionThresholds): { thresholds: DecisionThresholds; outcomes: Map<string, Simulated>; curve: CurvePoint[] } {
   const confidence = fitConfidence(groups);
-  const prepared = groups.map((g) => ({ name: g.name, weight: weightOf(g), cases: prepare(g.results, confidence) }));
-  const totalWeight = prepared.reduce((s, p) => s + p.weight, 0);
+  const prepared = groups.map((g) => ({ name: g.name, weight: utilityWeightOf(g), cases: prepare(g.results, confidence) }));
+  const totalWeight = Math.max(1e-9, prepared.reduce((s, p) => s + p.weight, 0));
   let best: { thresholds: DecisionThresholds; outcomes: Map<string, Simulated>; utility: number } | undefined;
   for (let answer = 0.5; answer <= 0.991; answer += 0.01)
     for (let clarify = 0.05; clarify < answer; clarify += 0.05)
@@ -153,9 +158,24 @@ export function calibrate(groups: CalibrationGroup[], base: DecisionThresholds):
         const utility = prepared.reduce((s, p) => s + p.weight * (outcomes.get(p.name)?.utility ?? 0), 0) / totalWeight;
         if (!best || utility > best.utility) best = { thresholds: t, outcomes, utility };
       }
-  if (best) return best;
+  if (best) return { thresholds: best.thresholds, outcomes: best.outcomes, curve: curveOf(prepared, best.thresholds) };
   const fallback = { ...base, confidence };
-  return { thresholds: fallback, outcomes: new Map(prepared.map((p) => [p.name, simulatePrepared(p.cases, fallback)])) };
+  return { thresholds: fallback, outcomes: new Map(prepared.map((p) => [p.name, simulatePrepared(p.cases, fallback)])), curve: curveOf(prepared, fallback) };
+}
+
+/** Answered and wrong per group as the answer threshold moves: what a person weighs before pasting a value. */
+export interface CurvePoint {
+  answer: number;
+  groups: Map<string, Simulated>;
+}
+
+function curveOf(prepared: Array<{ name: string; cases: Prepared[] }>, t: DecisionThresholds): CurvePoint[] {
+  const out: CurvePoint[] = [];
+  for (let answer = 0.86; answer <= 0.991; answer += 0.02) {
+    const at = { ...t, answer: round2(answer) };
+    out.push({ answer: at.answer, groups: new Map(prepared.map((p) => [p.name, simulatePrepared(p.cases, at)])) });
+  }
+  return out;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;

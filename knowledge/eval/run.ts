@@ -166,9 +166,11 @@ async function reportTriage(print: Print, title: string, kb: KnowledgeBase, case
 function printCalibration(print: Print, tuning: Map<FusionMode, CalibrationGroup[]>): void {
   print(`\nCalibration on the tuning sets (wrong ≤ ${pct(LIMITS.calibration)} in each calibration set, ≤ ${pct(LIMITS.dev)} on dev); paste into knowledge/decision/thresholds.ts:`);
   for (const [name, mode] of MODES.filter(([, m]) => m !== 'rrf')) {
-    const { thresholds, outcomes } = calibrate(tuning.get(mode) ?? [], THRESHOLDS[mode]);
+    const { thresholds, outcomes, curve } = calibrate(tuning.get(mode) ?? [], THRESHOLDS[mode]);
     const { confidence, answer, clarify, choiceFloor } = thresholds;
     print(`  ${mode} (${name}): ${JSON.stringify({ confidence, answer, clarify, choiceFloor })}`);
     for (const [group, o] of outcomes) print(`      ${group}: wrong ${pct(o.wrongRate)}, answered ${o.answered}, clarified ${o.clarified}, utility/case ${o.utility.toFixed(3)}`);
+    const points = curve.map((p) => `${p.answer}: ${[...p.groups].map(([g, o]) => `${g} ${o.answered} answered/${pct(o.wrongRate)} wrong`).join(', ')}`);
+    print(`      as the answer threshold moves: ${points.join(' | ')}`);
   }
 }
