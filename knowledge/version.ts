@@ -20,11 +20,15 @@ export interface Version {
   readonly domain: ReadonlySet<string>;
   /**
    * Words that name what a question is about: the domain terms and every word of an entry's standard question
-   * (questions are written with the formal key terms: 复发, 流产, 租房, 缴费基数), less generic and ask words.
+   * (questions are written with the formal key terms: 复发, 流产, 租房, 缴费基数), less generic, ask, one-character
+   * and common words.
    * Coverage is measured on these, so an incidental word of a long story (架子, 省钱) does not count as missing.
    */
   readonly keyTerms: ReadonlySet<string>;
 }
+
+/** A question word used by this large a share of entries (IDF below this) is common, not a key term (单位, 员工). */
+const COMMON_WORD_IDF = 1.5;
 
 export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary: Vocabulary, dictWords: Iterable<string>): Version {
   const analyzer = snapshot.analyzer;
@@ -49,6 +53,6 @@ export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary:
     followup: { generic, swap: vocabulary.swap, families },
     profiles: profilesOf(snapshot, generic, domain),
     domain,
-    keyTerms: new Set([...domain, ...snapshot.entries.flatMap((e) => analyzer.words(e.question))].filter((w) => !generic.has(w) && !isAskWord(w))),
+    keyTerms: new Set([...domain, ...snapshot.entries.flatMap((e) => analyzer.words(e.question)).filter((w) => [...w].length > 1 && snapshot.entryLexical.idfOf(w) >= COMMON_WORD_IDF)].filter((w) => !generic.has(w) && !isAskWord(w))),
   };
 }

@@ -84,7 +84,7 @@ export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds
   // words the KB does not know), or is almost all in the KB's words. Otherwise whatever is nearest is a list of
   // unrelated questions (今天星期几).
   const s = top.signals;
-  const aboutTheKb = (s.coverage > 0 && (s.known >= t.minKnownShare || s.coverage >= 0.5)) || s.known >= 0.8;
+  const aboutTheKb = (s.coverage > 0 && s.known >= t.minKnownShare) || (s.coverage >= 0.5 && s.known >= t.minKnownShare * 0.6) || s.known >= 0.8;
   if (sure || (top.confidence >= t.clarify && aboutTheKb)) {
     const offered = 1 + others.slice(0, t.maxOptions - 1).filter((c) => c.confidence >= t.choiceFloor).length;
     const why = sure
