@@ -108,6 +108,9 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   return { ...base, hits: rankedHits.slice(0, shown), ranked: rankedHits, decision: choice.decision, reason: choice.reason, explanation: choice.explanation + fixes + context, resolvedAs, words: queryWords };
 }
 
+/** Share of a message's words the KB must know for a topicless short question to read as a follow-up. */
+const MOSTLY_KNOWN = 0.6;
+
 /** How many nearest entries a handoff carries for the agent. */
 const AGENT_HITS = 3;
 
@@ -128,14 +131,20 @@ async function weigh(version: Version, analysis: QueryAnalysis, text: string, fo
   const ask = mainAsk(analysis.canonical);
   const pool = candidates.slice(0, CANDIDATES.weighed);
   const askAnswered = pool.some((c) => askAgreement(ask, version.profiles.of(c.entry).asks) > 0);
-  const weighed = pool.map((c) => ({ ...c, evidence: evidenceFor(words, ask, askAnswered, snapshot.entryLexical, c.entry, version.profiles.of(c.entry)) }));
+  const said = new Set(wordTerms(analysis.terms));
+  const weighed = pool.map((c) => ({ ...c, evidence: evidenceFor(words, ask, askAnswered, snapshot.entryLexical, c.entry, version.profiles.of(c.entry), said) }));
   return { ranked: rank(weighed, retrieval.knownShare, options.thresholds.confidence), corrections: retrieval.analysis.corrections };
 }
 
 /** An elliptical message read against the last answer; 'needs_context' when there is none to read it against. */
 function readFollowup(version: Version, own: QueryAnalysis, input: string, lastEntryId: string | undefined): Followup | 'needs_context' | undefined {
   const { snapshot } = version;
-  const ellipsis = ellipsisOf(own.canonical.replace(/\s+/g, ''), wordTerms(own.terms), version.followup, (t) => snapshot.analyzer.words(t));
+  const words = wordTerms(own.terms);
+  const known = words.filter((w) => snapshot.lexical.has(w)).length;
+  // Another department's matter names its topic (公租房怎么申请): not a follow-up, whatever the KB knows of it.
+  const namesTopic = words.some((w) => version.keyTerms.has(w)) || version.departments.find(own.canonical.replace(/\s+/g, '')).length > 0;
+  const topical = { namesKeyTerm: namesTopic, mostlyKnown: known >= MOSTLY_KNOWN * words.length, asks: mainAsk(own.canonical) !== undefined };
+  const ellipsis = ellipsisOf(own.canonical.replace(/\s+/g, ''), words, version.followup, (t) => snapshot.analyzer.words(t), topical);
   if (!ellipsis) return undefined;
   const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
   if (last === undefined) return 'needs_context';

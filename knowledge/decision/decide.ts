@@ -50,6 +50,7 @@ export function signalsOf(candidates: readonly WeighedCandidate[], known: number
     agreement: c.agreement,
     coverage: c.evidence.coverage,
     missing: c.evidence.missing,
+    extra: c.evidence.extra,
     ask: c.evidence.ask,
     known,
   }));

@@ -2,6 +2,8 @@
 // - coverage: how much of the question's distinctive vocabulary (IDF-weighted) the entry uses. 公积金基数 against an
 //   entry about 社保基数 leaves 公积金 uncovered; 工伤复发 against 工伤待遇 leaves 复发 uncovered.
 // - missing: the most distinctive word the entry does not use (0 when it uses them all).
+// - extra: the entry is about something more specific the question does not mention (产假多少天 against an entry
+//   defined by 流产).
 // - ask: whether the entry answers what the question asks for (how much, how long, which materials …).
 import type { LexicalIndex } from '../index/lexical.ts';
 import { askAgreement, isAskWord, type Ask } from './ask.ts';
@@ -10,6 +12,8 @@ import type { EntryProfile } from './profiles.ts';
 export interface Evidence {
   coverage: number;
   missing: number;
+  /** The rarest of the entry's defining terms the question does not use, normalized (0: it uses them all). */
+  extra: number;
   ask: number;
 }
 
@@ -43,7 +47,7 @@ function used(entries: LexicalIndex, word: string, entry: number): number {
  * @param askAnswered whether any candidate answers the question's specific ask: a mismatch only counts against an
  *   entry when another entry does answer it (社保基数怎么算 has an answer; a mismatch with nothing better is noise).
  */
-export function evidenceFor(words: readonly QueryWord[], ask: Ask | undefined, askAnswered: boolean, entries: LexicalIndex, entry: number, profile: EntryProfile): Evidence {
+export function evidenceFor(words: readonly QueryWord[], ask: Ask | undefined, askAnswered: boolean, entries: LexicalIndex, entry: number, profile: EntryProfile, queryWords: ReadonlySet<string>): Evidence {
   let total = 0;
   let covered = 0;
   let missing = 0;
@@ -53,9 +57,12 @@ export function evidenceFor(words: readonly QueryWord[], ask: Ask | undefined, a
     covered += idf * u;
     missing = Math.max(missing, idf * (1 - u));
   }
+  let extra = 0;
+  for (const term of profile.defining) if (!queryWords.has(term)) extra = Math.max(extra, entries.idfOf(term));
   return {
     coverage: total > 0 ? covered / total : 0,
     missing: missing / entries.maxIdf,
+    extra: extra / entries.maxIdf,
     ask: Math.max(askAgreement(ask, profile.asks), askAnswered ? -1 : 0),
   };
 }

@@ -14,6 +14,8 @@ export interface EntryProfile {
    * the rarest: a follow-up borrows the first few.
    */
   topic: string[];
+  /** The entry's defining terms: its first two topic words (流产 and 生育津贴 for 女职工流产可以休多少天假). */
+  defining: string[];
 }
 
 // Answer headings that say what the answer gives, whatever the phrasings ask.
@@ -27,6 +29,7 @@ const HEADING_ASKS: ReadonlyArray<[RegExp, Ask]> = [
 ];
 
 const compact = (s: string) => s.replace(/\s+/g, '');
+const DEFINING_TERMS = 2;
 
 export class EntryProfiles {
   private readonly cache: (EntryProfile | undefined)[];
@@ -59,7 +62,7 @@ export class EntryProfiles {
     const topic = [...new Set(analyzer.words(entry.question))]
       .filter((w) => !this.generic.has(w) && !isAskWord(w) && [...w].length >= 2)
       .sort((a, b) => Number(this.domain.has(b)) - Number(this.domain.has(a)) || idf(b) - idf(a));
-    return { asks, text, topic };
+    return { asks, text, topic, defining: topic.slice(0, DEFINING_TERMS) };
   }
 }
 

@@ -111,7 +111,7 @@ function prepare(results: CaseResult[], model: ConfidenceModel): Prepared[] {
   return results.map((r) => {
     const scored = r.ranked.map((h, i) => {
       const signals = h.signals as Signals;
-      return { entry: i, score: h.score, lexical: signals.phrasing, entryLexical: signals.entry, dense: signals.dense, doc: i, agreement: signals.agreement, evidence: { coverage: signals.coverage, missing: signals.missing, ask: signals.ask }, signals, confidence: confidenceOf(model, signals) };
+      return { entry: i, score: h.score, lexical: signals.phrasing, entryLexical: signals.entry, dense: signals.dense, doc: i, agreement: signals.agreement, evidence: { coverage: signals.coverage, missing: signals.missing, extra: signals.extra, ask: signals.ask }, signals, confidence: confidenceOf(model, signals) };
     });
     scored.sort((a, b) => b.confidence - a.confidence || b.score - a.score);
     return { none: r.case.expect === NONE, expect: r.case.expect, fixed: r.fixed ? r.decision : undefined, ranked: scored, ids: r.ranked.map((h) => h.entryId), queryWords: r.queryWords };

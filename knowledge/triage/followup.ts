@@ -25,16 +25,30 @@ export function outsideFamiliesOf(subject: readonly string[], words: readonly st
 
 /** Longer messages carry their own context. */
 const MAX_FOLLOWUP_CHARS = 16;
+/** A question that names no topic at all is elliptical up to this length. */
+const MAX_TOPICLESS_CHARS = 10;
 
 /**
  * @param compact the canonical text without spaces
  * @param words its content words (stopwords removed)
  * @param wordsOf cuts a piece of canonical text into content words
  */
-export function ellipsisOf(compact: string, words: readonly string[], vocabulary: FollowupVocabulary, wordsOf: (text: string) => string[]): Ellipsis | undefined {
+/**
+ * @param topical what the caller knows of the message as a whole: whether it names any of the KB's key terms,
+ *   whether the KB knows most of its words, and whether it asks something. A short question in the KB's words
+ *   that asks something but names no topic ("需要本人到场吗", "能干什么用") is a follow-up too, whatever its verbs.
+ */
+export function ellipsisOf(
+  compact: string,
+  words: readonly string[],
+  vocabulary: FollowupVocabulary,
+  wordsOf: (text: string) => string[],
+  topical?: { namesKeyTerm: boolean; mostlyKnown: boolean; asks: boolean },
+): Ellipsis | undefined {
   if (compact === '' || [...compact].length > MAX_FOLLOWUP_CHARS || words.length === 0) return undefined;
   const generic = (w: string) => vocabulary.generic.has(w) || /^\d+$/.test(w);
   if (words.every(generic)) return { kind: 'bare' };
+  if (topical && !topical.namesKeyTerm && topical.mostlyKnown && topical.asks && [...compact].length <= MAX_TOPICLESS_CHARS) return { kind: 'bare' };
   for (const pattern of vocabulary.swap) {
     const subject = pattern.exec(compact)?.groups?.subject?.replace(/^是/, '');
     if (!subject) continue;
