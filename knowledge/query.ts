@@ -161,7 +161,7 @@ function foreignMatter(version: Version, own: QueryAnalysis, top: ScoredCandidat
   if (matches.length === 0) return undefined;
   if (!top) return matches[0];
   const ownWords = distinctiveWords(wordTerms(own.terms), version.snapshot.entryLexical);
-  const text = version.profiles.of(top.entry).text;
+  const text = version.profiles.textOf(top.entry);
   const plausible = top.confidence >= t.clarify;
   return matches.find((m) => !incidental(ownWords, m.word, version.snapshot.entryLexical, top.entry, { mentions: text.includes(m.word), plausible, isDomainTerm: (w) => version.domain.has(w) }));
 }

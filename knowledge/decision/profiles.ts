@@ -7,8 +7,6 @@ import { entryAsks, isAskWord, type Ask } from './ask.ts';
 
 export interface EntryProfile {
   asks: ReadonlySet<Ask>;
-  /** Compact canonical text of the phrasings, then the answer: what the entry mentions. */
-  text: string;
   /**
    * Words of the standard question that name its topic (no ask or generic words), the KB's own terms first, then
    * the rarest: a follow-up borrows the first few.
@@ -33,6 +31,7 @@ const DEFINING_TERMS = 2;
 
 export class EntryProfiles {
   private readonly cache: (EntryProfile | undefined)[];
+  private readonly texts: (string | undefined)[];
 
   constructor(
     private readonly snapshot: IndexSnapshot,
@@ -40,6 +39,23 @@ export class EntryProfiles {
     private readonly domain: ReadonlySet<string>,
   ) {
     this.cache = new Array(snapshot.entries.length);
+    this.texts = new Array(snapshot.entries.length);
+  }
+
+  /**
+   * Compact canonical text of an entry's phrasings, then its answer: what the entry mentions. Kept apart from the
+   * profile because only another department's word needs it, and the answer is the long part.
+   */
+  textOf(position: number): string {
+    let text = this.texts[position];
+    if (text === undefined) {
+      const entry = this.snapshot.entries[position] as Entry;
+      const analyzer = this.snapshot.analyzer;
+      const phrasings = [entry.question, ...entry.alternates].map((p) => compact(analyzer.canonical(p)));
+      text = phrasings.join('|') + '|' + compact(analyzer.synonyms.apply(normalize(entry.answer, { maxLength: 10_000 })));
+      this.texts[position] = text;
+    }
+    return text;
   }
 
   of(position: number): EntryProfile {
@@ -56,13 +72,11 @@ export class EntryProfiles {
     const phrasings = [entry.question, ...entry.alternates].map((p) => analyzer.canonical(p));
     const asks = new Set(entryAsks(phrasings, entry.asks));
     if (!entry.asks) for (const [, heading] of entry.answer.matchAll(HEADING)) for (const [pattern, ask] of HEADING_ASKS) if (pattern.test(heading ?? '')) asks.add(ask);
-    const answer = analyzer.synonyms.apply(normalize(entry.answer, { maxLength: 10_000 }));
-    const text = compact(phrasings.join('|')) + '|' + compact(answer);
     const idf = (w: string) => this.snapshot.entryLexical.idfOf(w);
     const topic = [...new Set(analyzer.words(entry.question))]
       .filter((w) => !this.generic.has(w) && !isAskWord(w) && [...w].length >= 2)
       .sort((a, b) => Number(this.domain.has(b)) - Number(this.domain.has(a)) || idf(b) - idf(a));
-    return { asks, text, topic, defining: topic.slice(0, DEFINING_TERMS) };
+    return { asks, topic, defining: topic.slice(0, DEFINING_TERMS) };
   }
 }
 
