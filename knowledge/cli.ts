@@ -1,4 +1,4 @@
-// kb:check | kb:build | kb:search -- "问题" | kb:eval [--calibrate] [--show N]
+// kb:check | kb:build | kb:search -- "问题" [--last ENTRY_ID] | kb:eval [--calibrate] [--show N]
 // Options for build/search/eval: --index-dir DIR, --embeddings local|none|openai, --embeddings-url URL,
 // --embeddings-model NAME (the API key, if any, is read from the environment variable named by --api-key-env).
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ const { values, positionals } = parseArgs({
     'api-key-env': { type: 'string' },
     mode: { type: 'string' },
     calibrate: { type: 'boolean', default: false },
+    last: { type: 'string' },
     show: { type: 'string', default: '15' },
   },
 });
@@ -91,10 +92,13 @@ async function search(): Promise<number> {
   const kb = await KnowledgeBase.open(kbOptions());
   const started = performance.now();
   const mode = values.mode as FusionMode | undefined;
-  const result = await kb.search(text, { mode });
-  print(`decision: ${result.decision} — ${result.explanation}  (${(performance.now() - started).toFixed(1)} ms)`);
+  const result = await kb.search(text, { mode, lastEntryId: values.last, signals: true });
+  const why = [result.reason, result.department, result.needsContext ? 'needs context' : undefined].filter(Boolean).join(', ');
+  print(`decision: ${result.decision}${why ? ` (${why})` : ''} — ${result.explanation}  (${(performance.now() - started).toFixed(1)} ms)`);
+  if (result.hits.length > 0) print(`offered: ${result.hits.map((h) => h.entryId).join(', ')}`);
   for (const [i, h] of result.ranked.entries()) {
-    print(`${i + 1}. ${h.entryId}  score ${h.score}  confidence ${h.confidence}\n   ${h.question}\n   matched: ${h.matched}`);
+    const s = h.signals ? Object.entries(h.signals).map(([k, v]) => `${k} ${v}`).join(', ') : '';
+    print(`${i + 1}. ${h.entryId}  score ${h.score}  confidence ${h.confidence}\n   ${h.question}\n   matched: ${h.matched}\n   ${s}`);
   }
   return 0;
 }
@@ -111,7 +115,7 @@ async function main(): Promise<number> {
       await runEval({ calibrate: values.calibrate, show: Number(values.show), kb: { embeddings: embeddingsConfig() } });
       return 0;
     default:
-      print('usage: tsx knowledge/cli.ts check | build | search -- "问题" | eval [--calibrate] [--show N]');
+      print('usage: tsx knowledge/cli.ts check | build | search -- "问题" [--last ENTRY_ID] | eval [--calibrate] [--show N]');
       return 2;
   }
 }

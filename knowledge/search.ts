@@ -2,47 +2,23 @@
 import { resolve } from 'node:path';
 import { DEFAULT_CONTENT_DIR, DEFAULT_LOCAL_DIR, loadContent } from './content/load.ts';
 import type { Category, Entry } from './content/schema.ts';
-import { decide, type Decision, type ScoredCandidate } from './decision/decide.ts';
 import { DEFAULT_TOPICS_FILE, loadTopics, type Topics } from './content/topics.ts';
-import type { HandoffReason } from './triage/cues.ts';
 import { classify, type Triage } from './triage/classify.ts';
-import { CANDIDATES, THRESHOLDS, type DecisionThresholds } from './decision/thresholds.ts';
+import { DEFAULT_VOCABULARY_FILE, loadVocabulary } from './triage/vocabulary.ts';
+import { THRESHOLDS, type DecisionThresholds } from './decision/thresholds.ts';
+import { runQuery, type SearchResult } from './query.ts';
+import { makeVersion, type Version } from './version.ts';
 import { buildSnapshot, DEFAULT_INDEX_SETTINGS, type IndexSettings } from './index/build.ts';
 import { embeddingsFingerprint, type EmbeddingsConfig } from './index/dense.ts';
 import { fingerprint } from './index/fingerprint.ts';
 import { DEFAULT_FUSION, type FusionMode, type FusionSettings } from './index/fusion.ts';
 import { hasSnapshot, loadSnapshot, saveSnapshot } from './index/persist.ts';
 import type { IndexSnapshot, SnapshotInfo } from './index/snapshot.ts';
-import { Analyzer, BIGRAM_PREFIX, DEFAULT_ANALYZER_SETTINGS, SOUND_PREFIX, type AnalyzerSettings } from './text/analyzer.ts';
-import { compactKey } from './text/normalize.ts';
+import { Analyzer, DEFAULT_ANALYZER_SETTINGS, type AnalyzerSettings } from './text/analyzer.ts';
 import { DEFAULT_SYNONYMS_FILE, Synonyms } from './text/synonyms.ts';
 import { DEFAULT_DICT_FILE, readDomainDict, Tokenizer } from './text/tokenize.ts';
 
-export interface SearchHit {
-  entryId: string;
-  question: string;
-  /** The phrasing (question or alternate) that matched best. */
-  matched: string;
-  score: number;
-  confidence: number;
-  /** With `{ signals: true }`: the per-channel scores behind `score` (eval, calibration, debugging). */
-  signals?: { phrasing: number; entry: number; dense: number; agreement: number };
-}
-
-export interface SearchResult {
-  /**
-   * answer: the answer first, then runners-up; clarify: exactly the choices to offer (1–3);
-   * handoff: the nearest entries, for the agent who takes over.
-   */
-  hits: SearchHit[];
-  decision: Decision;
-  /** Why a handoff (set exactly when decision is handoff): what the bot acts on. */
-  reason?: HandoffReason;
-  /** Short reason an agent can read. */
-  explanation: string;
-  /** The retrieval ranking (top 5 entries, best first) whatever the decision: for the eval and the CLI. */
-  ranked: SearchHit[];
-}
+export type { SearchHit, SearchResult } from './query.ts';
 
 export interface KnowledgeBaseOptions {
   contentDir?: string;
@@ -51,6 +27,8 @@ export interface KnowledgeBaseOptions {
   dictFile?: string;
   /** The menu's topics (default content/topics.yaml). */
   topicsFile?: string;
+  /** The triage vocabulary (default triage/vocabulary.yaml). */
+  vocabularyFile?: string;
   /** Where indexes are saved; null keeps everything in memory. Default data/index/ at the repository root. */
   indexDir?: string | null;
   embeddings?: EmbeddingsConfig;
@@ -61,9 +39,14 @@ export interface KnowledgeBaseOptions {
   /** Use these entries instead of reading contentDir (eval splits, benchmarks, tests); nothing is saved. */
   entries?: Entry[];
   log?: (message: string) => void;
+  /**
+   * Called inside every search between retrieval and decision. For instrumentation; the reload test holds a
+   * search here while the index is replaced.
+   */
+  onRetrieved?: () => Promise<void> | void;
 }
 
-type ResolvedOptions = Required<Omit<KnowledgeBaseOptions, 'thresholds' | 'log' | 'entries'>> & Pick<KnowledgeBaseOptions, 'log' | 'entries'>;
+type ResolvedOptions = Required<Omit<KnowledgeBaseOptions, 'thresholds' | 'log' | 'entries' | 'onRetrieved'>> & Pick<KnowledgeBaseOptions, 'log' | 'entries' | 'onRetrieved'>;
 
 export interface SearchOptions {
   /** The entry the bot answered last in this conversation: an elliptical follow-up is read against it. */
@@ -78,17 +61,16 @@ const repoRoot = resolve(import.meta.dirname, '..');
 export const DEFAULT_INDEX_DIR = resolve(repoRoot, 'data/index');
 
 export class KnowledgeBase {
-  private snapshot: IndexSnapshot;
-  private topics: Topics;
+  /** Everything a search reads, swapped whole on reload. */
+  private current: Version;
   private reloading: Promise<SnapshotInfo> | undefined;
 
   private constructor(
     private readonly options: ResolvedOptions,
     private readonly thresholds: Record<FusionMode, DecisionThresholds>,
-    snapshot: IndexSnapshot,
+    version: Version,
   ) {
-    this.snapshot = snapshot;
-    this.topics = loadTopics(options.topicsFile);
+    this.current = version;
   }
 
   /** Opens the KB: reuses the saved index when content, settings and code are unchanged, else builds one. */
@@ -99,6 +81,7 @@ export class KnowledgeBase {
       synonymsFile: options.synonymsFile ?? DEFAULT_SYNONYMS_FILE,
       dictFile: options.dictFile ?? DEFAULT_DICT_FILE,
       topicsFile: options.topicsFile ?? DEFAULT_TOPICS_FILE,
+      vocabularyFile: options.vocabularyFile ?? DEFAULT_VOCABULARY_FILE,
       indexDir: options.indexDir === undefined ? DEFAULT_INDEX_DIR : options.indexDir,
       embeddings: options.embeddings ?? ({ kind: 'local' } as EmbeddingsConfig),
       analyzer: options.analyzer ?? DEFAULT_ANALYZER_SETTINGS,
@@ -106,9 +89,16 @@ export class KnowledgeBase {
       fusion: options.fusion ?? DEFAULT_FUSION,
       entries: options.entries,
       log: options.log,
+      onRetrieved: options.onRetrieved,
     };
-    const snapshot = await KnowledgeBase.prepare(resolved);
-    return new KnowledgeBase(resolved, { ...THRESHOLDS, ...options.thresholds }, snapshot);
+    return new KnowledgeBase(resolved, { ...THRESHOLDS, ...options.thresholds }, await KnowledgeBase.prepareVersion(resolved));
+  }
+
+  /** Reads the menu and vocabulary first (a broken file fails fast), then builds or loads the index. */
+  private static async prepareVersion(o: ResolvedOptions): Promise<Version> {
+    const topics = loadTopics(o.topicsFile);
+    const vocabulary = loadVocabulary(o.vocabularyFile);
+    return makeVersion(await KnowledgeBase.prepare(o), topics, vocabulary, dictWordsOf(o));
   }
 
   /** An in-memory KB over given entries; nothing read from or written to the index directory. */
@@ -136,7 +126,8 @@ export class KnowledgeBase {
       }
     }
     const entries = o.entries ?? loadContent({ contentDir: o.contentDir, localDir: o.localDir }).entries;
-    const domainWords = [...readDomainDict(o.dictFile).split('\n').map((l) => l.replace(/#.*/, '').trim().split(/\s+/)[0] ?? ''), ...synonyms.targets()].filter((w) => w.length > 1);
+    // The typo corrector may map to canonical synonym forms too, even when few phrasings use them.
+    const domainWords = [...dictWordsOf(o), ...synonyms.targets().filter((w) => w.length > 1)];
     const snapshot = await buildSnapshot({ entries, analyzer, embeddings: o.embeddings, domainWords, hash, settings: o.index, onError });
     o.log?.(`[knowledge] index ${hash} built in ${snapshot.info.millis.toFixed(0)} ms (${entries.length} entries, ${snapshot.phrasings.length} phrasings)`);
     if (persisted && o.indexDir) await saveSnapshot(o.indexDir, snapshot);
@@ -148,11 +139,10 @@ export class KnowledgeBase {
    * atomically. Searches in flight finish on the version they started with. Concurrent calls share one rebuild.
    */
   async reload(): Promise<SnapshotInfo> {
-    this.reloading ??= KnowledgeBase.prepare(this.options)
+    this.reloading ??= KnowledgeBase.prepareVersion(this.options)
       .then((next) => {
-        this.topics = loadTopics(this.options.topicsFile);
-        this.snapshot = next;
-        return next.info;
+        this.current = next;
+        return next.snapshot.info;
       })
       .finally(() => {
         this.reloading = undefined;
@@ -161,85 +151,63 @@ export class KnowledgeBase {
   }
 
   get info(): SnapshotInfo {
-    return this.snapshot.info;
+    return this.current.snapshot.info;
   }
 
   /** Never throws: a failure inside retrieval becomes a handoff (and a log line), the conversation goes on. */
   async search(text: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const version = this.current; // pinned for the whole request: a reload never mixes versions
+    const mode = options.mode ?? this.options.fusion.mode;
     try {
-      return await this.searchOn(this.snapshot, text, options); // pin the version for the whole request
+      return await runQuery(version, text, {
+        thresholds: this.thresholds[mode],
+        fusion: { ...this.options.fusion, mode },
+        lastEntryId: options.lastEntryId,
+        signals: options.signals,
+        onRetrieved: this.options.onRetrieved,
+        onError: (err) => this.options.log?.(`[knowledge] nearest entries for the agent unavailable: ${err.message}`),
+      });
     } catch (err) {
       this.options.log?.(`[knowledge] search failed: ${(err as Error).message}`);
-      return { hits: [], ranked: [], decision: 'handoff', reason: 'error', explanation: '检索出错，转人工' };
+      return { hits: [], ranked: [], decision: 'handoff', reason: 'error', explanation: '检索出错，转人工', version: version.snapshot.info.hash };
     }
   }
 
-  private async searchOn(snapshot: IndexSnapshot, text: string, options: SearchOptions): Promise<SearchResult> {
-    const mode = options.mode ?? this.options.fusion.mode;
-    const input = typeof text === 'string' ? text : '';
-    const retrieval = await snapshot.retrieve(input, {
-      fusion: { ...this.options.fusion, mode },
-      lexicalCandidates: CANDIDATES.lexical,
-      entryCandidates: CANDIDATES.entries,
-      denseCandidates: CANDIDATES.dense,
-    });
-    const result = decide(
-      {
-        candidates: retrieval.candidates,
-        compactText: compactKey(input),
-        phrasingOf: (doc) => snapshot.phrasings[doc] ?? '',
-        corrections: retrieval.analysis.corrections.map((c) => `${c.from}→${c.to}`),
-        queryWords: countWords(retrieval.analysis.terms),
-      },
-      this.thresholds[mode],
-      CANDIDATES.hits,
-    );
-    const toHit = (c: ScoredCandidate): SearchHit => {
-      const entry = snapshot.entries[c.entry] as Entry;
-      const hit: SearchHit = { entryId: entry.id, question: entry.question, matched: snapshot.phrasings[c.doc] ?? entry.question, score: round(c.score), confidence: round(c.confidence) };
-      if (options.signals) hit.signals = { phrasing: round(c.lexical), entry: round(c.entryLexical), dense: round(c.dense), agreement: round(c.agreement) };
-      return hit;
-    };
-    const ranked = result.ranked.map(toHit);
-    const hits = result.decision === 'clarify' ? ranked.slice(0, result.offered) : ranked;
-    return { hits, decision: result.decision, reason: result.reason, explanation: result.explanation, ranked };
-  }
-
+  /** An entry by id, or by the old id of an entry merged into it. */
   entry(id: string): Entry | undefined {
-    return this.snapshot.byId.get(id);
+    return this.current.snapshot.byId.get(id);
   }
 
   /** Small talk, a request for a person, or a question (before any retrieval). */
   classify(text: string): Triage {
-    return classify(text);
+    return classify(text, this.current.vocabulary);
   }
 
   /** The main menu's topics (content/topics.yaml), read on open and on reload. */
   menu(): Topics {
-    return this.topics;
+    return this.current.topics;
   }
 
   entries(): readonly Entry[] {
-    return this.snapshot.entries;
+    return this.current.snapshot.entries;
   }
 
   byCategory(category: Category): Entry[] {
-    return this.snapshot.entries.filter((e) => e.category === category);
+    return this.current.snapshot.entries.filter((e) => e.category === category);
   }
 
   /** Counts for logs and the CLI. */
   stats(): { entries: number; phrasings: number; dense: string; info: SnapshotInfo } {
-    return { entries: this.snapshot.entries.length, phrasings: this.snapshot.phrasings.length, dense: this.snapshot.dense?.kind ?? 'none', info: this.snapshot.info };
+    const s = this.current.snapshot;
+    return { entries: s.entries.length, phrasings: s.phrasings.length, dense: s.dense?.kind ?? 'none', info: s.info };
   }
 }
 
-/** Word terms of a query (bigram and sound features carry a prefix). */
-function countWords(terms: Map<string, number>): number {
-  let n = 0;
-  for (const t of terms.keys()) if (!t.startsWith(BIGRAM_PREFIX) && !t.startsWith(SOUND_PREFIX)) n++;
-  return n;
-}
 
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
+/** The domain dictionary's words: the KB's own terms (社保卡, 增员, 缴费基数, 灵活就业). */
+function dictWordsOf(o: ResolvedOptions): string[] {
+  return readDomainDict(o.dictFile)
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim().split(/\s+/)[0] ?? '')
+    .filter((w) => w.length > 1);
 }

@@ -102,6 +102,10 @@ function loadFile(file: string, local: LocalSettings, issues: ContentIssue[]): E
         issues.push({ severity: 'error', file: name, line, message: `${raw.id}: unknown placeholder {{local.${key}}} (not in knowledge/local/keys.yaml)` });
       }
     }
+    for (const key of local.unlabelledFigures(raw.answer)) {
+      const line = lineOfPath(doc, [index, 'answer'], lineAt) ?? itemLine;
+      issues.push({ severity: 'warning', file: name, line, message: `${raw.id}: {{local.${key}}} is a local figure: state the national rule, then write it after a label (本市：{{local.${key}}})` });
+    }
     if (!raw.id.startsWith(`${topic}-`)) {
       issues.push({ severity: 'warning', file: name, line: itemLine, message: `${raw.id}: id should start with the file topic "${topic}-"` });
     }
@@ -110,7 +114,7 @@ function loadFile(file: string, local: LocalSettings, issues: ContentIssue[]): E
   return entries;
 }
 
-/** Duplicate ids, phrasings shared by two entries, related ids that do not exist. */
+/** Duplicate ids or aliases, phrasings shared by two entries, related ids that do not exist. */
 function crossCheck(entries: Entry[], issues: ContentIssue[]): void {
   const byId = new Map<string, Entry>();
   for (const e of entries) {
@@ -118,6 +122,13 @@ function crossCheck(entries: Entry[], issues: ContentIssue[]): void {
     if (first) {
       issues.push({ severity: 'error', file: e.source.file, line: e.source.line, message: `duplicate id "${e.id}" (first at ${first.source.file}:${first.source.line})` });
     } else byId.set(e.id, e);
+  }
+  for (const e of entries) {
+    for (const alias of e.aliases) {
+      const other = byId.get(alias);
+      if (other) issues.push({ severity: 'error', file: e.source.file, line: e.source.line, message: `${e.id}: alias "${alias}" is already the id or an alias of ${other.id}` });
+      else byId.set(alias, e);
+    }
   }
   const owner = new Map<string, Entry>();
   for (const e of entries) {
@@ -138,7 +149,7 @@ function crossCheck(entries: Entry[], issues: ContentIssue[]): void {
   }
   for (const e of entries) {
     for (const rel of e.related) {
-      if (rel === e.id) issues.push({ severity: 'warning', file: e.source.file, line: e.source.line, message: `${e.id}: related lists the entry itself` });
+      if (rel === e.id || byId.get(rel) === e) issues.push({ severity: 'warning', file: e.source.file, line: e.source.line, message: `${e.id}: related lists the entry itself` });
       else if (!byId.has(rel)) issues.push({ severity: 'error', file: e.source.file, line: e.source.line, message: `${e.id}: related id "${rel}" does not exist` });
     }
   }

@@ -6,14 +6,22 @@ import { readYamlFile } from '../../lib/yaml-file.ts';
 import { z } from 'zod';
 
 export const PLACEHOLDER = /\{\{\s*local\.([A-Za-z0-9_]+)\s*\}\}/g;
+/** "本市：", "本市上限：", "（本市下限：…；上限：" just before a figure. */
+const LABELLED = /本市[^。\n]{0,16}[：:]\s*$/;
 
-const KeySchema = z.object({ label: z.string().min(1), fallback: z.string().min(1) });
+const KeySchema = z.object({
+  label: z.string().min(1),
+  fallback: z.string().min(1),
+  /** figure: a rate, amount or date that answers write after a "本市：" label, following the national rule. */
+  kind: z.enum(['figure', 'contact']).default('contact'),
+});
 const KeysFileSchema = z.record(z.string(), KeySchema);
 const CityFileSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 
 export interface LocalKey {
   label: string;
   fallback: string;
+  kind: 'figure' | 'contact';
 }
 
 export class LocalSettings {
@@ -47,6 +55,16 @@ export class LocalSettings {
     const known = this.keys.get(key);
     if (!known) throw new Error(`[knowledge/local] unknown key "${key}"`);
     return this.values.get(key) ?? known.fallback;
+  }
+
+  /**
+   * Figure placeholders not written after a 本市 label ("本市：{{local.x}}", "本市上限：{{local.x}}"): with the value unset,
+   * their fallback would read like an unfilled form in the middle of a sentence.
+   */
+  unlabelledFigures(text: string): string[] {
+    return [...text.matchAll(PLACEHOLDER)]
+      .filter((m) => this.keys.get(m[1] ?? '')?.kind === 'figure' && !LABELLED.test(text.slice(0, m.index).replace(PLACEHOLDER, '…')))
+      .map((m) => m[1] ?? '');
   }
 
   /** Fills every known placeholder; an unknown one is left as written (the loader reports it). */

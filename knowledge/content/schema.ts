@@ -1,5 +1,6 @@
 // The shape of one knowledge-base entry, as written in knowledge/content/*.yaml (see README.md there).
 import { z } from 'zod';
+import { ASKS } from '../decision/ask.ts';
 
 export const CATEGORIES = [
   '社保登记与缴费',
@@ -50,6 +51,17 @@ export const EntrySchema = z.strictObject({
   scope: z.enum(['全国', '地方']),
   reviewed: reviewedDate,
   related: z.array(z.string().regex(KEBAB, 'related ids are kebab-case')).max(4).default([]),
+  /**
+   * Ids this entry replaced when entries were merged: they still resolve to it (stored conversations, eval
+   * expectations, related lists), and are never reused for another entry.
+   */
+  aliases: z.array(z.string().regex(KEBAB, 'aliases are kebab-case ids')).default([]),
+  /**
+   * What the answer answers (how, how_much, how_long, whether, materials, where, when, who, what, why), when the
+   * phrasings alone would mislead: otherwise it is inferred from the question, the alternates and the answer's
+   * headings (**所需材料**, **办理地点** …).
+   */
+  asks: z.array(z.enum(ASKS)).optional(),
 });
 
 export type RawEntry = z.infer<typeof EntrySchema>;

@@ -1,14 +1,33 @@
-// `kb:eval`: the dev set (held-out alternates + out-of-scope list) always, the held-out set when it exists, the
-// real 12345 messages when they are on this machine. Every figure for fused, lexical-only and dense-only retrieval
-// comes from the same run on the same index.
+// `kb:eval`: every set on this machine, each with the figures the targets are stated in.
+// Tuning sets (may feed --calibrate): the dev set (held-out alternates in 4 folds + out-of-scope list), the
+// calibration sets, the dev follow-ups and triage cases. Measuring sets (never calibrated on): heldout.yaml and
+// heldout-2/ (questions, follow-ups, triage). Then the real 12345 messages when they are on this machine.
+import { basename } from 'node:path';
 import { loadContent } from '../content/load.ts';
 import { THRESHOLDS } from '../decision/thresholds.ts';
 import type { FusionMode } from '../index/fusion.ts';
 import { KnowledgeBase, type KnowledgeBaseOptions } from '../search.ts';
-import { calibrate, LIMITS } from './calibrate.ts';
+import { calibrate, calibrateFollowups, LIMITS, type CalibrationGroup } from './calibrate.ts';
+import { runFollowups, runTriage, summarizeFollowups, summarizeTriage, type FollowupResult } from './conversations.ts';
 import { byCategory, runCases, summarize, type CaseResult } from './metrics.ts';
-import { categoryTable, modeTable, pct, problems } from './report.ts';
-import { CALIBRATION_FILE, DEV_FOLDS, leaveOutSplit, loadCases, loadNone, unknownExpectations, type EvalCase } from './sets.ts';
+import { categoryTable, confusion, followupProblems, followupTable, modeTable, pct, problems, triageProblems, triageTable } from './report.ts';
+import {
+  calibrationFiles,
+  DEV_FOLDS,
+  DEV_FOLLOWUPS_FILE,
+  DEV_TRIAGE_FILE,
+  HELDOUT_2_DIR,
+  leaveOutSplit,
+  loadCases,
+  loadFollowups,
+  loadHeldOutDir,
+  loadNone,
+  loadTriage,
+  unknownExpectations,
+  type EvalCase,
+  type FollowupCase,
+  type TriageCase,
+} from './sets.ts';
 import { evaluateTeddy, teddyAvailable } from './teddy.ts';
 
 export interface EvalOptions {
@@ -26,11 +45,15 @@ const MODES: [string, FusionMode][] = [
   ['fused (RRF)', 'rrf'],
 ];
 
+type Print = (t: string) => void;
+
 export async function runEval(options: EvalOptions = {}): Promise<void> {
-  const print = options.print ?? ((t: string) => process.stdout.write(`${t}\n`));
+  const print: Print = options.print ?? ((t: string) => process.stdout.write(`${t}\n`));
+  const show = options.show ?? 15;
   const { entries } = loadContent({ contentDir: options.kb?.contentDir, localDir: options.kb?.localDir });
-  const categoryOf = (id: string) => entries.find((e) => e.id === id)?.category;
+  const categoryOf = (id: string) => entries.find((e) => e.id === id || e.aliases.includes(id))?.category;
   const none = loadNone();
+  const tuning: Map<FusionMode, CalibrationGroup[]> = new Map(MODES.map(([, m]) => [m, []]));
 
   // Dev set: per fold, an index without one alternate of each entry, asked those alternates (+ the none list).
   const dev = new Map<FusionMode, CaseResult[]>(MODES.map(([, m]) => [m, []]));
@@ -41,65 +64,113 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
     const kb = await KnowledgeBase.fromEntries(split.indexEntries, options.kb);
     for (const [mode, results] of await runModes(kb, [...split.cases, ...none])) dev.get(mode)?.push(...results);
   }
-  report(print, `Dev set: ${devCases} held-out alternates (${DEV_FOLDS} folds) + ${none.length}×${DEV_FOLDS} out-of-scope`, dev, categoryOf, options);
+  reportQuestions(print, `Dev set: ${devCases} held-out alternates (${DEV_FOLDS} folds) + ${none.length}×${DEV_FOLDS} out-of-scope`, dev, categoryOf, show);
+  for (const [mode, r] of dev) tuning.get(mode)?.push({ name: 'dev', results: r });
 
-  // Calibration set: realistic questions written apart from the KB; thresholds are tuned on it together with the dev
-  // set (the dev set alone is harder than real traffic, which made the bot hand over too much).
-  const calibrationCases = loadCases(CALIBRATION_FILE);
-  const tuning = new Map(dev);
-  if (calibrationCases) {
-    const kb = await KnowledgeBase.fromEntries(entries, options.kb);
-    const results = await runModes(kb, calibrationCases);
-    report(print, `Calibration set: ${calibrationCases.length} questions (full index)`, results, categoryOf, options);
-    for (const [mode, r] of results) tuning.set(mode, [...(tuning.get(mode) ?? []), ...r]);
+  const kb = await KnowledgeBase.fromEntries(entries, options.kb);
+  const known = (id: string) => kb.entry(id) !== undefined;
+  const warnUnknown = (name: string, expects: string[]) => {
+    const unknown = unknownExpectations(expects, known);
+    if (unknown.length > 0) print(`WARNING: ${name} expects ids the KB lacks: ${unknown.join(', ')}`);
+  };
+
+  for (const file of calibrationFiles()) {
+    const cases = loadCases(file) ?? [];
+    warnUnknown(basename(file), cases.map((c) => c.expect));
+    const results = await runModes(kb, cases);
+    reportQuestions(print, `Calibration set ${basename(file)}: ${cases.length} questions (full index)`, results, categoryOf, show);
+    // The calibration files are pooled into one group: a limit of 1 % on 300 questions would turn on a single case.
+    for (const [mode, r] of results) {
+      const groups = tuning.get(mode) ?? [];
+      const pooled = groups.find((g) => g.name === 'calibration');
+      if (pooled) pooled.results.push(...r);
+      else groups.push({ name: 'calibration', results: [...r] });
+    }
   }
-  if (options.calibrate) printCalibration(print, tuning);
+  const devFollowups = loadFollowups(DEV_FOLLOWUPS_FILE);
+  const followupResults = devFollowups ? await reportFollowups(print, 'Dev follow-ups (dev-followups.yaml)', kb, devFollowups, show, warnUnknown) : [];
+  const devTriage = loadTriage(DEV_TRIAGE_FILE);
+  if (devTriage) await reportTriage(print, 'Dev triage (dev-triage.yaml)', kb, devTriage, show);
+  if (options.calibrate) {
+    printCalibration(print, tuning);
+    const f = calibrateFollowups(followupResults);
+    print(`  followupAnswer (weighted): ${f.threshold} → answers ${f.answered} follow-ups in context, ${f.wrong} wrong (dev follow-ups)`);
+  }
 
+  // Measuring only from here on.
   const heldout = loadCases();
   if (heldout) {
-    const kb = await KnowledgeBase.fromEntries(entries, options.kb);
-    const unknown = unknownExpectations(heldout, new Set(entries.map((e) => e.id)));
-    if (unknown.length > 0) print(`WARNING: heldout.yaml expects ids the KB lacks: ${unknown.join(', ')}`);
-    report(print, `Held-out set: ${heldout.length} questions (full index)`, await runModes(kb, heldout), categoryOf, options);
-  } else print('\n(knowledge/eval/heldout.yaml not present yet: held-out figures skipped)');
+    warnUnknown('heldout.yaml', heldout.map((c) => c.expect));
+    reportQuestions(print, `Held-out set heldout.yaml: ${heldout.length} questions (full index)`, await runModes(kb, heldout), categoryOf, show);
+  } else print('\n(knowledge/eval/heldout.yaml not present: skipped)');
+
+  const second = loadHeldOutDir();
+  if (!second) print(`\n(${HELDOUT_2_DIR}: no questions.yaml, followups.yaml or triage.yaml yet: held-out-2 figures skipped)`);
+  else {
+    if (second.questions) {
+      warnUnknown('heldout-2/questions.yaml', second.questions.map((c) => c.expect));
+      reportQuestions(print, `Held-out-2 questions: ${second.questions.length}`, await runModes(kb, second.questions, ['weighted']), categoryOf, show);
+    }
+    if (second.followups) await reportFollowups(print, 'Held-out-2 follow-ups', kb, second.followups, show, warnUnknown);
+    if (second.triage) await reportTriage(print, 'Held-out-2 triage', kb, second.triage, show);
+  }
 
   if (teddyAvailable()) {
-    const kb = await KnowledgeBase.fromEntries(entries, options.kb);
     print('\n== Real 12345 messages (teddy2020-replies, read in place) ==');
     for (const r of await evaluateTeddy(kb)) {
       const i = r.insurance;
       const o = r.others;
       print(
         `[${r.variant}] social-insurance rows ${i.rows}: answer ${i.answer}, clarify ${i.clarify}, handoff ${i.handoff} (answer+clarify ${pct((i.answer + i.clarify) / i.rows)})` +
-          ` | other rows ${o.rows}: wrongly answered ${o.answer} (${pct(o.answer / o.rows)}), clarify ${o.clarify}, handoff ${o.handoff}`,
+          ` | other rows ${o.rows}: answered ${o.answer} (${pct(o.answer / o.rows)}), clarify ${o.clarify}, handoff ${o.handoff}`,
       );
       for (const e of r.examples) print(`    answered non-insurance: ${e}`);
     }
   }
 }
 
-async function runModes(kb: KnowledgeBase, cases: EvalCase[]): Promise<Map<FusionMode, CaseResult[]>> {
+async function runModes(kb: KnowledgeBase, cases: EvalCase[], modes: FusionMode[] = MODES.map(([, m]) => m)): Promise<Map<FusionMode, CaseResult[]>> {
   const out = new Map<FusionMode, CaseResult[]>();
-  for (const [, mode] of MODES) out.set(mode, await runCases(kb, cases, mode));
+  for (const mode of modes) out.set(mode, await runCases(kb, cases, mode));
   return out;
 }
 
-function report(print: (t: string) => void, title: string, results: Map<FusionMode, CaseResult[]>, categoryOf: (id: string) => string | undefined, options: EvalOptions): void {
+function reportQuestions(print: Print, title: string, results: Map<FusionMode, CaseResult[]>, categoryOf: (id: string) => string | undefined, show: number): void {
   print(`\n== ${title} ==`);
-  print(modeTable(MODES.map(([name, mode]) => [name, summarize(results.get(mode) ?? []), mode === 'rrf'])));
-  print('(a/c/h = answer/clarify/handoff; wrong-answer rate is over all cases; RRF ranks only: its scores have no absolute scale to decide on)');
+  print(modeTable(MODES.filter(([, m]) => results.has(m)).map(([name, mode]) => [name, summarize(results.get(mode) ?? []), mode === 'rrf'])));
+  print('(direct = answered, right or wrong, over in-scope; wrong-answer = a wrong entry or any answer to a none case, over all cases; a/c/h = answer/clarify/handoff)');
   const fused = results.get('weighted') ?? [];
   print('\nPer category (fused):');
   print(categoryTable(byCategory(fused, categoryOf)));
-  if ((options.show ?? 15) > 0) print(`\n${problems(fused, options.show ?? 15)}`);
+  print(`\n${confusion(fused)}`);
+  if (show > 0) print(`\n${problems(fused, show)}`);
 }
 
-/** Fits thresholds on the dev + calibration results and prints them for a person to paste in. */
-function printCalibration(print: (t: string) => void, results: Map<FusionMode, CaseResult[]>): void {
-  print(`\nCalibration on dev + calibration sets (limits: wrong ≤ ${pct(LIMITS.maxWrongRate)}, out-of-scope rejection ≥ ${pct(LIMITS.minOosRejection)}); paste into knowledge/decision/thresholds.ts:`);
+async function reportFollowups(print: Print, title: string, kb: KnowledgeBase, cases: FollowupCase[], show: number, warnUnknown: (name: string, expects: string[]) => void): Promise<FollowupResult[]> {
+  warnUnknown(title, cases.map((c) => c.expect));
+  const results = await runFollowups(kb, cases);
+  print(`\n== ${title}: ${cases.length} conversations ==`);
+  print(followupTable(summarizeFollowups(results)));
+  if (show > 0) print(followupProblems(results, show));
+  return results;
+}
+
+async function reportTriage(print: Print, title: string, kb: KnowledgeBase, cases: TriageCase[], show: number): Promise<void> {
+  const results = await runTriage(kb, cases);
+  print(`\n== ${title}: ${cases.length} messages ==`);
+  print(triageTable(summarizeTriage(results)));
+  if (show > 0) print(triageProblems(results, show));
+}
+
+/** Fits thresholds on the tuning sets and prints them for a person to paste in. */
+function printCalibration(print: Print, tuning: Map<FusionMode, CalibrationGroup[]>): void {
+  print(`\nCalibration on the tuning sets (wrong ≤ ${pct(LIMITS.calibration)} in each calibration set, ≤ ${pct(LIMITS.dev)} on dev); paste into knowledge/decision/thresholds.ts:`);
   for (const [name, mode] of MODES.filter(([, m]) => m !== 'rrf')) {
-    const { thresholds, outcome } = calibrate(results.get(mode) ?? [], THRESHOLDS[mode]);
-    print(`  ${mode}: ${JSON.stringify(thresholds)}`);
-    print(`      → wrong ${pct(outcome.wrongRate)}, OOS rejected ${pct(outcome.oosRejection)}, answered ${outcome.answered}, clarified ${outcome.clarified}, utility ${outcome.utility.toFixed(1)}  (${name})`);
+    const { thresholds, outcomes, curve } = calibrate(tuning.get(mode) ?? [], THRESHOLDS[mode]);
+    const { confidence, answer, clarify, choiceFloor } = thresholds;
+    print(`  ${mode} (${name}): ${JSON.stringify({ confidence, answer, clarify, choiceFloor })}`);
+    for (const [group, o] of outcomes) print(`      ${group}: wrong ${pct(o.wrongRate)}, answered ${o.answered}, clarified ${o.clarified}, utility/case ${o.utility.toFixed(3)}`);
+    const points = curve.map((p) => `${p.answer}: ${[...p.groups].map(([g, o]) => `${g} ${o.answered} answered/${pct(o.wrongRate)} wrong`).join(', ')}`);
+    print(`      as the answer threshold moves: ${points.join(' | ')}`);
   }
 }

@@ -1,16 +1,25 @@
-// The eval's question sets: the held-out set (written by others, never by the retrieval author), and until it
-// exists the dev set: each entry's last alternate held out of the index, plus an out-of-scope list.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { readYamlFile } from '../../lib/yaml-file.ts';
+// The eval's question sets and their loaders (zod at the boundary, errors name the file):
+// - the dev set: each entry's phrasings held out in turn (4 folds), plus an out-of-scope list (dev-none.yaml);
+// - calibration sets (calibration*.yaml): realistic questions written apart from the KB, for tuning;
+// - dev follow-ups and dev triage cases (dev-followups.yaml, dev-triage.yaml), for tuning and checking;
+// - held-out sets, for measuring only: heldout.yaml, and the directory heldout-2/ (questions.yaml, followups.yaml,
+//   triage.yaml; format in heldout-2/README.md) written and labelled by someone else.
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { readYamlFile } from '../../lib/yaml-file.ts';
 import type { Entry } from '../content/schema.ts';
+import { TICKET_CATEGORIES } from '../triage/vocabulary.ts';
 
 export const EVAL_DIR = import.meta.dirname;
 export const HELDOUT_FILE = resolve(EVAL_DIR, 'heldout.yaml');
+export const HELDOUT_2_DIR = resolve(EVAL_DIR, 'heldout-2');
 export const CALIBRATION_FILE = resolve(EVAL_DIR, 'calibration.yaml');
 export const DEV_NONE_FILE = resolve(EVAL_DIR, 'dev-none.yaml');
+export const DEV_FOLLOWUPS_FILE = resolve(EVAL_DIR, 'dev-followups.yaml');
+export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');
 export const NONE = 'none';
+export const NEEDS_CONTEXT = 'needs_context';
 
 export interface EvalCase {
   q: string;
@@ -18,14 +27,37 @@ export interface EvalCase {
   expect: string;
 }
 
-const CasesSchema = z.array(z.object({ q: z.string().min(1), expect: z.string().min(1) }));
+export interface FollowupCase {
+  /** The conversation; the expectation is for the last turn. */
+  turns: string[];
+  /** Entry id, 'needs_context' (the bot must ask what it is about) or 'none' (must not answer). */
+  expect: string;
+}
+
+export const TRIAGE_KINDS = ['human', 'complaint', 'urgent', 'out_of_scope', 'small_talk'] as const;
+export type TriageKind = (typeof TRIAGE_KINDS)[number];
+
+export interface TriageCase {
+  text: string;
+  kind: TriageKind;
+  /** out_of_scope: the ticket category of the department that handles it. */
+  department?: (typeof TICKET_CATEGORIES)[number];
+}
+
+const id = z.string().trim().min(1);
+const CasesSchema = z.array(z.object({ q: z.string().min(1), expect: id }));
 const NoneSchema = z.array(z.union([z.string().min(1), z.object({ q: z.string().min(1) })]));
+const FollowupsSchema = z.array(z.object({ turns: z.array(z.string().min(1)).min(1), expect: id }));
+const TriageSchema = z.array(
+  z
+    .object({ text: z.string().min(1), kind: z.enum(TRIAGE_KINDS), department: z.enum(TICKET_CATEGORIES).optional() })
+    .refine((c) => c.department === undefined || c.kind === 'out_of_scope', { message: 'department is only for kind out_of_scope' }),
+);
 
 /**
  * What each fold holds out of every entry: the last alternate (writers tend to end with the hardest: typos,
  * terse formal wording), the first alternate (the most ordinary), the middle one, and the standard question (a
- * clear, complete question). Four folds give a dev set that is neither all-hard nor all-easy, so thresholds
- * calibrated on it fit real questions.
+ * clear, complete question). Four folds give a dev set that is neither all-hard nor all-easy.
  */
 export const DEV_FOLDS = 4;
 const QUESTION = -1;
@@ -65,7 +97,38 @@ export function loadNone(file = DEV_NONE_FILE): EvalCase[] {
   return readYamlFile(file, NoneSchema, 'knowledge/eval').map((item) => ({ q: typeof item === 'string' ? item : item.q, expect: NONE }));
 }
 
-/** Held-out cases whose expected entry is unknown to the KB (renamed ids) would silently count as misses. */
-export function unknownExpectations(cases: EvalCase[], ids: ReadonlySet<string>): string[] {
-  return [...new Set(cases.filter((c) => c.expect !== NONE && !ids.has(c.expect)).map((c) => c.expect))];
+export function loadFollowups(file: string): FollowupCase[] | undefined {
+  if (!existsSync(file)) return undefined;
+  return readYamlFile(file, FollowupsSchema, 'knowledge/eval');
+}
+
+export function loadTriage(file: string): TriageCase[] | undefined {
+  if (!existsSync(file)) return undefined;
+  return readYamlFile(file, TriageSchema, 'knowledge/eval');
+}
+
+/** Every calibration*.yaml in the eval folder, by name (calibration.yaml, calibration-2.yaml …). */
+export function calibrationFiles(dir = EVAL_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => /^calibration.*\.yaml$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+export interface HeldOutSets {
+  questions?: EvalCase[];
+  followups?: FollowupCase[];
+  triage?: TriageCase[];
+}
+
+/** A held-out directory (heldout-2/, format in its README.md): whichever of its three files are present. */
+export function loadHeldOutDir(dir = HELDOUT_2_DIR): HeldOutSets | undefined {
+  if (!existsSync(dir)) return undefined;
+  const sets = { questions: loadCases(join(dir, 'questions.yaml')), followups: loadFollowups(join(dir, 'followups.yaml')), triage: loadTriage(join(dir, 'triage.yaml')) };
+  return sets.questions || sets.followups || sets.triage ? sets : undefined;
+}
+
+/** Expectations naming ids the KB lacks (typos, renamed ids) would silently count as misses. */
+export function unknownExpectations(expects: readonly string[], known: (id: string) => boolean): string[] {
+  return [...new Set(expects.filter((e) => e !== NONE && e !== NEEDS_CONTEXT && !known(e)))];
 }

@@ -2,11 +2,21 @@
 // internal evaluation only: never copied into the project. The social-insurance rows (keyword match, as the
 // SOURCE.md describes it) should get an answer or a choice; the others must not get an answer.
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Decision } from '../decision/decide.ts';
 import type { KnowledgeBase } from '../search.ts';
 
-export const TEDDY_FILE = resolve(import.meta.dirname, '../../../shared/eval-data/teddy2020-replies/message_reply_pairs.jsonl');
+const RELATIVE = 'shared/eval-data/teddy2020-replies/message_reply_pairs.jsonl';
+
+/** The shared data folder sits beside the checkout (../shared from the main tree, further up from a worktree). */
+function findShared(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, RELATIVE);
+    if (existsSync(candidate) || dirname(dir) === dir) return candidate;
+  }
+}
+
+export const TEDDY_FILE = findShared(resolve(import.meta.dirname, '../..'));
 
 // The keyword list from SOURCE.md, as plain substring matches (so 养老院 counts, as it does there).
 const KEYWORDS = '社保 社会保险 养老 医保 医疗保险 工伤 失业 生育保险 生育津贴 公积金 缴费基数 参保 退休 社保卡 灵活就业 五险 保险费 农保 新农合 城居保 职工医疗'.split(' ');

@@ -65,12 +65,13 @@ interface Best {
   rank: number;
 }
 
-/** Best phrasing per entry, in channel rank order. */
-function bestPerEntry(hits: ChannelHit[], docEntry: Int32Array | undefined): Map<number, Best> {
+/** Best phrasing per entry, in channel rank order (an excluded entry takes no rank). */
+function bestPerEntry(hits: ChannelHit[], docEntry: Int32Array | undefined, exclude: number | undefined): Map<number, Best> {
   const best = new Map<number, Best>();
   const sorted = hits.slice().sort((a, b) => b.score - a.score);
   for (const hit of sorted) {
     const entry = docEntry ? (docEntry[hit.doc] as number) : hit.doc;
+    if (entry === exclude) continue;
     if (!best.has(entry)) best.set(entry, { score: hit.score, doc: hit.doc, rank: best.size + 1 });
   }
   return best;
@@ -79,13 +80,15 @@ function bestPerEntry(hits: ChannelHit[], docEntry: Int32Array | undefined): Map
 /**
  * @param denseGate multiplies the dense channel: the share of the query the KB's vocabulary knows. A question
  *   made of words the KB never uses still lands near *some* entry in vector space; the gate stops that.
+ * @param exclude an entry that cannot be the answer (a follow-up about another subject than the last answer): it
+ *   takes no place in any channel, so the others' ranks and agreement read as if it were not there.
  */
-export function fuse(inputs: ChannelInputs, docEntry: Int32Array, settings: FusionSettings, denseGate = 1): EntryCandidate[] {
+export function fuse(inputs: ChannelInputs, docEntry: Int32Array, settings: FusionSettings, denseGate = 1, exclude?: number): EntryCandidate[] {
   const useLexical = settings.mode !== 'dense';
   const useDense = settings.mode !== 'lexical';
-  const phr = bestPerEntry(useLexical ? inputs.phrasing : [], docEntry);
-  const ent = bestPerEntry(useLexical ? inputs.entry : [], undefined);
-  const den = bestPerEntry(useDense ? inputs.dense : [], docEntry);
+  const phr = bestPerEntry(useLexical ? inputs.phrasing : [], docEntry, exclude);
+  const ent = bestPerEntry(useLexical ? inputs.entry : [], undefined, exclude);
+  const den = bestPerEntry(useDense ? inputs.dense : [], docEntry, exclude);
   const entries = new Set<number>([...phr.keys(), ...ent.keys(), ...den.keys()]);
   const rrf = (b: Best | undefined) => (b ? 1 / (settings.rrfK + b.rank) : 0);
   const channels = [phr, ent, den].filter((c) => c.size > 0).length;

@@ -108,6 +108,34 @@ export class LexicalIndex {
     return this.termIds.has(term);
   }
 
+  /** IDF of a term here (0 when the term is unknown). */
+  idfOf(term: string): number {
+    const t = this.termIds.get(term);
+    return t === undefined ? 0 : (this.idf[t] as number);
+  }
+
+  /** Number of documents holding a term. */
+  documentFrequency(term: string): number {
+    const t = this.termIds.get(term);
+    return t === undefined ? 0 : (this.offsets[t + 1] as number) - (this.offsets[t] as number);
+  }
+
+  /** A term's weight in one document (0 when absent): a binary search in its postings, which are in doc order. */
+  weightOf(term: string, doc: number): number {
+    const t = this.termIds.get(term);
+    if (t === undefined) return 0;
+    let lo = this.offsets[t] as number;
+    let hi = (this.offsets[t + 1] as number) - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const d = this.postDocs[mid] as number;
+      if (d === doc) return this.postTf[mid] as number;
+      if (d < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
   /** Each term with the number of phrasings that contain it. */
   *vocabulary(): Generator<[string, number]> {
     for (const [term, t] of this.termIds) yield [term, (this.offsets[t + 1] as number) - (this.offsets[t] as number)];

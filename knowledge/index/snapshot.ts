@@ -22,6 +22,8 @@ export interface RetrievalOptions {
   lexicalCandidates: number;
   entryCandidates: number;
   denseCandidates: number;
+  /** An entry that cannot be the answer (see fuse). */
+  exclude?: number;
 }
 
 export interface Retrieval {
@@ -31,7 +33,10 @@ export interface Retrieval {
 }
 
 export class IndexSnapshot {
+  /** Entry by id or by a merged entry's old id (its aliases). */
   readonly byId: ReadonlyMap<string, Entry>;
+  /** Entry position by id or alias. */
+  readonly positionOf: ReadonlyMap<string, number>;
 
   constructor(
     readonly entries: readonly Entry[],
@@ -46,11 +51,21 @@ export class IndexSnapshot {
     readonly dense: DenseChannel | undefined,
     readonly info: SnapshotInfo,
   ) {
-    this.byId = new Map(entries.map((e) => [e.id, e]));
+    const positions = new Map<string, number>();
+    entries.forEach((e, i) => {
+      for (const alias of e.aliases ?? []) positions.set(alias, i);
+    });
+    entries.forEach((e, i) => positions.set(e.id, i)); // an id always wins over an alias
+    this.positionOf = positions;
+    this.byId = new Map([...positions].map(([id, i]) => [id, entries[i] as Entry]));
   }
 
   async retrieve(text: string, options: RetrievalOptions): Promise<Retrieval> {
-    const analysis = this.analyzer.query(text);
+    return this.retrieveAnalyzed(this.analyzer.query(text), text, options);
+  }
+
+  /** Retrieval for a query already analyzed (the caller looked at its words first). */
+  async retrieveAnalyzed(analysis: QueryAnalysis, text: string, options: RetrievalOptions): Promise<Retrieval> {
     if (analysis.terms.size === 0) return { analysis, candidates: [], knownShare: 0 };
     const mode = options.fusion.mode;
     const lex = this.lexical.search(analysis.terms, options.lexicalCandidates);
@@ -61,7 +76,7 @@ export class IndexSnapshot {
       const vector = await this.dense.queryVector(analysis, text);
       if (vector) dense = this.dense.search(vector, options.denseCandidates);
     }
-    const candidates = fuse({ phrasing, entry, dense }, this.docEntry, options.fusion, lex.knownShare);
+    const candidates = fuse({ phrasing, entry, dense }, this.docEntry, options.fusion, lex.knownShare, options.exclude);
     return { analysis, candidates, knownShare: lex.knownShare };
   }
 }

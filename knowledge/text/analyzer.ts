@@ -1,5 +1,6 @@
 // The whole text pipeline in one place: normalize → synonyms → (queries only) homophone correction → terms.
 // Phrasings and questions go through the same steps, so they meet in the same vocabulary.
+import { colloquial } from './colloquial.ts';
 import { normalize } from './normalize.ts';
 import { PinyinCorrector, soundBigrams, type Correction } from './pinyin.ts';
 import type { Synonyms } from './synonyms.ts';
@@ -24,6 +25,13 @@ export const DEFAULT_ANALYZER_SETTINGS: AnalyzerSettings = { bigramWeight: 1, pi
 /** term → weight (word occurrences count 1, bigram occurrences count bigramWeight). */
 export type Terms = Map<string, number>;
 
+/** The word terms of an analysis (bigram and sound features carry a prefix). */
+export function wordTerms(terms: Terms): string[] {
+  const out: string[] = [];
+  for (const t of terms.keys()) if (!t.startsWith(BIGRAM_PREFIX) && !t.startsWith(SOUND_PREFIX)) out.push(t);
+  return out;
+}
+
 export interface QueryAnalysis {
   /** After normalize + synonyms + typo correction: what was actually searched. */
   canonical: string;
@@ -46,7 +54,7 @@ export class Analyzer {
   }
 
   canonical(text: string): string {
-    return this.synonyms.apply(normalize(text));
+    return this.synonyms.apply(colloquial(normalize(text)));
   }
 
   /** Canonical words of a text (no bigrams); the typo corrector's vocabulary is built from these. */

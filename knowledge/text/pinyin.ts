@@ -114,6 +114,7 @@ export class PinyinCorrector {
   private correctRun(run: string, oracle: WordOracle, corrections: Correction[]): string {
     const chars = [...run];
     const words = knownWordSpans(run, oracle);
+    const anyWords = wordSpans(run, oracle);
     if (words.every((w) => w !== undefined)) return run; // the common case: every character sits inside a known word
     let sounds: string[] | undefined;
     const out = chars.slice();
@@ -124,6 +125,8 @@ export class PinyinCorrector {
         const end = start + len;
         const range = [...span.keys()].map((k) => start + k);
         if (range.some((k) => done[k]) || range.every((k) => words[k] !== undefined)) continue;
+        // Never cut through a real word (自己能 is 自己 + 能, not 自 + 技能): a window takes whole words or none.
+        if (range.some((k) => { const w = anyWords[k]; return w !== undefined && (w[0] < start || w[1] > end); })) continue;
         const window = span.join('');
         if (oracle.known(window) || oracle.isWord(window)) continue;
         sounds ??= syllables(run);
@@ -162,6 +165,19 @@ export class PinyinCorrector {
     if (leading && isWord(n, span.length)) return false;
     return true;
   }
+}
+
+/** For each character: the [start, end) of the multi-character word (jieba's cut, known to the KB or not) it sits in. */
+function wordSpans(run: string, oracle: WordOracle): (readonly [number, number] | undefined)[] {
+  const spans: (readonly [number, number] | undefined)[] = [];
+  let at = 0;
+  for (const seg of oracle.segments(run)) {
+    const len = [...seg].length;
+    const span = len > 1 && oracle.isWord(seg) ? ([at, at + len] as const) : undefined;
+    for (let i = 0; i < len; i++) spans.push(span);
+    at += len;
+  }
+  return spans;
 }
 
 /** For each character: the [start, end) of the known multi-character KB word it sits in, if any. */

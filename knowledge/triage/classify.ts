@@ -1,19 +1,22 @@
+// The bot's intent step asks this before anything else (through the knowledge port's `classify`): small talk gets
+// a courteous reply, a request for a person goes to the human route, anything else is a question. Search applies
+// the other cues (complaints, distress, other departments' matters), which need the same vocabulary.
 import { compactKey } from '../text/normalize.ts';
-import { HUMAN_REQUEST, type SmallTalk, smallTalkOf } from './cues.ts';
+import { asksForPerson } from './cues.ts';
+import { smallTalkOf } from './small-talk.ts';
+import { projectVocabulary, type SmallTalkAct, type Vocabulary } from './vocabulary.ts';
 
-/**
- * What the bot should do with a message before searching: small talk gets a courteous reply, a request for a
- * person goes to the human route, anything else is a question (search still applies the other handoff cues,
- * which need the retrieval result to decide).
- */
+/** The port's small-talk acts (an acknowledgement, "好的", "收到", is answered as thanks). */
+export type SmallTalk = 'greeting' | 'thanks' | 'goodbye' | 'identity';
+
 export type Triage = { kind: 'small_talk'; act: SmallTalk } | { kind: 'human' } | { kind: 'question' };
 
-export function classify(text: string): Triage {
-  const compact = compactKey(text);
+export function classify(text: string, vocabulary: Vocabulary = projectVocabulary()): Triage {
+  const compact = compactKey(typeof text === 'string' ? text : '');
   // A lone question mark asks for help: the menu answers it.
-  if (compact === '' && /^[?？]+$/.test(text.trim())) return { kind: 'small_talk', act: 'greeting' };
-  const act = smallTalkOf(compact);
+  if (compact === '' && typeof text === 'string' && /^[?？]+$/.test(text.trim())) return { kind: 'small_talk', act: 'greeting' };
+  if (asksForPerson(compact, vocabulary)) return { kind: 'human' };
+  const act: SmallTalkAct | undefined = smallTalkOf(compact, vocabulary);
   if (act) return { kind: 'small_talk', act };
-  if (HUMAN_REQUEST.test(compact)) return { kind: 'human' };
   return { kind: 'question' };
 }

@@ -84,6 +84,7 @@ export const ENTRIES: FixtureEntry[] = [
 export const KEYS = {
   city_name: { label: '城市名称', fallback: '本市' },
   shebao_hotline: { label: '社保咨询电话', fallback: '当地社保经办机构咨询电话' },
+  pension_rate: { label: '单位养老保险缴费比例', fallback: '以当地公布为准，可拨打 12345 咨询', kind: 'figure' },
 };
 
 export const SYNONYMS = {

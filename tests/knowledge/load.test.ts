@@ -84,6 +84,21 @@ describe('content loader', () => {
     expect(errors).toEqual([expect.stringMatching(/^b\.yaml:4: error: b-four: unknown placeholder \{\{local\.no_such_key\}\}/)]);
   });
 
+  it('an alias may not be another entry’s id or alias', () => {
+    const errors = errorsOf({ 'b.yaml': entry('b-six', '  aliases: [shebao-duanjiao]\n') });
+    expect(errors).toEqual([expect.stringMatching(/^b\.yaml:1: error: b-six: alias "shebao-duanjiao" is already the id or an alias of shebao-duanjiao/)]);
+  });
+
+  it('warns about a local figure written without its 本市 label, not about a labelled one', () => {
+    const warningsOf = (answer: string) => {
+      const dirs = writeFixture({ files: { 'b.yaml': entry('b-seven').replace('answer: 答案', `answer: ${answer}`) } });
+      return loadContent({ contentDir: dirs.contentDir, localDir: dirs.localDir }).issues.filter((i) => i.file === 'b.yaml' && i.severity === 'warning').map(formatIssue);
+    };
+    expect(warningsOf('单位缴费比例为 {{local.pension_rate}}。')).toEqual([expect.stringMatching(/b-seven: \{\{local\.pension_rate\}\} is a local figure/)]);
+    expect(warningsOf('单位一般按 16% 缴纳（本市：{{local.pension_rate}}）。')).toEqual([]);
+    expect(warningsOf('咨询 {{local.shebao_hotline}}。')).toEqual([]);
+  });
+
   it('returns issues without throwing when strict is off', () => {
     const dirs = writeFixture({ files: { 'b.yaml': entry('b-five', '  related: [missing]\n') } });
     const { issues, entries } = loadContent({ contentDir: dirs.contentDir, localDir: dirs.localDir, strict: false });

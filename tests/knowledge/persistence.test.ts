@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../knowledge/search.ts';
@@ -14,6 +14,9 @@ const extraEntry = `- id: main-canbao-zhengming
   scope: 全国
   reviewed: 2026-11-29
 `;
+
+// The same entry as extraEntry, written first in a file so that every later entry moves one place.
+const firstEntry = extraEntry.replace(/\n$/, '') + '\n\n';
 
 describe('index persistence', () => {
   it('a second open reuses the saved index; a content change rebuilds it', async () => {
@@ -48,20 +51,44 @@ describe('index persistence', () => {
     expect(c.entry('gongjijin-tiqu')?.answer).toContain('12333');
   });
 
-  it('reload swaps the index atomically while searches are in flight', async () => {
+  it('a search held inside retrieval across a reload finishes wholly on the version it started with', async () => {
     const dirs = writeFixture();
-    const kb = await KnowledgeBase.open(fixtureOptions(dirs, true));
+    // The test holds a search between retrieval and decision: the hook waits on `gate` while one is set.
+    let gate: Promise<void> | undefined;
+    let entered!: () => void;
+    const reachedRetrieval = new Promise<void>((resolve) => (entered = resolve));
+    const kb = await KnowledgeBase.open({
+      ...fixtureOptions(dirs, true),
+      onRetrieved: () => {
+        if (!gate) return;
+        entered();
+        return gate;
+      },
+    });
     const before = kb.info.hash;
-    writeFileSync(join(dirs.contentDir, 'extra.yaml'), extraEntry);
-    const inFlight = Array.from({ length: 20 }, () => kb.search('社保卡丢了怎么挂失补办'));
-    const reloading = kb.reload();
-    const during = Array.from({ length: 20 }, () => kb.search('社保卡丢了怎么挂失补办'));
-    const results = await Promise.all([...inFlight, ...during]);
-    for (const r of results) expect(r.hits[0]?.entryId).toBe('shebaoka-guashi');
-    const info = await reloading;
+    let release!: () => void;
+    gate = new Promise<void>((resolve) => (release = resolve));
+    const held = kb.search('社保卡丢了怎么挂失补办');
+    await reachedRetrieval; // retrieved on the old index; now waiting inside the search
+    gate = undefined;
+
+    // New content: an entry first in the file shifts every entry's position, and the card entry's question changes.
+    // A held search that read the new version half-way would map its old positions onto the wrong entries.
+    const main = join(dirs.contentDir, 'main.yaml');
+    const content = readFileSync(main, 'utf8').replace('question: 社保卡丢了怎么挂失补办？', 'question: 社保卡丢失以后怎么挂失、补办？');
+    writeFileSync(main, firstEntry + content);
+    const info = await kb.reload();
+    const fresh = await kb.search('社保卡丢了怎么挂失补办');
+    release();
+    const old = await held;
+
     expect(info.hash).not.toBe(before);
-    expect(kb.info.hash).toBe(info.hash);
-    expect((await kb.search('参保证明网上怎么打印')).ranked[0]?.entryId).toBe('main-canbao-zhengming');
+    expect(old.version).toBe(before);
+    expect(old.hits[0]).toMatchObject({ entryId: 'shebaoka-guashi', question: '社保卡丢了怎么挂失补办？' });
+    expect(old.explanation).not.toContain('error');
+    expect(fresh.version).toBe(info.hash);
+    expect(fresh.hits[0]).toMatchObject({ entryId: 'shebaoka-guashi', question: '社保卡丢失以后怎么挂失、补办？' });
+    expect(kb.entry('main-canbao-zhengming')).toBeDefined();
   });
 
   it('a failed reload keeps serving the old index', async () => {

@@ -1,16 +1,25 @@
-// A few checks on the real KB. They avoid naming entries where they can, since the content keeps changing.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Checks on the real KB, through the saved index (data/index, built once and reused while content and code are
+// unchanged). They avoid naming entries where they can, since the content keeps changing; the held-out guard is
+// the product's promise: answer most questions directly, almost never wrongly.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../knowledge/content/load.ts';
+import { runCases, summarize } from '../../knowledge/eval/metrics.ts';
+import { confusion } from '../../knowledge/eval/report.ts';
+import { HELDOUT_FILE, loadCases } from '../../knowledge/eval/sets.ts';
 import { KnowledgeBase } from '../../knowledge/search.ts';
 
 let kb: KnowledgeBase;
 
 beforeAll(async () => {
-  kb = await KnowledgeBase.open({ indexDir: mkdtempSync(join(tmpdir(), 'kb-real-')) });
-});
+  kb = await KnowledgeBase.open(); // the default index directory: a second run reuses the saved index
+}, 120_000);
+
+/**
+ * Floors and ceilings for the old held-out set (349 questions written apart from the KB, never used to tune), set
+ * a little below what the KB reaches (measured: 64 % answered right, 98 % right directly or among choices, 2 wrong
+ * answers). A change that makes the bot guess, or stop answering, fails CI.
+ */
+const HELDOUT_GUARD = { maxWrongAnswers: 4, minAnsweredRight: 0.6, minRightAmongChoices: 0.95 };
 
 describe('the real KB', () => {
   it('validates without errors', () => {
@@ -18,6 +27,17 @@ describe('the real KB', () => {
     expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(entries.length).toBeGreaterThan(50);
   });
+
+  it('keeps the held-out promise: few wrong answers, most questions answered directly', async () => {
+    const cases = loadCases(HELDOUT_FILE);
+    expect(cases?.length).toBeGreaterThan(300);
+    const results = await runCases(kb, cases ?? []);
+    const s = summarize(results);
+    const figures = `answered right ${(s.answeredRight * 100).toFixed(1)} %, right directly or among choices ${((s.answeredRight + s.clarifiedRight) * 100).toFixed(1)} %, wrong answers ${s.wrongAnswers}\n${confusion(results)}`;
+    expect(s.wrongAnswers, figures).toBeLessThanOrEqual(HELDOUT_GUARD.maxWrongAnswers);
+    expect(s.answeredRight, figures).toBeGreaterThanOrEqual(HELDOUT_GUARD.minAnsweredRight);
+    expect(s.answeredRight + s.clarifiedRight, figures).toBeGreaterThanOrEqual(HELDOUT_GUARD.minRightAmongChoices);
+  }, 60_000);
 
   it('finds each entry by its own standard question, and mostly answers it', async () => {
     const entries = kb.entries();
@@ -29,17 +49,42 @@ describe('the real KB', () => {
       if (r.decision === 'answer' && r.hits[0]?.entryId === e.id) answered++;
     }
     expect(top1 / entries.length).toBeGreaterThan(0.97);
-    expect(answered / entries.length).toBeGreaterThan(0.6);
+    expect(answered / entries.length).toBeGreaterThan(0.85);
   });
 
-  it('answers a clear question with the entry about it', async () => {
-    const r = await kb.search('异地就医备案怎么办理？');
+  it.each([
+    ['工伤认定怎么申请', /工伤认定/],
+    ['退休需要什么条件', /退休/],
+    ['城乡居民医保一年交多少钱', /居民医保/],
+    ['社保卡丢了可以在网上补办吗', /社保卡/],
+    ['工伤待遇有哪些', /工伤/],
+  ])('answers a textbook question directly: %s', async (q, topic) => {
+    const r = await kb.search(q);
     expect(r.decision).toBe('answer');
-    expect(kb.entry(r.hits[0]!.entryId)?.question).toMatch(/异地就医备案/);
+    expect(kb.entry(r.hits[0]!.entryId)?.question).toMatch(topic);
+  });
+
+  it('an id merged into another entry still resolves, in lookups and as a conversation’s last entry', async () => {
+    const merged = kb.entries().find((e) => e.aliases.length > 0);
+    expect(merged).toBeDefined();
+    const alias = merged!.aliases[0]!;
+    expect(kb.entry(alias)?.id).toBe(merged!.id);
+    expect((await kb.search('需要带什么材料', { lastEntryId: alias })).needsContext).toBeUndefined();
+  });
+
+  it('never answers a follow-up without its conversation, and reads it with one', async () => {
+    expect((await kb.search('能领多久？')).needsContext).toBe(true);
+    const first = await kb.search('失业保险金怎么申领');
+    expect(first.decision).toBe('answer');
+    const r = await kb.search('能领多久？', { lastEntryId: first.hits[0]!.entryId });
+    expect(r.decision).toBe('answer');
+    expect(kb.entry(r.hits[0]!.entryId)?.question).toMatch(/多久/);
   });
 
   it.each(['今天天气怎么样', '驾驶证到期了怎么换证', '小区门口有人乱摆摊城管管不管', '讲个笑话吧'])('hands over %s', async (q) => {
-    expect((await kb.search(q)).decision).toBe('handoff');
+    const r = await kb.search(q);
+    expect(r.decision).toBe('handoff');
+    expect(r.reason).toBe('out_of_scope');
   });
 
   it.each([

@@ -1,0 +1,61 @@
+// Reading an elliptical follow-up against the last answer: the message is searched together with the words that
+// name the last entry's topic ("能领多久" after 失业保险金怎么申领 → "能领多久 失业保险金 申领"), or the last question
+// is searched about the new subject ("那灵活就业人员呢" → "灵活就业人员 …养老保险怎么缴…"); entries close to the
+// last one (related, same category) are preferred among near-equal candidates.
+import type { Entry } from './content/schema.ts';
+import type { EntryProfile } from './decision/profiles.ts';
+import type { EntryCandidate } from './index/fusion.ts';
+import type { IndexSnapshot } from './index/snapshot.ts';
+import { outsideFamiliesOf, type Ellipsis, type FollowupVocabulary } from './triage/followup.ts';
+
+/** A follow-up and what it was read as. */
+export interface Followup {
+  ellipsis: Ellipsis;
+  /** Position of the last answered entry. */
+  last: number;
+  resolvedAs: string;
+}
+
+/**
+ * Score added to candidates related to the last entry / in its category: a tie-breaker, not a verdict. The last
+ * entry itself loses a little on a bare follow-up: the user has just read it and asks for something it did not
+ * make clear ("可以在网上办吗" after 社保卡挂失补办 wants the entry about doing it online).
+ */
+export const CONTEXT_BONUS = { related: 0.06, category: 0.03, last: -0.05 } as const;
+
+/** How many topic words of the last question a bare follow-up borrows. */
+const TOPIC_WORDS = 3;
+
+/**
+ * What a follow-up is searched as. A swap asks the last question again about the new subject: the subject (twice:
+ * it is what the question is now about) and the last question's words, less those of the subject's family
+ * ("那医保呢" after 养老保险最少交多少年 drops 养老保险). A bare follow-up borrows the last question's topic words.
+ */
+export function rewriteFollowup(ellipsis: Ellipsis, message: string, last: Entry, profile: EntryProfile, vocabulary: FollowupVocabulary, wordsOf: (text: string) => string[]): string {
+  if (ellipsis.kind === 'swap') {
+    const kept = outsideFamiliesOf(wordsOf(ellipsis.subject), wordsOf(last.question), vocabulary.families);
+    return `${ellipsis.subject} ${ellipsis.subject} ${kept.join(' ')}`;
+  }
+  const topic = profile.topic.slice(0, TOPIC_WORDS);
+  return topic.length > 0 ? `${topic.join(' ')} ${message}` : `${last.question} ${message}`;
+}
+
+/** Entries close to the last one win near-ties (a swap has already left the last entry out of retrieval). */
+export function preferContext(candidates: readonly EntryCandidate[], followup: Followup, snapshot: IndexSnapshot): EntryCandidate[] {
+  const lastEntry = snapshot.entries[followup.last] as Entry;
+  const related = new Set(lastEntry.related.map((id) => snapshot.positionOf.get(id)));
+  const out: EntryCandidate[] = [];
+  for (const c of candidates) {
+    const entry = snapshot.entries[c.entry] as Entry;
+    const bonus =
+      c.entry === followup.last
+        ? CONTEXT_BONUS.last
+        : related.has(c.entry) || entry.related.includes(lastEntry.id)
+          ? CONTEXT_BONUS.related
+          : entry.category === lastEntry.category
+            ? CONTEXT_BONUS.category
+            : 0;
+    out.push(bonus !== 0 ? { ...c, score: c.score + bonus } : c);
+  }
+  return out.sort((a, b) => b.score - a.score);
+}

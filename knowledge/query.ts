@@ -1,0 +1,178 @@
+// One question, start to finish, on one pinned version:
+//   triage cues (a person, distress, a complaint, a personal case) → elliptical follow-up (read against the last
+//   answer, or ask) → retrieval → evidence (key words, what is asked) → calibrated confidence → other departments'
+//   matters (never answered from the KB) → answer / choices / handoff.
+import type { Entry } from './content/schema.ts';
+import { rank, choose, type Decision, type ScoredCandidate } from './decision/decide.ts';
+import { distinctiveWords, evidenceFor, incidental } from './decision/evidence.ts';
+import { askAgreement, mainAsk, substantiveWords } from './decision/ask.ts';
+import { CANDIDATES, type DecisionThresholds, type Signals } from './decision/thresholds.ts';
+import type { FusionSettings } from './index/fusion.ts';
+import { preferContext, rewriteFollowup, type Followup } from './context.ts';
+import { findCue, type HandoffReason } from './triage/cues.ts';
+import type { DepartmentMatch } from './triage/departments.ts';
+import { ellipsisOf } from './triage/followup.ts';
+import { smallTalkOf } from './triage/small-talk.ts';
+import type { TicketCategory } from './triage/vocabulary.ts';
+import { wordTerms, type QueryAnalysis } from './text/analyzer.ts';
+import { compactKey } from './text/normalize.ts';
+import type { Version } from './version.ts';
+
+export interface SearchHit {
+  entryId: string;
+  question: string;
+  /** The phrasing (question or alternate) that matched best. */
+  matched: string;
+  score: number;
+  confidence: number;
+  /** With `{ signals: true }`: the evidence behind `confidence` (eval, calibration, debugging). */
+  signals?: Signals;
+}
+
+export interface SearchResult {
+  /**
+   * answer: the answer first, then close neighbours to offer as "您可能还想问"; clarify: exactly the choices to offer
+   * (1–3); handoff: the nearest entries, for the agent who takes over.
+   */
+  hits: SearchHit[];
+  decision: Decision;
+  /** Why a handoff (set exactly when decision is handoff): what the bot acts on. */
+  reason?: HandoffReason;
+  /** out_of_scope: the department that usually handles such matters, and its ticket category. */
+  department?: string;
+  ticketCategory?: TicketCategory;
+  /** An elliptical follow-up with no conversation to read it against: ask what it is about. */
+  needsContext?: boolean;
+  /** A follow-up read against the last answer: what was searched instead of the message alone. */
+  resolvedAs?: string;
+  /** Short reason an agent can read. */
+  explanation: string;
+  /** The candidates weighed (best first) whatever the decision: for the eval and the CLI. */
+  ranked: SearchHit[];
+  /** The index version that answered. */
+  version: string;
+  /** Distinctive words in the question (known to the KB, not ask words): one word says what about, not what. */
+  words?: number;
+}
+
+export interface QueryOptions {
+  thresholds: DecisionThresholds;
+  fusion: FusionSettings;
+  lastEntryId?: string;
+  signals?: boolean;
+  /** Called between retrieval and decision (instrumentation; tests hold a search here across a reload). */
+  onRetrieved?: () => Promise<void> | void;
+  /** A failure that did not stop the answer (the nearest entries for an agent could not be found). */
+  onError?: (err: Error) => void;
+}
+
+export async function runQuery(version: Version, text: string, options: QueryOptions): Promise<SearchResult> {
+  const { snapshot } = version;
+  const input = typeof text === 'string' ? text : '';
+  const compact = compactKey(input);
+  const base = { version: snapshot.info.hash };
+  const handoff = (reason: HandoffReason, explanation: string, extra: Partial<SearchResult> = {}): SearchResult => ({ ...base, hits: [], ranked: [], decision: 'handoff', reason, explanation, ...extra });
+
+  if (compact === '') return handoff('empty', '消息为空或没有可识别的文字，转人工');
+  if (smallTalkOf(compact, version.vocabulary)) return handoff('empty', '寒暄，没有要检索的问题');
+  const own = snapshot.analyzer.query(input); // the user's own words, before any context is added
+  const cue = findCue(compact, version.vocabulary);
+  if (cue) {
+    // Decided by the words alone; the nearest entries go along for the agent who takes over (best effort).
+    const nearest = await weigh(version, own, input, undefined, options).catch((err: unknown) => {
+      options.onError?.(err as Error);
+      return undefined;
+    });
+    const ranked = nearest?.ranked.map((c) => toHit(version, c, options.signals === true)) ?? [];
+    return handoff(cue.reason, cue.explanation, { hits: ranked.slice(0, AGENT_HITS), ranked });
+  }
+
+  const followup = readFollowup(version, own, input, options.lastEntryId);
+  if (followup === 'needs_context') return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
+  const analysis = followup ? snapshot.analyzer.query(followup.resolvedAs) : own;
+  const { ranked, corrections } = await weigh(version, analysis, followup?.resolvedAs ?? input, followup, options);
+  const rankedHits = ranked.map((c) => toHit(version, c, options.signals === true));
+  const fixes = corrections.length > 0 ? `（已纠正：${corrections.map((c) => `${c.from}→${c.to}`).join('、')}）` : '';
+  const context = followup ? `（追问，按上文理解为“${followup.resolvedAs}”）` : '';
+  const queryWords = substantiveWords(wordTerms(analysis.terms)) + (mainAsk(analysis.canonical) ? 1 : 0);
+  const resolvedAs = followup?.resolvedAs;
+
+  const foreign = foreignMatter(version, own, ranked[0], options.thresholds);
+  if (foreign) {
+    const explanation = `“${foreign.word}”属于${foreign.department}的事项，不在本专线知识库范围内${context}`;
+    return { ...base, hits: rankedHits.slice(0, AGENT_HITS), ranked: rankedHits, decision: 'handoff', reason: 'out_of_scope', department: foreign.department, ticketCategory: foreign.key, explanation, resolvedAs, words: queryWords };
+  }
+
+  const choice = choose(ranked, options.thresholds, queryWords, followup !== undefined);
+  const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
+  return { ...base, hits: rankedHits.slice(0, shown), ranked: rankedHits, decision: choice.decision, reason: choice.reason, explanation: choice.explanation + fixes + context, resolvedAs, words: queryWords };
+}
+
+/** Share of a message's words the KB must know for a topicless short question to read as a follow-up. */
+const MOSTLY_KNOWN = 0.6;
+
+/** How many nearest entries a handoff carries for the agent. */
+const AGENT_HITS = 3;
+
+/** Retrieval, then each candidate weighed on its evidence and ranked by calibrated confidence. */
+async function weigh(version: Version, analysis: QueryAnalysis, text: string, followup: Followup | undefined, options: QueryOptions): Promise<{ ranked: ScoredCandidate[]; corrections: QueryAnalysis['corrections'] }> {
+  const { snapshot } = version;
+  const retrieval = await snapshot.retrieveAnalyzed(analysis, text, {
+    fusion: options.fusion,
+    lexicalCandidates: CANDIDATES.lexical,
+    entryCandidates: CANDIDATES.entries,
+    denseCandidates: CANDIDATES.dense,
+    // A follow-up about another subject ("那灵活就业人员呢") is not answered by the entry it follows.
+    exclude: followup?.ellipsis.kind === 'swap' ? followup.last : undefined,
+  });
+  await options.onRetrieved?.();
+  const candidates = followup ? preferContext(retrieval.candidates, followup, snapshot) : retrieval.candidates;
+  const words = distinctiveWords(wordTerms(analysis.terms), snapshot.entryLexical, (w) => version.keyTerms.has(w));
+  const ask = mainAsk(analysis.canonical);
+  const pool = candidates.slice(0, CANDIDATES.weighed);
+  const askAnswered = pool.some((c) => askAgreement(ask, version.profiles.of(c.entry).asks) > 0);
+  const said = new Set(wordTerms(analysis.terms));
+  const weighed = pool.map((c) => ({ ...c, evidence: evidenceFor(words, ask, askAnswered, snapshot.entryLexical, c.entry, version.profiles.of(c.entry), said) }));
+  return { ranked: rank(weighed, retrieval.knownShare, options.thresholds.confidence), corrections: retrieval.analysis.corrections };
+}
+
+/** An elliptical message read against the last answer; 'needs_context' when there is none to read it against. */
+function readFollowup(version: Version, own: QueryAnalysis, input: string, lastEntryId: string | undefined): Followup | 'needs_context' | undefined {
+  const { snapshot } = version;
+  const words = wordTerms(own.terms);
+  const known = words.filter((w) => snapshot.lexical.has(w)).length;
+  // Another department's matter names its topic (公租房怎么申请): not a follow-up, whatever the KB knows of it.
+  const namesTopic = words.some((w) => version.keyTerms.has(w)) || version.departments.find(own.canonical.replace(/\s+/g, '')).length > 0;
+  const topical = { namesKeyTerm: namesTopic, mostlyKnown: known >= MOSTLY_KNOWN * words.length, asks: mainAsk(own.canonical) !== undefined };
+  const ellipsis = ellipsisOf(own.canonical.replace(/\s+/g, ''), words, version.followup, (t) => snapshot.analyzer.words(t), topical);
+  if (!ellipsis) return undefined;
+  const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
+  if (last === undefined) return 'needs_context';
+  const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) => snapshot.analyzer.words(t));
+  return { ellipsis, last, resolvedAs };
+}
+
+/**
+ * Another department's matter named in the user's own words is never answered from the KB, unless it is
+ * incidental to what the best entry answers (evidence.ts).
+ */
+function foreignMatter(version: Version, own: QueryAnalysis, top: ScoredCandidate | undefined, t: DecisionThresholds): DepartmentMatch | undefined {
+  const matches = version.departments.find(own.canonical.replace(/\s+/g, ''));
+  if (matches.length === 0) return undefined;
+  if (!top) return matches[0];
+  const ownWords = distinctiveWords(wordTerms(own.terms), version.snapshot.entryLexical);
+  const text = version.profiles.textOf(top.entry);
+  const plausible = top.confidence >= t.clarify;
+  return matches.find((m) => !incidental(ownWords, m.word, version.snapshot.entryLexical, top.entry, { mentions: text.includes(m.word), plausible, isDomainTerm: (w) => version.domain.has(w) }));
+}
+
+function toHit(version: Version, c: ScoredCandidate, withSignals: boolean): SearchHit {
+  const entry = version.snapshot.entries[c.entry] as Entry;
+  const hit: SearchHit = { entryId: entry.id, question: entry.question, matched: version.snapshot.phrasings[c.doc] ?? entry.question, score: round(c.score), confidence: round(c.confidence) };
+  if (withSignals) hit.signals = Object.fromEntries(Object.entries(c.signals).map(([k, v]) => [k, round(v)])) as Signals;
+  return hit;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

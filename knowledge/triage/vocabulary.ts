@@ -1,0 +1,118 @@
+// Loads triage/vocabulary.yaml: small talk, requests for a person, handoff cues, other departments' matters and
+// follow-up words, validated with zod and compiled once into matchers. Everything matches normalized compact text.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { readYamlFile } from '../../lib/yaml-file.ts';
+import { compactKey } from '../text/normalize.ts';
+
+export const DEFAULT_VOCABULARY_FILE = resolve(import.meta.dirname, 'vocabulary.yaml');
+
+/** The hotline's ticket categories: every department the vocabulary names carries one of these keys. */
+export const TICKET_CATEGORIES = ['社保', '医保', '公积金', '工伤', '失业', '就业人才', '税务', '市场监管', '城市管理', '住建', '交通', '生态环境', '教育', '卫生健康', '商务', '公安', '其他'] as const;
+export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
+
+export const SMALL_TALK_ACTS = ['goodbye', 'identity', 'thanks', 'greeting'] as const;
+export type SmallTalkAct = (typeof SMALL_TALK_ACTS)[number];
+
+export const CUE_REASONS = ['urgent', 'complaint', 'personal_case', 'personal_data'] as const;
+export type CueReason = (typeof CUE_REASONS)[number];
+
+const words = z.array(z.union([z.string(), z.number()]).transform(String)).default([]);
+const regexSource = z.string().refine(
+  (s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+const VocabularySchema = z.strictObject({
+  small_talk: z.strictObject({ goodbye: words, identity: words, thanks: words, greeting: words, fillers: words }),
+  human: z.strictObject({ whole: words, patterns: z.array(regexSource).default([]) }),
+  cues: z.array(
+    z.strictObject({
+      reason: z.enum(CUE_REASONS),
+      explanation: z.string().min(1),
+      patterns: z.array(regexSource).min(1),
+      unless: z.array(z.string()).default([]),
+    }),
+  ),
+  how_to: z.record(z.string(), z.array(regexSource)),
+  departments: z.array(z.strictObject({ key: z.enum(TICKET_CATEGORIES), department: z.string().min(1), words: words })),
+  followup: z.strictObject({ generic: words, swap: z.array(regexSource).min(1), families: z.record(z.string(), words).default({}) }),
+});
+export type RawVocabulary = z.infer<typeof VocabularySchema>;
+
+export interface Cue {
+  reason: CueReason | 'human_request';
+  explanation: string;
+  pattern: RegExp;
+  /** The cue stands down when this matches too (the message asks how, rather than asking for action). */
+  unless?: RegExp;
+}
+
+export interface DepartmentRule {
+  key: TicketCategory;
+  department: string;
+  /** As users type them (normalized, compact); the KB compiles them through its synonym table. */
+  words: string[];
+}
+
+export interface Vocabulary {
+  /** Phrase → act, for whole-message small talk; fillers map to undefined. */
+  smallTalk: ReadonlyMap<string, SmallTalkAct | undefined>;
+  longestSmallTalk: number;
+  humanWhole: ReadonlySet<string>;
+  human: RegExp;
+  /** human_request first, then the file's cues in order. */
+  cues: readonly Cue[];
+  departments: readonly DepartmentRule[];
+  generic: readonly string[];
+  swap: readonly RegExp[];
+  /** Family (slot) → its words: a swapped subject drops the last question's words of its family. */
+  families: ReadonlyMap<string, readonly string[]>;
+}
+
+const anyOf = (sources: readonly string[]): RegExp => new RegExp(sources.length > 0 ? sources.map((s) => `(?:${s})`).join('|') : '(?!)');
+
+export function compileVocabulary(raw: RawVocabulary, file = 'vocabulary.yaml'): Vocabulary {
+  const smallTalk = new Map<string, SmallTalkAct | undefined>();
+  for (const w of raw.small_talk.fillers) smallTalk.set(compactKey(w), undefined);
+  // Set in reverse priority order, so a phrase listed under two acts keeps the one that wins (goodbye over thanks).
+  for (const act of [...SMALL_TALK_ACTS].reverse()) for (const w of raw.small_talk[act]) smallTalk.set(compactKey(w), act);
+  smallTalk.delete('');
+  const human = anyOf(raw.human.patterns);
+  const cues: Cue[] = [{ reason: 'human_request', explanation: '用户要求人工服务', pattern: human }];
+  for (const c of raw.cues) {
+    const unknown = c.unless.filter((name) => !(name in raw.how_to));
+    if (unknown.length > 0) throw new Error(`[knowledge/triage] ${file}: cue ${c.reason} names unknown how_to list(s): ${unknown.join(', ')}`);
+    cues.push({ reason: c.reason, explanation: c.explanation, pattern: anyOf(c.patterns), unless: c.unless.length > 0 ? anyOf(c.unless.flatMap((n) => raw.how_to[n] ?? [])) : undefined });
+  }
+  return {
+    smallTalk,
+    longestSmallTalk: Math.max(1, ...[...smallTalk.keys()].map((k) => k.length)),
+    humanWhole: new Set(raw.human.whole.map(compactKey)),
+    human,
+    cues,
+    departments: raw.departments.map((d) => ({ key: d.key, department: d.department, words: d.words.map(compactKey).filter((w) => w !== '') })),
+    generic: raw.followup.generic.map(compactKey).filter((w) => w !== ''),
+    swap: raw.followup.swap.map((s) => new RegExp(s)),
+    families: new Map(Object.entries(raw.followup.families).map(([family, list]) => [family, list.map(compactKey).filter((w) => w !== '')])),
+  };
+}
+
+export function loadVocabulary(file = DEFAULT_VOCABULARY_FILE): Vocabulary {
+  return compileVocabulary(readYamlFile(file, VocabularySchema, 'knowledge/triage'), file);
+}
+
+let defaultVocabulary: Vocabulary | undefined;
+
+/** The project's vocabulary, read once (the KB re-reads its own on reload). */
+export function projectVocabulary(): Vocabulary {
+  defaultVocabulary ??= loadVocabulary();
+  return defaultVocabulary;
+}

@@ -1,0 +1,102 @@
+// Elliptical follow-ups ("能领多久？", "那灵活就业人员呢？"): read against the entry the bot answered last, or the
+// user is asked what they mean. Never a guess without context.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { KnowledgeBase } from '../../knowledge/search.ts';
+import { ellipsisOf, outsideFamiliesOf, type FollowupVocabulary } from '../../knowledge/triage/followup.ts';
+import { ENTRIES, fixtureOptions, writeFixture } from './fixture-kb.ts';
+
+let kb: KnowledgeBase;
+
+beforeAll(async () => {
+  // Two entries about 失业保险金 (how to apply, how long) so that a follow-up has something to choose between.
+  const entries = [
+    ...ENTRIES,
+    {
+      id: 'shiye-qixian',
+      question: '失业保险金最长能领多久？',
+      alternates: ['失业金能领几个月', '失业保险金领取期限', '失业金最多领多长时间', '交了五年失业保险能领多久', '失业金领取时间怎么算', '失業金能領多久'],
+      category: '失业保险',
+    },
+  ];
+  kb = await KnowledgeBase.open(fixtureOptions(writeFixture({ entries })));
+});
+
+describe('elliptical follow-ups', () => {
+  it.each(['能领多久？', '需要带什么材料', '可以在网上办吗', '那灵活就业人员呢？', '租房的话呢', '怎么申请', '要交多少钱', '什么时候到账'])(
+    'without a conversation, asks what it is about and never guesses: %s',
+    async (text) => {
+      const r = await kb.search(text);
+      expect(r.needsContext).toBe(true);
+      expect(r.decision).toBe('handoff');
+      expect(r.hits).toEqual([]);
+    },
+  );
+
+  it.each(['失业保险金怎么领取', '公积金能取吗', '社保断缴了有什么影响', '失业金能领几个月'])('a complete question is not a follow-up: %s', async (text) => {
+    const r = await kb.search(text);
+    expect(r.needsContext).toBeUndefined();
+    expect(r.ranked.length).toBeGreaterThan(0);
+  });
+
+  it('reads a bare follow-up against the last answer, and prefers the entry that answers what it asks', async () => {
+    const first = await kb.search('失业保险金怎么领取');
+    expect(first.hits[0]?.entryId).toBe('shiye-jin');
+    const r = await kb.search('能领多久？', { lastEntryId: 'shiye-jin' });
+    expect(r.needsContext).toBeUndefined();
+    expect(r.resolvedAs).toContain('失业');
+    expect(r.ranked[0]?.entryId).toBe('shiye-qixian');
+  });
+
+  it('the same words after another answer read as a question about that topic', async () => {
+    const r = await kb.search('需要带什么材料', { lastEntryId: 'yibao-yidi' });
+    expect(r.resolvedAs).toMatch(/异地就医|备案/);
+    expect(r.ranked[0]?.entryId).toBe('yibao-yidi');
+  });
+
+  it('a swapped subject is never answered with the entry it follows', async () => {
+    const r = await kb.search('那灵活就业人员呢', { lastEntryId: 'shebao-jishu' });
+    expect(r.resolvedAs).toContain('灵活就业');
+    expect(r.ranked.map((h) => h.entryId)).not.toContain('shebao-jishu');
+    expect(r.ranked[0]?.entryId).toBe('shebao-linghuo');
+  });
+
+  it('an id the KB no longer has is no context at all', async () => {
+    expect((await kb.search('能领多久', { lastEntryId: 'gone-away' })).needsContext).toBe(true);
+  });
+
+  it('another department’s matter in a follow-up is still named, not read against the last answer', async () => {
+    const r = await kb.search('那营业执照呢', { lastEntryId: 'gongjijin-tiqu' });
+    expect(r).toMatchObject({ decision: 'handoff', reason: 'out_of_scope', ticketCategory: '市场监管' });
+  });
+});
+
+describe('ellipsis detection', () => {
+  const vocabulary: FollowupVocabulary = {
+    generic: new Set(['能', '领', '多久', '需要', '带', '什么', '材料', '可以', '网上', '办', '吗']),
+    swap: [/^(那|如果)?(?<subject>.{1,8}?)(的话)?呢$/],
+    families: new Map([
+      ['医保', new Set(['险种'])],
+      ['养老保险', new Set(['险种'])],
+      ['职工', new Set(['人员'])],
+    ]),
+  };
+  const words = (text: string) => text.split(/\s+/).filter(Boolean);
+
+  it.each<[string, string[], string | undefined]>([
+    ['能领多久', ['能', '领', '多久'], 'bare'],
+    ['需要带什么材料', ['需要', '带', '什么', '材料'], 'bare'],
+    ['那灵活就业呢', ['灵活就业'], 'swap'],
+    ['租房的话呢', ['租房'], 'swap'],
+    ['失业金能领多久', ['失业金', '能', '领', '多久'], undefined],
+    ['社保断缴有什么影响呢', ['社保', '断缴', '有', '什么', '影响'], undefined],
+    ['', [], undefined],
+  ])('%s → %s', (compact, content, kind) => {
+    // The swap subject is cut into words by the caller; here a subject is one word.
+    expect(ellipsisOf(compact, content, vocabulary, (t) => (t === '' ? [] : [t]))?.kind).toBe(kind);
+  });
+
+  it('a swap keeps the last question’s words outside the new subject’s family', () => {
+    expect(outsideFamiliesOf(['医保'], words('养老保险 最少 缴 多少 年'), vocabulary.families)).toEqual(['最少', '缴', '多少', '年']);
+    expect(outsideFamiliesOf(['灵活就业'], words('职工 养老保险 怎么 缴'), vocabulary.families)).toEqual(['职工', '养老保险', '怎么', '缴']);
+  });
+});

@@ -1,0 +1,150 @@
+// What a message is before it is a question: small talk, a request for a person, a complaint, a personal case,
+// personal data, distress, another department's matter. Tables of spoken forms, written for these tests.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { KnowledgeBase } from '../../knowledge/search.ts';
+import { compactKey } from '../../knowledge/text/normalize.ts';
+import { classify } from '../../knowledge/triage/classify.ts';
+import { findCue } from '../../knowledge/triage/cues.ts';
+import { loadVocabulary } from '../../knowledge/triage/vocabulary.ts';
+import { ENTRIES, fixtureOptions, writeFixture } from './fixture-kb.ts';
+
+describe('small talk', () => {
+  it.each([
+    ['您好呀', 'greeting'],
+    ['在不在啊', 'greeting'],
+    ['哈喽 打扰一下', 'greeting'],
+    ['早安', 'greeting'],
+    ['？', 'greeting'],
+    ['谢谢啦', 'thanks'],
+    ['非常感谢您', 'thanks'],
+    ['好嘞', 'thanks'],
+    ['嗯嗯嗯', 'thanks'],
+    ['明白了 谢谢', 'thanks'],
+    ['收到了哈', 'thanks'],
+    ['OK的', 'thanks'],
+    ['拜拜', 'goodbye'],
+    ['好的 再见', 'goodbye'],
+    ['行 那先这样', 'goodbye'],
+    ['没事了 谢谢你', 'goodbye'],
+    ['謝謝 再見', 'goodbye'],
+    ['你是真人吗？', 'identity'],
+    ['是自动回复吗', 'identity'],
+    ['你好 你能干什么', 'identity'],
+  ])('%s → %s', (text, act) => {
+    expect(classify(text)).toEqual({ kind: 'small_talk', act });
+  });
+
+  it.each(['你好 社保断缴了怎么办', '谢谢 那失业金能领多久', '好的 那公积金呢', '嗯 工伤认定要多久', '哈哈哈哈', '测试一下'])(
+    'a polite start does not make a question small talk, nor does laughter: %s',
+    (text) => {
+      expect(classify(text)).toEqual({ kind: 'question' });
+    },
+  );
+});
+
+describe('requests for a person', () => {
+  it.each(['转人工', '人工', '人工客服', '我要找真人客服', '帮我接人工', '能转人工吗', '不想和机器人说 找个活人聊聊', '请联系工作人员'])('%s → the human route', (text) => {
+    expect(classify(text)).toEqual({ kind: 'human' });
+    expect(findCue(compactKey(text))?.reason).toBe('human_request');
+  });
+
+  it.each(['人工流产能休几天', '人工授精医保能报吗'])('人工 inside a topic is not a request: %s', (text) => {
+    expect(classify(text)).toEqual({ kind: 'question' });
+    expect(findCue(compactKey(text))).toBeUndefined();
+  });
+});
+
+describe('handoff cues', () => {
+  it.each([
+    ['我要投诉社保局窗口的人', 'complaint'],
+    ['实名举报某公司偷逃社保', 'complaint'],
+    ['你们这服务态度太差了', 'complaint'],
+    ['帮我催一下审批', 'personal_case'],
+    ['我的申请到哪一步了', 'personal_case'],
+    ['等了两个月都没消息', 'personal_case'],
+    ['帮我查查我的缴费记录', 'personal_case'],
+    ['电话13800001111', 'personal_data'],
+    ['信用代码91350100M000100Y43', 'personal_data'],
+    ['我不想活了', 'urgent'],
+    ['厂房着火了快来人', 'urgent'],
+  ])('%s → %s', (text, reason) => {
+    expect(findCue(compactKey(text))?.reason).toBe(reason);
+  });
+
+  it.each(['怎么投诉单位不交社保', '投诉电话是多少', '帮我查下生育津贴怎么领', '2024年12月的社保', '<script>alert(1)</script>'])(
+    'a question about the same words is not a cue: %s',
+    (text) => {
+      expect(findCue(compactKey(text))).toBeUndefined();
+    },
+  );
+
+  it('distress wins over everything else in the same message', () => {
+    expect(findCue(compactKey('我要投诉 再不处理我就跳楼'))?.reason).toBe('urgent');
+  });
+});
+
+describe('other departments’ matters (search on a fixture KB)', () => {
+  let kb: KnowledgeBase;
+  beforeAll(async () => {
+    kb = await KnowledgeBase.open(fixtureOptions(writeFixture()));
+  });
+
+  it.each([
+    ['营业执照年检在哪办', '市场监管'],
+    ['孩子入学报名要什么材料', '教育'],
+    ['公租房怎么申请', '住建'],
+    ['出租车拒载', '交通'],
+    ['驾照到期换证', '公安'],
+    ['河边有人偷排污水', '生态环境'],
+    ['狂犬疫苗去哪打', '卫生健康'],
+    ['商场预付卡退不了钱', '商务'],
+    ['老板拖欠工资怎么办', '就业人才'],
+    ['路灯坏了没人修', '城市管理'],
+    ['个人所得税怎么申报', '税务'],
+    ['停水了什么时候来水', '其他'],
+  ])('%s → %s, never answered', async (text, key) => {
+    const r = await kb.search(text);
+    expect(r).toMatchObject({ decision: 'handoff', reason: 'out_of_scope', ticketCategory: key });
+    expect(r.department).toBeTruthy();
+  });
+
+  it('a word of another department is incidental when the entry that answers speaks of it', async () => {
+    // 物业费 is 住建's word; an entry about 公积金提取 that names 物业费 answers the question, one that does not, cannot.
+    const withFees = ENTRIES.map((e) => (e.id === 'gongjijin-tiqu' ? { ...e, alternates: [...e.alternates, '公积金可以用来交物业费吗'] } : e));
+    const speaks = await KnowledgeBase.open(fixtureOptions(writeFixture({ entries: withFees })));
+    const r = await speaks.search('公积金能取出来交物业费吗');
+    expect(r.reason).not.toBe('out_of_scope');
+    expect(r.ranked[0]?.entryId).toBe('gongjijin-tiqu');
+    expect(await kb.search('公积金能取出来交物业费吗')).toMatchObject({ reason: 'out_of_scope', ticketCategory: '住建' });
+  });
+});
+
+describe('the vocabulary file', () => {
+  const write = (text: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kb-vocab-')), 'vocabulary.yaml');
+    writeFileSync(file, text);
+    return file;
+  };
+  const minimal = (cue: string) => `small_talk: { goodbye: [再见], identity: [], thanks: [], greeting: [], fillers: [] }
+human: { whole: [人工], patterns: [] }
+cues:
+${cue}
+how_to: { procedure: ['怎么'] }
+departments: []
+followup: { generic: [多久], swap: ['^(?<subject>.+)呢$'] }
+`;
+
+  it('loads a minimal file', () => {
+    const v = loadVocabulary(write(minimal("  - { reason: complaint, explanation: 投诉, patterns: ['投诉'], unless: [procedure] }")));
+    expect(findCue('我要投诉', v)?.reason).toBe('complaint');
+    expect(findCue('怎么投诉', v)).toBeUndefined();
+  });
+
+  it('names the file when a pattern is not a regular expression or a how_to list is missing', () => {
+    expect(() => loadVocabulary(write(minimal("  - { reason: complaint, explanation: 投诉, patterns: ['(投诉'] }")))).toThrow(/\[knowledge\/triage\].*vocabulary\.yaml.*regular expression/);
+    expect(() => loadVocabulary(write(minimal("  - { reason: complaint, explanation: 投诉, patterns: ['投诉'], unless: [nope] }")))).toThrow(/\[knowledge\/triage\].*unknown how_to list.*nope/);
+  });
+});
