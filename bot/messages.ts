@@ -36,7 +36,7 @@ export const messages = {
   tooLong: '您的问题有点长，我只看了前面的部分。如果没有答到点上，请用一两句话概括一下。',
   basis: (items: readonly string[]) => `政策依据：${items.join('；')}`,
   localNote: '以上涉及的费率、基数、地址等以当地规定为准。',
-  related: '您可能还想了解：',
+  related: '您可能还想问：',
   offerTicket: (outlook: { department: string; due: string }) =>
     `可以为您登记工单，由${outlook.department}办理，预计 ${outlook.due} 前答复。需要登记吗？`,
   startIntake: {

@@ -12,12 +12,18 @@ import type { Turn } from './router.ts';
 export class Replies {
   constructor(private readonly knowledge: KnowledgePort) {}
 
-  async answer(turn: Turn, entry: KnowledgeEntry): Promise<void> {
+  /**
+   * An entry's answer with its policy basis. `neighbours`: entries close to the question that the user may have
+   * meant instead (offered as 您可能还想问); without them, the entry's own related questions are offered.
+   */
+  async answer(turn: Turn, entry: KnowledgeEntry, neighbours: readonly KnowledgeEntry[] = []): Promise<void> {
     turn.memory.lastEntryId = entry.id;
-    const related = entry.related.flatMap((id) => this.knowledge.entry(id) ?? []).slice(0, 3);
+    const close = neighbours.filter((n) => n.id !== entry.id).slice(0, 3);
+    const offered = close.length > 0 ? close : entry.related.flatMap((id) => this.knowledge.entry(id) ?? []).slice(0, 3);
     const parts = [`**${entry.question}**`, entry.answer.trim(), messages.basis(entry.basis)];
     if (entry.scope !== '全国') parts.push(messages.localNote);
-    await this.send(turn, parts.join('\n\n'), [...related.map(entryOffer), plain(RESOLVED), plain(NOT_RESOLVED), plain(MENU)], 'markdown');
+    if (close.length > 0) parts.push(messages.related);
+    await this.send(turn, parts.join('\n\n'), [...offered.map(entryOffer), plain(RESOLVED), plain(NOT_RESOLVED), plain(MENU)], 'markdown');
   }
 
   async choices(turn: Turn, intro: string, entries: readonly KnowledgeEntry[]): Promise<void> {

@@ -32,7 +32,8 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
     if (result.decision === 'answer' && best) {
       turn.memory.misses = 0;
       turn.memory.lastTurnId = await record({ outcome: 'answered', entryId: best.id, topic: best.category });
-      await replies.answer(turn, best);
+      const neighbours = result.hits.slice(1).flatMap((hit) => knowledge.entry(hit.entryId) ?? []);
+      await replies.answer(turn, best, neighbours);
       return true;
     }
     const choices = result.hits.slice(0, 3).flatMap((hit) => knowledge.entry(hit.entryId) ?? []);

@@ -58,6 +58,24 @@ describe('LineOneBot', () => {
     expect(buttons(national)).toEqual(['住房公积金缴存比例是多少？', '解决了', '没解决', '主菜单']);
   });
 
+  it('offers the close neighbours of a clear answer as 您可能还想问', async () => {
+    const knowledge: KnowledgePort = {
+      ...fixtureKnowledge(),
+      search: async () => ({
+        decision: 'answer',
+        explanation: '',
+        hits: [
+          { entryId: 'yibao-yidi-beian', question: '异地就医备案怎么办理？', confidence: 0.95 },
+          { entryId: 'gongjijin-jiaocun-bili', question: '住房公积金缴存比例是多少？', confidence: 0.6 },
+        ],
+      }),
+    };
+    const [reply] = await replies(harness(knowledge), '外地看病要备案吗');
+    expect(reply?.text).toContain('国家医保服务平台');
+    expect(reply?.text).toContain('您可能还想问：');
+    expect(buttons(reply)).toEqual(['住房公积金缴存比例是多少？', '解决了', '没解决', '主菜单']);
+  });
+
   it('answers a bare topic word with that topic’s questions', async () => {
     const [list] = await replies(harness(), '公积金');
     expect(list?.text).toContain('1. 住房公积金缴存比例是多少？');
