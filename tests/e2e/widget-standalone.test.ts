@@ -163,7 +163,7 @@ describe('webchat widget against the real server', () => {
     await openChat(page);
     let failures = 1;
     await page.route('**/activities', async (route) => {
-      if (route.request().method() === 'POST' && failures > 0) {
+      if (route.request().method() === 'POST' && route.request().postData()?.includes('"message"') && failures > 0) {
         failures--;
         return route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"ServiceError","message":"injected"}}' });
       }
