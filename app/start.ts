@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Server } from 'restify';
 import { anonymousAllowed, botFrameworkProactive, createCloudAdapter, registerMessagesEndpoint } from '../adapters/botframework/messages-endpoint.ts';
 import { ServiceUrlPolicy } from '../adapters/botframework/service-url.ts';
@@ -40,6 +39,7 @@ import { outboxNotices, outboxSender } from './delivery.ts';
 import { InFlight } from './inflight.ts';
 import { SCHEMAS } from './schemas.ts';
 import { registerStatic } from './static.ts';
+import { fromRoot } from '../lib/paths.ts';
 
 export interface App {
   url: string;
@@ -131,7 +131,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const ready = accepting && database;
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', database, bot: accepting, ...channelStatus() });
   });
-  const distDir = options.distDir ?? fileURLToPath(new URL('../web/dist', import.meta.url));
+  const distDir = options.distDir ?? fromRoot('web/dist');
   registerStatic(server, distDir, { frameAncestors: config.FRAME_ANCESTORS });
 
   // The desk: agents, departments and supervisors; it owns a conversation while an agent talks to the user live.

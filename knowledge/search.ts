@@ -1,5 +1,4 @@
 // The knowledge base as the bot sees it: open once, search per message, reload when the content changes.
-import { resolve } from 'node:path';
 import { DEFAULT_CONTENT_DIR, DEFAULT_LOCAL_DIR, loadContent } from './content/load.ts';
 import type { Category, Entry } from './content/schema.ts';
 import { DEFAULT_TOPICS_FILE, loadTopics, type Topics } from './content/topics.ts';
@@ -17,6 +16,7 @@ import type { IndexSnapshot, SnapshotInfo } from './index/snapshot.ts';
 import { Analyzer, DEFAULT_ANALYZER_SETTINGS, type AnalyzerSettings } from './text/analyzer.ts';
 import { DEFAULT_SYNONYMS_FILE, Synonyms } from './text/synonyms.ts';
 import { DEFAULT_DICT_FILE, readDomainDict, Tokenizer } from './text/tokenize.ts';
+import { fromRoot } from '../lib/paths.ts';
 
 export type { SearchHit, SearchResult } from './query.ts';
 
@@ -57,8 +57,7 @@ export interface SearchOptions {
   signals?: boolean;
 }
 
-const repoRoot = resolve(import.meta.dirname, '..');
-export const DEFAULT_INDEX_DIR = resolve(repoRoot, 'data/index');
+export const DEFAULT_INDEX_DIR = fromRoot('data/index');
 
 export class KnowledgeBase {
   /** Everything a search reads, swapped whole on reload. */

@@ -6,13 +6,14 @@ import { isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { compactKey } from '../text/normalize.ts';
 import { LocalSettings } from './local.ts';
 import { EntrySchema, type Entry } from './schema.ts';
+import { fromRoot } from '../../lib/paths.ts';
 
 export type { Entry } from './schema.ts';
 
 /** Files in the content folder that are not lists of entries. */
 export const NON_ENTRY_FILES = new Set(['synonyms.yaml', 'topics.yaml']);
 
-const here = import.meta.dirname;
+const here = fromRoot('knowledge/content');
 export const DEFAULT_CONTENT_DIR = here;
 export const DEFAULT_LOCAL_DIR = resolve(here, '../local');
 

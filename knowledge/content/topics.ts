@@ -1,10 +1,10 @@
 // The menu's topics, read from topics.yaml: the one place that says which KB categories the menu offers.
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { readYamlFile } from '../../lib/yaml-file.ts';
 import { CATEGORIES } from './schema.ts';
+import { fromRoot } from '../../lib/paths.ts';
 
-export const DEFAULT_TOPICS_FILE = resolve(import.meta.dirname, 'topics.yaml');
+export const DEFAULT_TOPICS_FILE = fromRoot('knowledge/content/topics.yaml');
 
 const TopicsSchema = z.strictObject({
   topics: z

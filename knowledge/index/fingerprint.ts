@@ -2,13 +2,14 @@
 // same, so an edited YAML file, a new synonym, a city value or a changed tokenizer each trigger a rebuild.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { entryFiles } from '../content/load.ts';
+import { fromRoot } from '../../lib/paths.ts';
 
 /** Bump when the saved format changes in a way the source hash below would not catch. */
 export const INDEX_FORMAT_VERSION = 1;
 
-const knowledgeRoot = resolve(import.meta.dirname, '..');
+const knowledgeRoot = fromRoot('knowledge');
 // The code that shapes an index: a change to any of these files invalidates saved indexes.
 const CODE_DIRS = ['text', 'index', 'content'].map((d) => join(knowledgeRoot, d));
 

@@ -1,12 +1,12 @@
 // The synonym and colloquialism table (knowledge/content/synonyms.yaml). Every rule rewrites a spoken form to one
 // canonical form. The same rewrite runs on the KB's phrasings and on user questions, so both sides meet in the
 // canonical vocabulary whichever form either side used.
-import { resolve } from 'node:path';
 import { readYamlFile } from '../../lib/yaml-file.ts';
 import { z } from 'zod';
 import { normalize } from './normalize.ts';
+import { fromRoot } from '../../lib/paths.ts';
 
-export const DEFAULT_SYNONYMS_FILE = resolve(import.meta.dirname, '../content/synonyms.yaml');
+export const DEFAULT_SYNONYMS_FILE = fromRoot('knowledge/content/synonyms.yaml');
 
 const RuleSchema = z.strictObject({
   to: z.string().min(1),

@@ -2,11 +2,11 @@
 // where jieba cuts a query differently from the phrasing it should match (typos, unknown words, 口语).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Jieba } from '@node-rs/jieba';
 import { dict as defaultDict } from '@node-rs/jieba/dict.js';
+import { fromRoot } from '../../lib/paths.ts';
 
-export const DEFAULT_DICT_FILE = resolve(import.meta.dirname, '../content/dict.txt');
+export const DEFAULT_DICT_FILE = fromRoot('knowledge/content/dict.txt');
 
 // Particles, pronouns and politeness: they appear in every phrasing and say nothing about the topic.
 // Question words (怎么/多少/哪里) stay: low IDF already discounts them, and they separate "how" from "how much".

@@ -1,11 +1,11 @@
 // Loads triage/vocabulary.yaml: small talk, requests for a person, handoff cues, other departments' matters and
 // follow-up words, validated with zod and compiled once into matchers. Everything matches normalized compact text.
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { readYamlFile } from '../../lib/yaml-file.ts';
 import { compactKey } from '../text/normalize.ts';
+import { fromRoot } from '../../lib/paths.ts';
 
-export const DEFAULT_VOCABULARY_FILE = resolve(import.meta.dirname, 'vocabulary.yaml');
+export const DEFAULT_VOCABULARY_FILE = fromRoot('knowledge/triage/vocabulary.yaml');
 
 /** The hotline's ticket categories: every department the vocabulary names carries one of these keys. */
 export const TICKET_CATEGORIES = ['社保', '医保', '公积金', '工伤', '失业', '就业人才', '税务', '市场监管', '城市管理', '住建', '交通', '生态环境', '教育', '卫生健康', '商务', '公安', '其他'] as const;

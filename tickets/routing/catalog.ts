@@ -1,12 +1,12 @@
 // The dispatch catalogue (派单目录): categories, their departments, default types and limits.
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadYamlFile } from '../config/yaml.ts';
 import { TicketValidationError } from '../errors.ts';
 import { TICKET_TYPES, type TicketType } from '../model.ts';
 import { DurationSchema, type Duration } from '../sla/policy.ts';
+import { fromRoot } from '../../lib/paths.ts';
 
-export const DEFAULT_CATEGORIES_FILE = resolve(import.meta.dirname, '../config/categories.yaml');
+export const DEFAULT_CATEGORIES_FILE = fromRoot('tickets/config/categories.yaml');
 
 const code = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'a lower-case code like social_insurance');
 

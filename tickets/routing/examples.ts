@@ -2,13 +2,14 @@
 // deterministic dev split used to tune the model without touching any external data.
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { loadYamlFile } from '../config/yaml.ts';
 import { TicketConfigError } from '../errors.ts';
 import type { Catalog } from './catalog.ts';
+import { fromRoot } from '../../lib/paths.ts';
 
-export const DEFAULT_EXAMPLES_DIR = resolve(import.meta.dirname, 'examples');
+export const DEFAULT_EXAMPLES_DIR = fromRoot('tickets/routing/examples');
 
 export interface Example {
   category: string;

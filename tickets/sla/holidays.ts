@@ -1,11 +1,12 @@
 // Reads the yearly holiday files (config/calendar/<year>.yaml) into schedules for WorkingCalendar.
 import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { loadYamlFile } from '../config/yaml.ts';
 import type { YearSchedule } from './calendar.ts';
+import { fromRoot } from '../../lib/paths.ts';
 
-export const DEFAULT_CALENDAR_DIR = resolve(import.meta.dirname, '../config/calendar');
+export const DEFAULT_CALENDAR_DIR = fromRoot('tickets/config/calendar');
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-10-01').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a real date');
 

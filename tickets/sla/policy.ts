@@ -1,12 +1,12 @@
 // Time limits (办理时限) from config/sla.yaml, computed on the working-day calendar.
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadYamlFile } from '../config/yaml.ts';
 import { TICKET_TYPES, type Priority, type TicketType } from '../model.ts';
 import { WorkingCalendar } from './calendar.ts';
 import { DEFAULT_CALENDAR_DIR, loadSchedules } from './holidays.ts';
+import { fromRoot } from '../../lib/paths.ts';
 
-export const DEFAULT_SLA_FILE = resolve(import.meta.dirname, '../config/sla.yaml');
+export const DEFAULT_SLA_FILE = fromRoot('tickets/config/sla.yaml');
 
 export const DurationSchema = z.union([
   z.strictObject({ workingDays: z.number().positive().max(250) }),
