@@ -144,7 +144,7 @@ followup: { generic: [多久], swap: ['^(?<subject>.+)呢$'] }
   });
 
   it('names the file when a pattern is not a regular expression or a how_to list is missing', () => {
-    expect(() => loadVocabulary(write(minimal("  - { reason: complaint, explanation: 投诉, patterns: ['(投诉'] }")))).toThrow(/\[knowledge\/triage\].*vocabulary\.yaml.*regular expression/);
+    expect(() => loadVocabulary(write(minimal("  - { reason: complaint, explanation: 投诉, patterns: ['(投诉'] }")))).toThrow(/\[knowledge\/triage\][\s\S]*vocabulary\.yaml:4: cues\.0\.patterns\.0: not a valid regular expression/);
     expect(() => loadVocabulary(write(minimal("  - { reason: complaint, explanation: 投诉, patterns: ['投诉'], unless: [nope] }")))).toThrow(/\[knowledge\/triage\].*unknown how_to list.*nope/);
   });
 });

@@ -1,44 +1,14 @@
-// Loads a YAML configuration file through a zod schema. Every problem names file:line, because the people who fix
-// it are operators looking at the YAML, not at a stack trace.
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+// Ticket configuration files load through the shared YAML reader; a mistake becomes a TicketConfigError (the
+// tickets CLI and start-up report those as operator errors, with file:line).
 import type { z } from 'zod';
+import { ConfigFileError, readYamlFile } from '../../lib/yaml-file.ts';
 import { TicketConfigError } from '../errors.ts';
 
 export function loadYamlFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
-  let source: string;
   try {
-    source = readFileSync(file, 'utf8');
+    return readYamlFile(file, schema, 'tickets');
   } catch (err) {
-    throw new TicketConfigError(`${file}: cannot read (${(err as Error).message})`);
+    if (err instanceof ConfigFileError) throw new TicketConfigError(err.message);
+    throw err;
   }
-  return parseYaml(source, schema, basename(file));
-}
-
-/** The same for text already in hand (tests, embedded defaults). `name` is what error messages call the file. */
-export function parseYaml<S extends z.ZodType>(source: string, schema: S, name: string): z.output<S> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
-  if (doc.errors.length > 0) {
-    const lines = doc.errors.map((e) => `${name}:${lineAt(e.pos[0])}: YAML: ${e.message.split('\n')[0]}`);
-    throw new TicketConfigError(`invalid configuration\n${lines.join('\n')}`);
-  }
-  const result = schema.safeParse(doc.toJS());
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const path = issue.path.map(String);
-    return `${name}:${lineAt(nodeOffset(doc, path))}: ${path.join('.') || '(file)'}: ${issue.message}`;
-  });
-  throw new TicketConfigError(`invalid configuration\n${lines.join('\n')}`);
-}
-
-/** Start offset of the deepest node that exists along a path (a missing key points at its parent). */
-function nodeOffset(doc: Document, path: string[]): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-    if (node?.range) return node.range[0];
-  }
-  return undefined;
 }
