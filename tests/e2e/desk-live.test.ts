@@ -77,16 +77,19 @@ describe('the desk in a browser: taking a conversation live', () => {
     await desk.page.goto(`${app.url}/desk/#/tickets/${number}`);
     await desk.page.locator('.live button', { hasText: '接管对话' }).click();
     await user.page.locator('.lo-bubble-bot', { hasText: '人工坐席 王坐席 已接入' }).waitFor({ timeout: 5000 });
-    // The widget posts no typing activities itself; a client that does (Microsoft's Web Chat) is shown typing.
-    await user.page.evaluate(async () => {
-      const session = JSON.parse(Object.values(localStorage).find((v) => v.includes('conversationId')) ?? '{}') as { conversationId: string; token: string };
-      await fetch(`/v3/directline/conversations/${session.conversationId}/activities`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${session.token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ type: 'typing', from: { id: 'user' } }),
-      });
-    });
-    await desk.page.locator('.live-chat .typing', { hasText: '用户正在输入' }).waitFor({ timeout: 5000 });
+    // The user types in the widget (without sending). Typing is passed on at most every two seconds, and
+    // the widget typed the intake answers a moment ago, so keep typing until the desk shows it.
+    const indicator = desk.page.locator('.live-chat .typing', { hasText: '用户正在输入' });
+    await expect
+      .poll(
+        async () => {
+          await user.page.locator('.lo-input').pressSequentially('好');
+          return indicator.isVisible();
+        },
+        { timeout: 10_000, interval: 250 },
+      )
+      .toBe(true);
+    await user.page.locator('.lo-input').fill('');
     await say(user.page, '好的，谢谢');
     await desk.page.locator('.live-chat .msg.from-user', { hasText: '好的，谢谢' }).waitFor({ timeout: 5000 });
     await desk.page.locator('.live-chat button', { hasText: '结束对话' }).click();
