@@ -3,7 +3,7 @@ import { type Config, ConfigError, loadConfig, readEnvironment } from './config.
 import { startApp } from './start.ts';
 
 /** The process: read the configuration, start, and turn signals into reload and shutdown. */
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig(readEnvironment());

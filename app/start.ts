@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Server } from 'restify';
 import { anonymousAllowed, botFrameworkProactive, createCloudAdapter, registerMessagesEndpoint } from '../adapters/botframework/messages-endpoint.ts';
 import { ServiceUrlPolicy } from '../adapters/botframework/service-url.ts';
@@ -110,6 +110,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     categoriesFile: config.TICKETS_CATEGORIES_FILE,
     slaFile: config.TICKETS_SLA_FILE,
     calendarDir: config.TICKETS_CALENDAR_DIR,
+    // Beside the knowledge index: both are derived from the repository's content and rebuilt when it changes.
+    modelDir: resolve(config.KB_INDEX_DIR, '..', 'models'),
     overdueIntervalMs: config.TICKETS_OVERDUE_INTERVAL_SECONDS * 1000,
     onChanged: (change) => desk?.ticketChanged(change),
   });

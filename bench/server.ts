@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildServer } from '../scripts/build.ts';
+import { ROOT, sourceStamp } from '../scripts/stamp.mjs';
+import { buildPages } from '../web/build.ts';
 import { type Call, type LoadResult, runLoad } from './load.ts';
 
 const QUESTIONS = ['公积金缴存比例是多少', '异地就医怎么备案', '新员工入职社保怎么增员', '工伤认定要多久', '失业金怎么领', '你好', '生育津贴怎么算', '社保断缴有什么影响'];
@@ -27,6 +30,7 @@ export const UNLIMITED: Record<string, string> = {
 };
 
 export interface ServerBench {
+  startupSourceMs: number;
   startupColdMs: number;
   startupWarmMs: number;
   rssIdleMb: number;
@@ -39,6 +43,10 @@ export async function benchServer(): Promise<ServerBench> {
   const dir = mkdtempSync(join(tmpdir(), 'lineone-bench-'));
   const env = { DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...UNLIMITED };
   try {
+    const source = await startChild('app/main.ts', env, { fromSource: true });
+    source.child.kill('SIGTERM');
+    await once(source.child, 'exit');
+    rmSync(join(dir, 'bench.db'), { force: true });
     const cold = await startChild('app/main.ts', env);
     cold.child.kill('SIGTERM');
     await once(cold.child, 'exit');
@@ -59,7 +67,7 @@ export async function benchServer(): Promise<ServerBench> {
     const children = [app.child, bare.child, echo.child];
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => once(c, 'exit')));
-    return { startupColdMs: cold.startupMs, startupWarmMs: app.startupMs, rssIdleMb, rssAfterLoadMb, runs };
+    return { startupSourceMs: source.startupMs, startupColdMs: cold.startupMs, startupWarmMs: app.startupMs, rssIdleMb, rssAfterLoadMb, runs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -102,15 +110,23 @@ function bareCall(): Call {
   return { method: 'POST', path: '/echo', body: JSON.stringify({ type: 'message', text: QUESTIONS[0] }) };
 }
 
-export async function startChild(script: string, env: Record<string, string>) {
+/**
+ * Starts a script as a child process and waits until it serves. The app starts as `npm start` does (the server
+ * bundle, built beforehand so the build is not timed) unless `fromSource` asks for tsx on the TypeScript.
+ */
+export async function startChild(script: string, env: Record<string, string>, options: { fromSource?: boolean } = {}) {
+  const isApp = script === 'app/main.ts';
+  const compiled = isApp && !options.fromSource;
+  if (compiled) await ensureBuilt();
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const args = compiled ? [join(ROOT, 'scripts/start.mjs')] : ['--import', 'tsx', script];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const probe = script.includes('app/main') ? `${url}/readyz` : `${url}/none`;
+  const probe = isApp ? `${url}/readyz` : `${url}/none`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bench: ${script} exited with ${child.exitCode}`);
     const ok = await fetch(probe).then((r) => r.status < 500, () => false);
@@ -118,6 +134,14 @@ export async function startChild(script: string, env: Record<string, string>) {
     await new Promise((r) => setTimeout(r, 20));
   }
   return { child, url, startupMs: performance.now() - started };
+}
+
+/** Builds the server bundle and pages when the sources changed since the last build (what `npm start` would do). */
+async function ensureBuilt(): Promise<void> {
+  const stampFile = join(ROOT, 'dist', 'stamp');
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === sourceStamp()) return;
+  await buildPages();
+  await buildServer();
 }
 
 export function rssMb(child: ChildProcess): number {

@@ -32,7 +32,8 @@ export class RateLimits {
   }
 
   static async redis(url: string, log: Logger, prefix = 'lineone:rl'): Promise<RateLimits> {
-    const { Redis } = await import('ioredis');
+    // The default export: the same class from source and from the server bundle (whose lazy chunks export CommonJS as default only).
+    const { default: Redis } = await import('ioredis');
     // Fail fast: a limit check must not hang a request while Redis is away (insurance answers then).
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
     client.on('error', (err: Error) => log.warn({ err }, 'http: rate-limit Redis error; limits fall back to this instance'));

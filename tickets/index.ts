@@ -6,7 +6,7 @@ import type { TicketNotices } from './notices.ts';
 import { OverdueWatcher } from './overdue-watcher.ts';
 import { TicketQueries } from './queries.ts';
 import { RedListStore } from './redlist/redlist-store.ts';
-import { Catalog } from './routing/catalog.ts';
+import { Catalog, DEFAULT_CATEGORIES_FILE } from './routing/catalog.ts';
 import type { CategoryPredictor } from './routing/predictor-port.ts';
 import { type TicketChange, TicketService } from './service.ts';
 import { SlaPolicy } from './sla/policy.ts';
@@ -27,9 +27,11 @@ export interface OpenTicketsOptions {
   calendarDir?: string;
   /**
    * Predicts the category of tickets opened without one. Default: the built-in model, trained from
-   * tickets/routing/examples/ when the domain opens (about a second). null: such tickets get the fallback category.
+   * tickets/routing/examples/ (about half a second) or loaded from `modelDir`. null: such tickets get the fallback category.
    */
   predictor?: CategoryPredictor | null;
+  /** Where the built-in model is saved after training and found again at the next start (unchanged inputs). */
+  modelDir?: string;
   /** How often the overdue watcher looks (it starts only when watcher.start() is called). Default 5 minutes. */
   overdueIntervalMs?: number;
   clock?: () => Date;
@@ -52,7 +54,7 @@ export interface Tickets {
 export async function openTickets(options: OpenTicketsOptions): Promise<Tickets> {
   const catalog = Catalog.load(options.categoriesFile);
   const sla = SlaPolicy.load({ file: options.slaFile, calendarDir: options.calendarDir });
-  const predictor = options.predictor === undefined ? await builtinPredictor(catalog) : options.predictor;
+  const predictor = options.predictor === undefined ? await builtinPredictor(catalog, options) : options.predictor;
   const redList = new RedListStore(options.db);
   const service = new TicketService({ db: options.db, notices: options.notices, catalog, sla, redList, predictor: predictor ?? undefined, log: options.log, clock: options.clock, onChanged: options.onChanged });
   const queries = new TicketQueries(options.db);
@@ -60,7 +62,8 @@ export async function openTickets(options: OpenTicketsOptions): Promise<Tickets>
   return { service, lookups: new TicketLookups(options.db, catalog), queries, redList, catalog, sla, watcher, predictor };
 }
 
-async function builtinPredictor(catalog: Catalog): Promise<CategoryPredictor> {
-  const { trainDefaultPredictor } = await import('./routing/predictor.ts');
-  return trainDefaultPredictor(catalog);
+async function builtinPredictor(catalog: Catalog, options: OpenTicketsOptions): Promise<CategoryPredictor> {
+  const { loadOrTrainDefaultPredictor, trainDefaultPredictor } = await import('./routing/predictor.ts');
+  if (!options.modelDir) return trainDefaultPredictor(catalog);
+  return loadOrTrainDefaultPredictor(catalog, options.modelDir, options.categoriesFile ?? DEFAULT_CATEGORIES_FILE);
 }

@@ -26,7 +26,8 @@ export class RedisConversationHub implements ConversationHub {
   ) {}
 
   static async connect(url: string, log: Logger): Promise<RedisConversationHub> {
-    const { Redis } = await import('ioredis');
+    // The default export: the same class from source and from the server bundle (whose lazy chunks export CommonJS as default only).
+    const { default: Redis } = await import('ioredis');
     const options = { lazyConnect: true, maxRetriesPerRequest: 3 };
     const hub = new RedisConversationHub(new Redis(url, options), new Redis(url, options), log);
     await Promise.all([hub.publisher.connect(), hub.subscriber.connect()]);

@@ -10,7 +10,7 @@ export function lazyDialogs(state: StatePropertyAccessor<DialogState>, tickets: 
   let loading: Promise<DialogSet> | undefined;
   return () =>
     (loading ??= (async () => {
-      const [{ DialogSet }, { IntakeDialog }] = await Promise.all([import('botbuilder-dialogs'), import('./intake.ts')]);
-      return new DialogSet(state).add(new IntakeDialog(tickets, memory));
+      const { createDialogs } = await import('./set.ts');
+      return createDialogs(state, tickets, memory);
     })());
 }

@@ -25,7 +25,8 @@ export class RedisDeskHub implements DeskHub {
   ) {}
 
   static async connect(url: string, log: Pick<Logger, 'warn'>): Promise<RedisDeskHub> {
-    const { Redis } = await import('ioredis');
+    // The default export: the same class from source and from the server bundle (whose lazy chunks export CommonJS as default only).
+    const { default: Redis } = await import('ioredis');
     const options = { lazyConnect: true, maxRetriesPerRequest: 3 };
     const hub = new RedisDeskHub(new Redis(url, options), new Redis(url, options), log);
     for (const client of [hub.publisher, hub.subscriber]) client.on('error', (err: Error) => log.warn({ err }, 'desk: redis hub error'));

@@ -1,10 +1,13 @@
 // The synonym and colloquialism table (knowledge/content/synonyms.yaml). Every rule rewrites a spoken form to one
 // canonical form. The same rewrite runs on the KB's phrasings and on user questions, so both sides meet in the
 // canonical vocabulary whichever form either side used.
+import { statSync } from 'node:fs';
 import { readYamlFile } from '../../lib/yaml-file.ts';
 import { z } from 'zod';
 import { normalize } from './normalize.ts';
 import { fromRoot } from '../../lib/paths.ts';
+
+const loaded = new Map<string, { version: string; synonyms: Synonyms }>();
 
 export const DEFAULT_SYNONYMS_FILE = fromRoot('knowledge/content/synonyms.yaml');
 
@@ -73,9 +76,16 @@ export class Synonyms {
     return new Synonyms(rules, keep);
   }
 
+  /** The table in `file`; read once per version of the file (the knowledge base and the ticket predictor share it). */
   static load(file = DEFAULT_SYNONYMS_FILE): Synonyms {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    const version = stat ? `${stat.mtimeMs}:${stat.size}` : 'absent';
+    const cached = loaded.get(file);
+    if (cached?.version === version) return cached.synonyms;
     const data = readYamlFile(file, FileSchema, 'knowledge/synonyms');
-    return Synonyms.fromRules(data.rules, data.keep);
+    const synonyms = Synonyms.fromRules(data.rules, data.keep);
+    loaded.set(file, { version, synonyms });
+    return synonyms;
   }
 
   static empty(): Synonyms {

@@ -1,11 +1,14 @@
 // The category predictor: deterministic, sensible on new sentences, honest about uncertainty, and used by the
 // service when a ticket arrives without a category.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../tickets/routing/catalog.ts';
 import { evaluateDevSplit } from '../../tickets/routing/eval/dev-split.ts';
 import { TEDDY_MAP } from '../../tickets/routing/eval/teddy.ts';
 import { loadExamples } from '../../tickets/routing/examples.ts';
-import { trainDefaultPredictor, TrainedPredictor } from '../../tickets/routing/predictor.ts';
+import { loadOrTrainDefaultPredictor, trainDefaultPredictor, TrainedPredictor } from '../../tickets/routing/predictor.ts';
 import { sqliteDatabase } from '../support/services.ts';
 import { alice, openHarness } from './support.ts';
 
@@ -35,6 +38,31 @@ describe('category predictor', () => {
   it('is deterministic: the same examples train the same model', () => {
     const again = TrainedPredictor.train(loadExamples(catalog));
     for (const text of ['社保断缴怎么办', '垃圾没人清运', '随便说点什么']) expect(again.predict(text)).toEqual(predictor.predict(text));
+  });
+
+  it('is saved after training and loaded at the next start, predicting exactly as trained', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lineone-model-'));
+    try {
+      const categoriesFile = join(dir, 'categories.yaml');
+      writeFileSync(categoriesFile, 'the categories file is part of the key; its content is not read here');
+      const first = loadOrTrainDefaultPredictor(catalog, join(dir, 'models'), categoriesFile);
+      const saved = readdirSync(join(dir, 'models'));
+      expect(saved).toHaveLength(1);
+      const loaded = loadOrTrainDefaultPredictor(catalog, join(dir, 'models'), categoriesFile);
+      expect(loaded).not.toBe(first);
+      for (const text of ['社保断缴怎么办', '饭馆的菜里吃出了钢丝球', '随便说点什么']) expect(loaded.predict(text)).toEqual(predictor.predict(text));
+      // Changed inputs train a new model and replace the old one.
+      writeFileSync(categoriesFile, 'edited');
+      loadOrTrainDefaultPredictor(catalog, join(dir, 'models'), categoriesFile);
+      const after = readdirSync(join(dir, 'models'));
+      expect(after).toHaveLength(1);
+      expect(after).not.toEqual(saved);
+      // A damaged file is trained over, not trusted.
+      writeFileSync(join(dir, 'models', after[0] as string), '{"tfidf":');
+      expect(loadOrTrainDefaultPredictor(catalog, join(dir, 'models'), categoriesFile).predict('社保断缴怎么办')).toEqual(predictor.predict('社保断缴怎么办'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('ranks every category with probabilities that sum to one', () => {

@@ -77,6 +77,15 @@ export class TfIdf {
     return new TfIdf(vocabulary, idf);
   }
 
+  toJSON(): { terms: string[]; idf: number[] } {
+    return { terms: [...this.vocabulary.keys()], idf: Array.from(this.idf) };
+  }
+
+  static fromJSON(saved: { terms: string[]; idf: number[] }): TfIdf {
+    if (saved.terms.length !== saved.idf.length) throw new Error('tf-idf: terms and weights differ in length');
+    return new TfIdf(new Map(saved.terms.map((term, i) => [term, i])), Float64Array.from(saved.idf));
+  }
+
   /** Sublinear term frequency × idf, L2-normalized; unknown terms are dropped. */
   transform(terms: Map<string, number>): SparseVector {
     const entries: [number, number][] = [];

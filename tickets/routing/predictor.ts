@@ -1,7 +1,14 @@
 // The category predictor: TF-IDF over the knowledge text pipeline + multinomial logistic regression, trained on
-// the project's own examples when the ticket domain opens (about a second, deterministic).
+// the project's own examples (about half a second, deterministic) and saved, so a start-up with unchanged examples,
+// dictionary and code loads the model instead of training it again.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fromRoot, ROOT } from '../../lib/paths.ts';
+import { DEFAULT_DICT_FILE } from '../../knowledge/text/tokenize.ts';
+import { DEFAULT_SYNONYMS_FILE } from '../../knowledge/text/synonyms.ts';
 import type { Catalog } from './catalog.ts';
-import { loadExamples, type Example } from './examples.ts';
+import { DEFAULT_EXAMPLES_DIR, loadExamples, type Example } from './examples.ts';
 import { DEFAULT_FEATURE_SETTINGS, FeatureExtractor, type FeatureSettings, TfIdf } from './features.ts';
 import type { CategoryPrediction, CategoryPredictor } from './predictor-port.ts';
 import { DEFAULT_TRAIN_SETTINGS, SoftmaxModel, type TrainSettings } from './softmax.ts';
@@ -43,6 +50,15 @@ export class TrainedPredictor implements CategoryPredictor {
     return new TrainedPredictor(extractor, tfidf, model, settings.minConfidence);
   }
 
+  toJSON(): SavedPredictor {
+    return { tfidf: this.tfidf.toJSON(), model: this.model.toJSON(), minConfidence: this.minConfidence, features: this.extractor.settings };
+  }
+
+  static fromJSON(saved: SavedPredictor): TrainedPredictor {
+    const tfidf = TfIdf.fromJSON(saved.tfidf);
+    return new TrainedPredictor(FeatureExtractor.withKnowledgeText(saved.features), tfidf, SoftmaxModel.fromJSON(saved.model, tfidf.size), saved.minConfidence);
+  }
+
   predict(text: string): CategoryPrediction {
     const p = this.model.probabilities(this.tfidf.transform(this.extractor.terms(text)));
     const ranked = this.model.classes.map((category, i) => ({ category, probability: p[i] as number })).sort((a, b) => b.probability - a.probability);
@@ -51,7 +67,54 @@ export class TrainedPredictor implements CategoryPredictor {
   }
 }
 
+interface SavedPredictor {
+  tfidf: ReturnType<TfIdf['toJSON']>;
+  model: ReturnType<SoftmaxModel['toJSON']>;
+  minConfidence: number;
+  features: FeatureSettings;
+}
+
 /** The predictor trained on tickets/routing/examples/. */
 export function trainDefaultPredictor(catalog: Catalog): TrainedPredictor {
   return TrainedPredictor.train(loadExamples(catalog));
+}
+
+/**
+ * The default predictor, from `dir` when a model trained on the same inputs was saved there, else trained and saved
+ * (written under a temporary name and renamed, so a crash never leaves half a model; older models are removed).
+ */
+export function loadOrTrainDefaultPredictor(catalog: Catalog, dir: string, categoriesFile: string): TrainedPredictor {
+  const file = join(dir, `predictor-${modelKey(categoriesFile)}.json`);
+  if (existsSync(file)) {
+    try {
+      return TrainedPredictor.fromJSON(JSON.parse(readFileSync(file, 'utf8')) as SavedPredictor);
+    } catch {
+      // unreadable (a disk problem, a hand edit): train again below and overwrite it
+    }
+  }
+  const predictor = trainDefaultPredictor(catalog);
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(predictor.toJSON()));
+    renameSync(tmp, file);
+    for (const old of readdirSync(dir).filter((n) => n.startsWith('predictor-') && join(dir, n) !== file)) rmSync(join(dir, old), { force: true });
+  } catch {
+    // a read-only data directory costs a training at every start, nothing more
+  }
+  return predictor;
+}
+
+/** What the model depends on: the examples, the categories, the dictionary and synonyms, the code and its settings. */
+function modelKey(categoriesFile: string): string {
+  const hash = createHash('sha256').update(JSON.stringify(DEFAULT_PREDICTOR_SETTINGS));
+  const files = [
+    categoriesFile,
+    DEFAULT_DICT_FILE,
+    DEFAULT_SYNONYMS_FILE,
+    ...readdirSync(DEFAULT_EXAMPLES_DIR).filter((n) => n.endsWith('.yaml')).sort().map((n) => join(DEFAULT_EXAMPLES_DIR, n)),
+    ...['tickets/routing', 'knowledge/text'].flatMap((d) => readdirSync(fromRoot(d)).filter((n) => n.endsWith('.ts')).sort().map((n) => fromRoot(d, n))),
+  ];
+  for (const file of files) hash.update(`\n${relative(ROOT, file)}\n`).update(existsSync(file) ? readFileSync(file) : '<absent>');
+  return hash.digest('hex').slice(0, 24);
 }

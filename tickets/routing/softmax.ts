@@ -57,6 +57,17 @@ export class SoftmaxModel {
     return model;
   }
 
+  toJSON(): { classes: string[]; weights: string; bias: number[] } {
+    return { classes: [...this.classes], weights: Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength).toString('base64'), bias: Array.from(this.bias) };
+  }
+
+  static fromJSON(saved: { classes: string[]; weights: string; bias: number[] }, dims: number): SoftmaxModel {
+    const bytes = Buffer.from(saved.weights, 'base64');
+    const weights = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    if (weights.length !== dims * saved.classes.length || saved.bias.length !== saved.classes.length) throw new Error('softmax: saved weights do not fit the vocabulary');
+    return new SoftmaxModel(saved.classes, weights, Float64Array.from(saved.bias));
+  }
+
   /** Class probabilities, in the order of `classes`. */
   probabilities(x: SparseVector): Float64Array {
     const p = new Float64Array(this.classes.length);
