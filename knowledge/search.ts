@@ -125,6 +125,8 @@ export class KnowledgeBase {
       }
     }
     const entries = o.entries ?? loadContent({ contentDir: o.contentDir, localDir: o.localDir }).entries;
+    // Said before the wait, so a first start (or a start after a content change) does not look hung.
+    if (persisted) o.log?.(`[knowledge] no saved index for this content (${hash}): building it from ${entries.length} entries; training the dense model takes about 10–20 s, once`);
     // The typo corrector may map to canonical synonym forms too, even when few phrasings use them.
     const domainWords = [...dictWordsOf(o), ...synonyms.targets().filter((w) => w.length > 1)];
     const snapshot = await buildSnapshot({ entries, analyzer, embeddings: o.embeddings, domainWords, hash, settings: o.index, onError });
