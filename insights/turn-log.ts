@@ -65,7 +65,6 @@ export class TurnLog {
   }
 }
 
-export type { BotTurnTable };
 
 /** Recorded questions older than the cutoff go (the dashboard covers the retention period). */
 export function turnLogRetention(db: Kysely<InsightsTables>): { name: string; purge(cutoff: Date, batchSize: number): Promise<number> } {

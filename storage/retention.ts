@@ -18,8 +18,6 @@ export interface RetentionTask {
 /** Which of these conversations must outlive the retention period (e.g. linked to an open ticket). */
 export type KeepConversations = (channelId: string, conversationIds: readonly string[]) => Promise<ReadonlySet<string>>;
 
-export const keepNothing: KeepConversations = async () => new Set();
-
 export interface RetentionOptions {
   /** Age in days after which records go; 0 keeps everything (the job does not run). */
   days: number;

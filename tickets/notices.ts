@@ -27,8 +27,6 @@ export type TicketNotice =
   /** 并单: this request will be answered with ticket `into` (state and due time are those of `into`). */
   | (NoticeBase & { kind: 'merged'; into: string; dueAt: string });
 
-export type TicketNoticeKind = TicketNotice['kind'];
-
 export interface TicketNotices {
   /** Store the notice for delivery, using `trx` (the caller's transaction) for every write. */
   enqueue(trx: Kysely<any>, to: Requester, notice: TicketNotice): Promise<void>;

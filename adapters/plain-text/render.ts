@@ -10,7 +10,6 @@ export interface PlainTextOptions {
   choicePrompt?: string;
 }
 
-export const WECHAT_TEXT_MAX_BYTES = 2048;
 export const CHOICE_PROMPT = '回复数字选择：';
 
 const HERO = 'application/vnd.microsoft.card.hero';

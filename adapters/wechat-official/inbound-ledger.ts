@@ -6,7 +6,6 @@ import type { WechatTables } from './schema.ts';
  * WeChat's retries, and the same message arriving at two instances, run the bot once. The unique
  * key is the lock: whoever inserts the row owns the message; everyone else waits for its outcome.
  */
-export type Outcome = { state: 'running' } | { state: 'done'; reply?: string };
 
 export class InboundLedger {
   /** Outcomes of messages this process is handling, so a retry here need not poll. */

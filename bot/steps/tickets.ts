@@ -138,4 +138,3 @@ function numberIn(text: string): string | undefined {
 
 const line = (t: TicketView) => `${t.number}：${t.state}（${t.department}，预计 ${t.due} 前答复）`;
 
-export const ticketButtons = { register: plain(REGISTER), menu: plain(MENU) };
