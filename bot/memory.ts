@@ -36,6 +36,9 @@ export interface ConversationMemory {
 export const MEMORY_PROPERTY = 'dialog';
 const RECENT_LINES = 12;
 const LINE_CHARS = 500;
+/** A bot answer is long and known by its entry; its opening is enough for an agent to see what was said. It is
+ *  kept short because this memory is read, hashed and written back on every turn. */
+const BOT_LINE_CHARS = 160;
 
 export function memoryAccessor(state: ConversationState): StatePropertyAccessor<ConversationMemory> {
   return state.createProperty<ConversationMemory>(MEMORY_PROPERTY);
@@ -45,6 +48,7 @@ export function memoryAccessor(state: ConversationState): StatePropertyAccessor<
 export function remember(memory: ConversationMemory, from: TranscriptLine['from'], text: string): void {
   if (!text) return;
   const recent = memory.recent ?? [];
-  recent.push({ from, text: text.slice(0, LINE_CHARS), at: new Date().toISOString() });
+  const cap = from === 'bot' ? BOT_LINE_CHARS : LINE_CHARS;
+  recent.push({ from, text: text.length > cap ? `${text.slice(0, cap)}…` : text, at: new Date().toISOString() });
   memory.recent = recent.slice(-RECENT_LINES);
 }
