@@ -15,7 +15,7 @@ import { hasSnapshot, loadSnapshot, saveSnapshot } from './index/persist.ts';
 import type { IndexSnapshot, SnapshotInfo } from './index/snapshot.ts';
 import { Analyzer, DEFAULT_ANALYZER_SETTINGS, type AnalyzerSettings } from './text/analyzer.ts';
 import { DEFAULT_SYNONYMS_FILE, Synonyms } from './text/synonyms.ts';
-import { DEFAULT_DICT_FILE, readDomainDict, Tokenizer } from './text/tokenize.ts';
+import { DEFAULT_DICT_FILE, dictWords, readDomainDict, Tokenizer } from './text/tokenize.ts';
 import { fromRoot } from '../lib/paths.ts';
 
 export type { SearchHit, SearchResult } from './query.ts';
@@ -207,8 +207,5 @@ export class KnowledgeBase {
 
 /** The domain dictionary's words: the KB's own terms (社保卡, 增员, 缴费基数, 灵活就业). */
 function dictWordsOf(o: ResolvedOptions): string[] {
-  return readDomainDict(o.dictFile)
-    .split('\n')
-    .map((l) => l.replace(/#.*/, '').trim().split(/\s+/)[0] ?? '')
-    .filter((w) => w.length > 1);
+  return dictWords(readDomainDict(o.dictFile)).filter((w) => w.length > 1);
 }

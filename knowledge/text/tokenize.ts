@@ -26,6 +26,19 @@ export function readDomainDict(file = DEFAULT_DICT_FILE): string {
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
+/** The entries of a jieba user dictionary ("word [freq] [tag]" per line, # comments): one line per word. */
+export function dictEntries(domainDict: string): string[] {
+  return domainDict
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter((l) => l.length > 0);
+}
+
+/** The words of a jieba user dictionary. */
+export function dictWords(domainDict: string): string[] {
+  return dictEntries(domainDict).map((l) => l.split(/\s+/)[0] as string);
+}
+
 export class Tokenizer {
   private constructor(
     private readonly jieba: Jieba,
@@ -41,12 +54,8 @@ export class Tokenizer {
     let jieba = jiebaCache.get(dictHash);
     if (!jieba) {
       jieba = Jieba.withDict(defaultDict);
-      const lines = domainDict
-        .split('\n')
-        .map((l) => l.replace(/#.*/, '').trim())
-        .filter((l) => l.length > 0)
-        // jieba wants a frequency; a high one makes the domain word win over the general dictionary's cuts.
-        .map((l) => (/\s\d+/.test(l) ? l : `${l} 2000`));
+      // jieba wants a frequency; a high one makes the domain word win over the general dictionary's cuts.
+      const lines = dictEntries(domainDict).map((l) => (/\s\d+/.test(l) ? l : `${l} 2000`));
       if (lines.length > 0) jieba.loadDict(Buffer.from(lines.join('\n') + '\n'));
       jiebaCache.set(dictHash, jieba);
     }
