@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { BOT_NAME } from '../bot/messages.ts';
 import { type Config, ConfigError, loadConfig, readEnvironment } from './config.ts';
 import { startApp } from './start.ts';
 
@@ -13,7 +14,7 @@ export async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await startApp(config);
-  process.stdout.write(`\n  企业服务一号线已启动 Line One is up: ${app.url}\n\n`);
+  process.stdout.write(`\n  ${BOT_NAME}已启动 Line One is up: ${app.url}\n\n`);
   // SIGHUP re-reads knowledge/content and swaps the index in place; turns in flight keep the old one.
   process.on('SIGHUP', () => {
     const kb = app.knowledge as Partial<{ reload(): Promise<unknown> }>;

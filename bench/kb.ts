@@ -10,14 +10,11 @@ import { DEFAULT_CONTENT_DIR, loadContent } from '../knowledge/content/load.ts';
 import type { Entry } from '../knowledge/content/schema.ts';
 import { syntheticEntries, syntheticQueries } from '../knowledge/eval/synthetic.ts';
 import { KnowledgeBase } from '../knowledge/search.ts';
+import { percentile } from '../lib/stats.ts';
 
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 const FOLLOWUPS = ['能领多久', '需要带什么材料', '可以在网上办吗', '那灵活就业人员呢', '租房的话呢', '要交多少钱'];
 const ms = (x: number) => Math.round(x * 100) / 100;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-}
 
 /** A query, with the entry answered before it when it is a follow-up. */
 type Query = string | { text: string; lastEntryId: string };
@@ -31,8 +28,7 @@ async function latency(kb: KnowledgeBase, queries: Query[]): Promise<{ p50: numb
     await run(q);
     times.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  return { p50: ms(percentile(times, 0.5)), p99: ms(percentile(times, 0.99)), mean: ms(times.reduce((s, x) => s + x, 0) / times.length) };
+  return { p50: ms(percentile(times, 50)), p99: ms(percentile(times, 99)), mean: ms(times.reduce((s, x) => s + x, 0) / times.length) };
 }
 
 /** Writes entries as a content folder so the persisted-index path (hash, save, load) is what gets measured. */

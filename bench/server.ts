@@ -120,7 +120,7 @@ export async function startChild(script: string, env: Record<string, string>, op
   if (compiled) await ensureBuilt();
   const port = await freePort();
   const started = performance.now();
-  const args = compiled ? [join(ROOT, 'scripts/start.mjs')] : ['--import', 'tsx', script];
+  const args = compiled ? [...START_FLAGS, join(ROOT, 'scripts/start.mjs')] : ['--import', 'tsx', script];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -135,6 +135,11 @@ export async function startChild(script: string, env: Record<string, string>, op
   }
   return { child, url, startupMs: performance.now() - started };
 }
+
+/** Node's flags in `npm start` (a larger young generation: a turn's garbage dies young), so the bench runs what users run. */
+const START_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--'));
 
 /** Builds the server bundle and pages when the sources changed since the last build (what `npm start` would do). */
 async function ensureBuilt(): Promise<void> {

@@ -52,6 +52,10 @@ export class OpenAICompatibleEmbeddings extends Embeddings {
       headers,
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),
+    }).catch((cause: unknown) => {
+      // fetch says only "fetch failed"; say which endpoint, and why underneath (refused, timed out, DNS).
+      const why = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
+      throw new Error(`[knowledge/embeddings] ${this.url} unreachable: ${why}`, { cause });
     });
     if (!res.ok) throw new Error(`[knowledge/embeddings] ${this.url} answered ${res.status} ${res.statusText}`);
     const json = (await res.json()) as EmbeddingsResponse;

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,7 +73,12 @@ describe('OpenAICompatibleEmbeddings', () => {
   });
 
   it('fails with a prefixed error when the endpoint is down', async () => {
-    const emb = new OpenAICompatibleEmbeddings({ baseUrl: 'http://127.0.0.1:9/v1', model: 'x', timeoutMs: 500 }, { maxRetries: 0 });
-    await expect(emb.embedQuery('x')).rejects.toThrow();
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const { port } = probe.address() as AddressInfo;
+    probe.close();
+    const emb = new OpenAICompatibleEmbeddings({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'x', timeoutMs: 500 }, { maxRetries: 0 });
+    await expect(emb.embedQuery('x')).rejects.toThrow(new RegExp(`^\\[knowledge/embeddings\\] http://127\\.0\\.0\\.1:${port}/v1/embeddings unreachable: .*ECONNREFUSED`));
   });
 });
