@@ -36,6 +36,8 @@ export interface EvalOptions {
   show?: number;
   kb?: KnowledgeBaseOptions;
   print?: (text: string) => void;
+  /** Stop before the held-out sets: what someone tuning the bot runs, so they never see held-out cases. */
+  devOnly?: boolean;
 }
 
 const MODES: [string, FusionMode][] = [
@@ -95,6 +97,11 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
     printCalibration(print, tuning);
     const f = calibrateFollowups(followupResults);
     print(`  followupAnswer (weighted): ${f.threshold} → answers ${f.answered} follow-ups in context, ${f.wrong} wrong (dev follow-ups)`);
+  }
+
+  if (options.devOnly) {
+    print('\n(--dev-only: the held-out sets and the real messages were not run)');
+    return;
   }
 
   // Measuring only from here on.
