@@ -77,7 +77,9 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   if (smallTalkOf(compact, version.vocabulary)) return handoff('empty', '寒暄，没有要检索的问题');
   const own = snapshot.analyzer.query(input); // the user's own words, before any context is added
   const cue = findCue(compact, version.vocabulary);
-  if (cue) {
+  // A complaint about another department's matter (出租车拒载还骂人, 网上买到假货要投诉商家) that names nothing of
+  // the KB's own goes to that department, as any other of its matters does.
+  if (cue && !(cue.reason === 'complaint' && othersMatter(version, own))) {
     // Decided by the words alone; the nearest entries go along for the agent who takes over (best effort).
     const nearest = await weigh(version, own, input, undefined, options).catch((err: unknown) => {
       options.onError?.(err as Error);
@@ -106,6 +108,12 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   const choice = choose(ranked, options.thresholds, queryWords, followup !== undefined);
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
   return { ...base, hits: rankedHits.slice(0, shown), ranked: rankedHits, decision: choice.decision, reason: choice.reason, explanation: choice.explanation + fixes + context, resolvedAs, words: queryWords };
+}
+
+/** The message names another department's matter and none of the KB's key terms. */
+function othersMatter(version: Version, own: QueryAnalysis): boolean {
+  if (version.departments.find(own.canonical.replace(/\s+/g, '')).length === 0) return false;
+  return !wordTerms(own.terms).some((w) => version.domain.has(w));
 }
 
 /** Share of a message's words the KB must know for a topicless short question to read as a follow-up. */
