@@ -89,8 +89,21 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
     return handoff(cue.reason, cue.explanation, { hits: ranked.slice(0, AGENT_HITS), ranked });
   }
 
-  const followup = readFollowup(version, own, input, options.lastEntryId);
-  if (followup === 'needs_context') return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
+  const read = readFollowup(version, own, input, options.lastEntryId);
+  if (read === 'needs_context') return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
+  const alone = await decide(version, own, input, read, options, base);
+  if (read || alone.decision === 'answer' || (alone.reason === 'out_of_scope' && alone.department)) return alone;
+  // A short message that names its own subject but is not sure alone (我只交了8个月, 要带户口本吗, 住院的能直接结算吗)
+  // may still lean on the conversation: read it against the last entry too, and keep whichever reading is surer.
+  const soft = softFollowup(version, own, input, options.lastEntryId);
+  if (!soft) return alone;
+  const inContext = await decide(version, own, input, soft, options, base);
+  return (inContext.ranked[0]?.confidence ?? 0) > (alone.ranked[0]?.confidence ?? 0) ? inContext : alone;
+}
+
+/** Retrieval, evidence and decision for one reading of the message (alone, or against the last entry). */
+async function decide(version: Version, own: QueryAnalysis, input: string, followup: Followup | undefined, options: QueryOptions, base: { version: string }): Promise<SearchResult> {
+  const { snapshot } = version;
   const analysis = followup ? snapshot.analyzer.query(followup.resolvedAs) : own;
   const { ranked, corrections } = await weigh(version, analysis, followup?.resolvedAs ?? input, followup, options);
   const rankedHits = ranked.map((c) => toHit(version, c, options.signals === true));
@@ -114,6 +127,19 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
 function othersMatter(version: Version, own: QueryAnalysis): boolean {
   if (version.departments.find(own.canonical.replace(/\s+/g, '')).length === 0) return false;
   return !wordTerms(own.terms).some((w) => version.domain.has(w));
+}
+
+/** Messages up to this long may lean on the last entry even when they name a subject of their own. */
+const MAX_SOFT_FOLLOWUP_CHARS = 20;
+
+/** The message read against the last entry's topic, when it is short and there is a last entry. */
+function softFollowup(version: Version, own: QueryAnalysis, input: string, lastEntryId: string | undefined): Followup | undefined {
+  const { snapshot } = version;
+  const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
+  if (last === undefined || [...own.canonical.replace(/\s+/g, '')].length > MAX_SOFT_FOLLOWUP_CHARS) return undefined;
+  const ellipsis = { kind: 'bare' } as const;
+  const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) => snapshot.analyzer.words(t));
+  return { ellipsis, last, resolvedAs };
 }
 
 /** Share of a message's words the KB must know for a topicless short question to read as a follow-up. */
