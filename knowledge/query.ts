@@ -156,8 +156,7 @@ async function weigh(version: Version, analysis: QueryAnalysis, text: string, fo
     lexicalCandidates: CANDIDATES.lexical,
     entryCandidates: CANDIDATES.entries,
     denseCandidates: CANDIDATES.dense,
-    // A follow-up about another subject ("那灵活就业人员呢") is not answered by the entry it follows.
-    exclude: followup?.ellipsis.kind === 'swap' ? followup.last : undefined,
+
   });
   await options.onRetrieved?.();
   const candidates = followup ? preferContext(retrieval.candidates, followup, snapshot) : retrieval.candidates;

@@ -53,10 +53,10 @@ describe('elliptical follow-ups', () => {
     expect(r.ranked[0]?.entryId).toBe('yibao-yidi');
   });
 
-  it('a swapped subject is never answered with the entry it follows', async () => {
+  it('a swapped subject is answered with the entry about it, ahead of the entry it follows', async () => {
+    // The entry it follows stays in play (one entry often covers both subjects: 女职工多大退休 → 男的呢), at a cost.
     const r = await kb.search('那灵活就业人员呢', { lastEntryId: 'shebao-jishu' });
     expect(r.resolvedAs).toContain('灵活就业');
-    expect(r.ranked.map((h) => h.entryId)).not.toContain('shebao-jishu');
     expect(r.ranked[0]?.entryId).toBe('shebao-linghuo');
   });
 
