@@ -177,9 +177,9 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   // Another department's matter names its topic (公租房怎么申请): not a follow-up, whatever the KB knows of it.
   const namesTopic = words.some((w) => version.keyTerms.has(w)) || version.departments.find(own.canonical.replace(/\s+/g, '')).length > 0;
   const topical = { namesKeyTerm: namesTopic, mostlyKnown: known >= MOSTLY_KNOWN * words.length, asks: mainAsk(own.canonical) !== undefined };
-  const ellipsis = ellipsisOf(own.canonical.replace(/\s+/g, ''), words, version.followup, (t) => snapshot.analyzer.words(t), topical);
-  if (!ellipsis) return undefined;
   const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
+  const ellipsis = ellipsisOf(own.canonical.replace(/\s+/g, ''), words, version.followup, (t) => snapshot.analyzer.words(t), topical, last !== undefined);
+  if (!ellipsis) return undefined;
   if (last === undefined) return 'needs_context';
   const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) => snapshot.analyzer.words(t));
   return { ellipsis, last, resolvedAs };
