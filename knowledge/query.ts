@@ -77,9 +77,10 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   if (smallTalkOf(compact, version.vocabulary)) return handoff('empty', '寒暄，没有要检索的问题');
   const own = snapshot.analyzer.query(input); // the user's own words, before any context is added
   const cue = findCue(compact, version.vocabulary);
-  // A complaint about another department's matter (出租车拒载还骂人, 网上买到假货要投诉商家) that names nothing of
-  // the KB's own goes to that department, as any other of its matters does.
-  if (cue && !(cue.reason === 'complaint' && othersMatter(version, own))) {
+  // Dissatisfaction with another department's matter (出租车拒载还骂人, 医生态度很差) that names nothing of the KB's
+  // own goes to that department, as any other of its matters does; an explicit report (我要举报…, 反映…问题) is
+  // still taken as a complaint.
+  if (cue && !(cue.reason === 'complaint' && !EXPLICIT_REPORT.test(compact) && othersMatter(version, own))) {
     // Decided by the words alone; the nearest entries go along for the agent who takes over (best effort).
     const nearest = await weigh(version, own, input, undefined, options).catch((err: unknown) => {
       options.onError?.(err as Error);
@@ -122,6 +123,9 @@ async function decide(version: Version, own: QueryAnalysis, input: string, follo
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
   return { ...base, hits: rankedHits.slice(0, shown), ranked: rankedHits, decision: choice.decision, reason: choice.reason, explanation: choice.explanation + fixes + context, resolvedAs, words: queryWords };
 }
+
+/** Words that lodge a complaint or report in so many words. */
+const EXPLICIT_REPORT = /投诉|举报|检举|控告|反映|曝光|信访|上访/;
 
 /** The message names another department's matter and none of the KB's key terms. */
 function othersMatter(version: Version, own: QueryAnalysis): boolean {
