@@ -119,9 +119,25 @@ async function decide(version: Version, own: QueryAnalysis, input: string, follo
     return { ...base, hits: rankedHits.slice(0, AGENT_HITS), ranked: rankedHits, decision: 'handoff', reason: 'out_of_scope', department: foreign.department, ticketCategory: foreign.key, explanation, resolvedAs, words: queryWords };
   }
 
-  const choice = choose(ranked, options.thresholds, queryWords, followup !== undefined);
+  const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined);
+  const choice = chosen.decision === 'answer' && ranked[0] && otherScheme(version, own, ranked[0].entry) ? { ...chosen, decision: 'clarify' as const, offered: 1 + ranked.slice(1, options.thresholds.maxOptions).filter((c) => c.confidence >= options.thresholds.choiceFloor).length, neighbours: 0, explanation: '问题所说的险种与最接近的条目不一致，请用户选择' } : chosen;
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
   return { ...base, hits: rankedHits.slice(0, shown), ranked: rankedHits, decision: choice.decision, reason: choice.reason, explanation: choice.explanation + fixes + context, resolvedAs, words: queryWords };
+}
+
+/** Umbrella words for the social insurances: they clash only with an entry about the housing fund. */
+const UMBRELLA = new Set(['社保', '社保费', '五险', '社会保险']);
+const HOUSING_FUND = '公积金';
+
+/**
+ * The message names a scheme (险种: 医保, 养老保险, 公积金 …) and the best entry speaks of none of the ones it names:
+ * 社保开户网上可以办吗 is not answered with the housing fund's 开户, 医保个人账户能继承吗 not with the pension's.
+ */
+function otherScheme(version: Version, own: QueryAnalysis, entry: number): boolean {
+  const schemes = wordTerms(own.terms).filter((w) => version.followup.families.get(w)?.has('险种'));
+  if (schemes.length === 0) return false;
+  const text = version.profiles.textOf(entry);
+  return schemes.every((w) => (UMBRELLA.has(w) ? text.includes(HOUSING_FUND) && ![...UMBRELLA].some((u) => text.includes(u)) : !text.includes(w)));
 }
 
 /** Words that lodge a complaint or report in so many words. */
