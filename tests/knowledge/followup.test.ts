@@ -60,6 +60,21 @@ describe('elliptical follow-ups', () => {
     expect(r.ranked[0]?.entryId).toBe('shebao-linghuo');
   });
 
+  it('the same question about another subject said with 也 is a swap within a conversation, a question of its own alone', async () => {
+    const inConversation = await kb.search('灵活就业人员也能交吗', { lastEntryId: 'shebao-jishu' });
+    expect(inConversation.resolvedAs).toContain('灵活就业');
+    expect(inConversation.ranked[0]?.entryId).toBe('shebao-linghuo');
+    expect((await kb.search('灵活就业人员也能交吗')).needsContext).toBeUndefined();
+  });
+
+  it('a short message not sure alone is also read against the last entry, keeping the surer reading', async () => {
+    // It names something of its own (交了8个月), so it is no ellipsis, but alone it is not sure of anything.
+    expect((await kb.search('我只交了8个月')).decision).not.toBe('answer');
+    const inContext = await kb.search('我只交了8个月', { lastEntryId: 'shiye-jin' });
+    expect(inContext.resolvedAs).toContain('失业');
+    expect(inContext.ranked[0]?.entryId).toBe('shiye-jin');
+  });
+
   it('an id the KB no longer has is no context at all', async () => {
     expect((await kb.search('能领多久', { lastEntryId: 'gone-away' })).needsContext).toBe(true);
   });
