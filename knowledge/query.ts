@@ -93,7 +93,9 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   const read = readFollowup(version, own, input, options.lastEntryId);
   if (read === 'needs_context') return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
   const alone = await decide(version, own, input, read, options, base);
-  if (read || alone.decision === 'answer' || (alone.reason === 'out_of_scope' && alone.department)) return alone;
+  // Not another department's matter, nor a message that names something the KB does not know (技改补贴): a new
+  // subject, not a follow-up.
+  if (read || alone.decision === 'answer' || alone.department !== undefined || namesUnknown(version, own)) return alone;
   // A short message that names its own subject but is not sure alone (我只交了8个月, 要带户口本吗, 住院的能直接结算吗)
   // may still lean on the conversation: read it against the last entry too, and keep whichever reading is surer.
   const soft = softFollowup(version, own, input, options.lastEntryId);
@@ -147,6 +149,11 @@ const EXPLICIT_REPORT = /投诉|举报|检举|控告|反映|曝光|信访|上访
 function othersMatter(version: Version, own: QueryAnalysis): boolean {
   if (version.departments.find(own.canonical.replace(/\s+/g, '')).length === 0) return false;
   return !wordTerms(own.terms).some((w) => version.domain.has(w));
+}
+
+/** Some content word of the message is unknown to the KB (numbers aside). */
+function namesUnknown(version: Version, own: QueryAnalysis): boolean {
+  return wordTerms(own.terms).some((w) => !/^\d+$/.test(w) && !version.snapshot.lexical.has(w));
 }
 
 /** Messages up to this long may lean on the last entry even when they name a subject of their own. */

@@ -68,10 +68,10 @@ describe('elliptical follow-ups', () => {
   });
 
   it('a short message not sure alone is also read against the last entry, keeping the surer reading', async () => {
-    // It names something of its own (交了8个月), so it is no ellipsis, but alone it is not sure of anything.
+    // Not an ellipsis (alone it is searched, not asked about), but alone it is sure of nothing.
     const plain = await KnowledgeBase.open(fixtureOptions(writeFixture({ entries: ENTRIES })));
-    expect((await plain.search('我只交了8个月')).decision).not.toBe('answer');
-    const inContext = await plain.search('我只交了8个月', { lastEntryId: 'shiye-jin' });
+    expect((await plain.search('交了8个月')).decision).not.toBe('answer');
+    const inContext = await plain.search('交了8个月', { lastEntryId: 'shiye-jin' });
     expect(inContext.resolvedAs).toContain('失业');
     expect(inContext.ranked[0]?.entryId).toBe('shiye-jin');
   });
