@@ -13,7 +13,7 @@ export interface Offer {
 /** What the bot remembers between turns of one conversation (persisted in ConversationState). */
 export interface ConversationMemory {
   offered?: Offer[];
-  /** The entry answered last: elliptical follow-ups ("能领多久？") are read against it. */
+  /** The entry answered last, or the first of the choices offered last: elliptical follow-ups ("能领多久？") are read against it. */
   lastEntryId?: string;
   /** The recorded turn of the last answer, which a 解决了 / 没解决 vote is about. */
   lastTurnId?: string;

@@ -1,4 +1,4 @@
-// kb:check | kb:build | kb:search -- "问题" [--last ENTRY_ID] | kb:eval [--calibrate] [--show N]
+// kb:check | kb:build | kb:search -- "问题" [--last ENTRY_ID] | kb:eval [--calibrate] [--dev-only] [--show N]
 // Options for build/search/eval: --index-dir DIR, --embeddings local|none|openai, --embeddings-url URL,
 // --embeddings-model NAME (the API key, if any, is read from the environment variable named by --api-key-env).
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ const { values, positionals } = parseArgs({
     'api-key-env': { type: 'string' },
     mode: { type: 'string' },
     calibrate: { type: 'boolean', default: false },
+    'dev-only': { type: 'boolean', default: false },
     last: { type: 'string' },
     show: { type: 'string', default: '15' },
   },
@@ -112,10 +113,10 @@ async function main(): Promise<number> {
     case 'search':
       return search();
     case 'eval':
-      await runEval({ calibrate: values.calibrate, show: Number(values.show), kb: { embeddings: embeddingsConfig() } });
+      await runEval({ calibrate: values.calibrate, devOnly: values['dev-only'], show: Number(values.show), kb: { embeddings: embeddingsConfig() } });
       return 0;
     default:
-      print('usage: tsx knowledge/cli.ts check | build | search -- "问题" [--last ENTRY_ID] | eval [--calibrate] [--show N]');
+      print('usage: tsx knowledge/cli.ts check | build | search -- "问题" [--last ENTRY_ID] | eval [--calibrate] [--dev-only] [--show N]');
       return 2;
   }
 }

@@ -20,8 +20,10 @@ export interface Followup {
  * Score added to candidates related to the last entry / in its category: a tie-breaker, not a verdict. The last
  * entry itself loses a little on a bare follow-up: the user has just read it and asks for something it did not
  * make clear ("可以在网上办吗" after 社保卡挂失补办 wants the entry about doing it online).
+ * A swap ("那医保呢") keeps the last entry in play at a larger cost: one entry often covers both subjects
+ * (女职工多大退休 → 男的呢), but when another entry is about the new subject it should win.
  */
-export const CONTEXT_BONUS = { related: 0.06, category: 0.03, last: -0.05 } as const;
+export const CONTEXT_BONUS = { related: 0.06, category: 0.03, last: -0.05, swappedLast: -0.15 } as const;
 
 /** How many topic words of the last question a bare follow-up borrows. */
 const TOPIC_WORDS = 3;
@@ -49,7 +51,9 @@ export function preferContext(candidates: readonly EntryCandidate[], followup: F
     const entry = snapshot.entries[c.entry] as Entry;
     const bonus =
       c.entry === followup.last
-        ? CONTEXT_BONUS.last
+        ? followup.ellipsis.kind === 'swap'
+          ? CONTEXT_BONUS.swappedLast
+          : CONTEXT_BONUS.last
         : related.has(c.entry) || entry.related.includes(lastEntry.id)
           ? CONTEXT_BONUS.related
           : entry.category === lastEntry.category

@@ -77,7 +77,10 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   if (smallTalkOf(compact, version.vocabulary)) return handoff('empty', '寒暄，没有要检索的问题');
   const own = snapshot.analyzer.query(input); // the user's own words, before any context is added
   const cue = findCue(compact, version.vocabulary);
-  if (cue) {
+  // Dissatisfaction with another department's matter (出租车拒载还骂人, 医生态度很差) that names nothing of the KB's
+  // own goes to that department, as any other of its matters does; an explicit report (我要举报…, 反映…问题) is
+  // still taken as a complaint.
+  if (cue && !(cue.reason === 'complaint' && !EXPLICIT_REPORT.test(compact) && othersMatter(version, own))) {
     // Decided by the words alone; the nearest entries go along for the agent who takes over (best effort).
     const nearest = await weigh(version, own, input, undefined, options).catch((err: unknown) => {
       options.onError?.(err as Error);
@@ -87,8 +90,23 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
     return handoff(cue.reason, cue.explanation, { hits: ranked.slice(0, AGENT_HITS), ranked });
   }
 
-  const followup = readFollowup(version, own, input, options.lastEntryId);
-  if (followup === 'needs_context') return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
+  const read = readFollowup(version, own, input, options.lastEntryId);
+  if (read === 'needs_context') return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
+  const alone = await decide(version, own, input, read, options, base);
+  // Not another department's matter, nor a message that names something the KB does not know (技改补贴): a new
+  // subject, not a follow-up.
+  if (read || alone.decision === 'answer' || alone.department !== undefined || namesUnknown(version, own)) return alone;
+  // A short message that names its own subject but is not sure alone (我只交了8个月, 要带户口本吗, 住院的能直接结算吗)
+  // may still lean on the conversation: read it against the last entry too, and keep whichever reading is surer.
+  const soft = softFollowup(version, own, input, options.lastEntryId);
+  if (!soft) return alone;
+  const inContext = await decide(version, own, input, soft, options, base);
+  return (inContext.ranked[0]?.confidence ?? 0) > (alone.ranked[0]?.confidence ?? 0) ? inContext : alone;
+}
+
+/** Retrieval, evidence and decision for one reading of the message (alone, or against the last entry). */
+async function decide(version: Version, own: QueryAnalysis, input: string, followup: Followup | undefined, options: QueryOptions, base: { version: string }): Promise<SearchResult> {
+  const { snapshot } = version;
   const analysis = followup ? snapshot.analyzer.query(followup.resolvedAs) : own;
   const { ranked, corrections } = await weigh(version, analysis, followup?.resolvedAs ?? input, followup, options);
   const rankedHits = ranked.map((c) => toHit(version, c, options.signals === true));
@@ -103,9 +121,52 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
     return { ...base, hits: rankedHits.slice(0, AGENT_HITS), ranked: rankedHits, decision: 'handoff', reason: 'out_of_scope', department: foreign.department, ticketCategory: foreign.key, explanation, resolvedAs, words: queryWords };
   }
 
-  const choice = choose(ranked, options.thresholds, queryWords, followup !== undefined);
+  const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined);
+  const choice = chosen.decision === 'answer' && ranked[0] && otherScheme(version, own, ranked[0].entry) ? { ...chosen, decision: 'clarify' as const, offered: 1 + ranked.slice(1, options.thresholds.maxOptions).filter((c) => c.confidence >= options.thresholds.choiceFloor).length, neighbours: 0, explanation: '问题所说的险种与最接近的条目不一致，请用户选择' } : chosen;
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
   return { ...base, hits: rankedHits.slice(0, shown), ranked: rankedHits, decision: choice.decision, reason: choice.reason, explanation: choice.explanation + fixes + context, resolvedAs, words: queryWords };
+}
+
+/** Umbrella words for the social insurances: they clash only with an entry about the housing fund. */
+const UMBRELLA = new Set(['社保', '社保费', '五险', '社会保险']);
+const HOUSING_FUND = '公积金';
+
+/**
+ * The message names a scheme (险种: 医保, 养老保险, 公积金 …) and the best entry speaks of none of the ones it names:
+ * 社保开户网上可以办吗 is not answered with the housing fund's 开户, 医保个人账户能继承吗 not with the pension's.
+ */
+function otherScheme(version: Version, own: QueryAnalysis, entry: number): boolean {
+  const schemes = wordTerms(own.terms).filter((w) => version.followup.families.get(w)?.has('险种'));
+  if (schemes.length === 0) return false;
+  const text = version.profiles.textOf(entry);
+  return schemes.every((w) => (UMBRELLA.has(w) ? text.includes(HOUSING_FUND) && ![...UMBRELLA].some((u) => text.includes(u)) : !text.includes(w)));
+}
+
+/** Words that lodge a complaint or report in so many words. */
+const EXPLICIT_REPORT = /投诉|举报|检举|控告|反映|曝光|信访|上访/;
+
+/** The message names another department's matter and none of the KB's key terms. */
+function othersMatter(version: Version, own: QueryAnalysis): boolean {
+  if (version.departments.find(own.canonical.replace(/\s+/g, '')).length === 0) return false;
+  return !wordTerms(own.terms).some((w) => version.domain.has(w));
+}
+
+/** Some content word of the message is unknown to the KB (numbers aside). */
+function namesUnknown(version: Version, own: QueryAnalysis): boolean {
+  return wordTerms(own.terms).some((w) => !/^\d+$/.test(w) && !version.snapshot.lexical.has(w));
+}
+
+/** Messages up to this long may lean on the last entry even when they name a subject of their own. */
+const MAX_SOFT_FOLLOWUP_CHARS = 20;
+
+/** The message read against the last entry's topic, when it is short and there is a last entry. */
+function softFollowup(version: Version, own: QueryAnalysis, input: string, lastEntryId: string | undefined): Followup | undefined {
+  const { snapshot } = version;
+  const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
+  if (last === undefined || [...own.canonical.replace(/\s+/g, '')].length > MAX_SOFT_FOLLOWUP_CHARS) return undefined;
+  const ellipsis = { kind: 'bare' } as const;
+  const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) => snapshot.analyzer.words(t));
+  return { ellipsis, last, resolvedAs };
 }
 
 /** Share of a message's words the KB must know for a topicless short question to read as a follow-up. */
@@ -122,8 +183,7 @@ async function weigh(version: Version, analysis: QueryAnalysis, text: string, fo
     lexicalCandidates: CANDIDATES.lexical,
     entryCandidates: CANDIDATES.entries,
     denseCandidates: CANDIDATES.dense,
-    // A follow-up about another subject ("那灵活就业人员呢") is not answered by the entry it follows.
-    exclude: followup?.ellipsis.kind === 'swap' ? followup.last : undefined,
+
   });
   await options.onRetrieved?.();
   const candidates = followup ? preferContext(retrieval.candidates, followup, snapshot) : retrieval.candidates;
@@ -144,9 +204,9 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   // Another department's matter names its topic (公租房怎么申请): not a follow-up, whatever the KB knows of it.
   const namesTopic = words.some((w) => version.keyTerms.has(w)) || version.departments.find(own.canonical.replace(/\s+/g, '')).length > 0;
   const topical = { namesKeyTerm: namesTopic, mostlyKnown: known >= MOSTLY_KNOWN * words.length, asks: mainAsk(own.canonical) !== undefined };
-  const ellipsis = ellipsisOf(own.canonical.replace(/\s+/g, ''), words, version.followup, (t) => snapshot.analyzer.words(t), topical);
-  if (!ellipsis) return undefined;
   const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
+  const ellipsis = ellipsisOf(own.canonical.replace(/\s+/g, ''), words, version.followup, (t) => snapshot.analyzer.words(t), topical, last !== undefined);
+  if (!ellipsis) return undefined;
   if (last === undefined) return 'needs_context';
   const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) => snapshot.analyzer.words(t));
   return { ellipsis, last, resolvedAs };

@@ -50,7 +50,7 @@ export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary:
     topics,
     vocabulary,
     departments: new DepartmentMatcher(vocabulary.departments, canonical),
-    followup: { generic, swap: vocabulary.swap, families },
+    followup: { generic, swap: vocabulary.swap, swapInContext: vocabulary.swapInContext, families },
     profiles: profilesOf(snapshot, generic, domain),
     domain,
     keyTerms: new Set([...domain, ...snapshot.entries.flatMap((e) => analyzer.words(e.question)).filter((w) => [...w].length > 1 && snapshot.entryLexical.idfOf(w) >= COMMON_WORD_IDF)].filter((w) => !generic.has(w) && !isAskWord(w))),

@@ -39,6 +39,8 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
     const choices = result.hits.slice(0, 3).flatMap((hit) => knowledge.entry(hit.entryId) ?? []);
     if (result.decision === 'clarify' && choices.length > 0) {
       await record({ outcome: 'clarified', topic: choices[0]?.category });
+      // The choices share the question's topic: a short follow-up ("多少钱", "要多久拿到") is read against the first.
+      turn.memory.lastEntryId = choices[0]?.id;
       await replies.choices(turn, messages.clarify, choices);
       return true;
     }

@@ -13,8 +13,8 @@ export interface FollowupResult {
 }
 
 /**
- * Each turn is searched with the entry the bot last answered (an answer sets it; choices and handoffs leave it
- * as it was), exactly as the bot's knowledge step passes it on.
+ * Each turn is searched with the entry the bot last answered (an answer sets it, and so do choices, with the
+ * first offered; handoffs leave it as it was), exactly as the bot's knowledge step passes it on.
  */
 export async function runFollowups(kb: KnowledgeBase, cases: FollowupCase[]): Promise<FollowupResult[]> {
   const out: FollowupResult[] = [];
@@ -23,7 +23,7 @@ export async function runFollowups(kb: KnowledgeBase, cases: FollowupCase[]): Pr
     let last: SearchResult | undefined;
     for (const turn of c.turns) {
       last = await kb.search(turn, { lastEntryId });
-      if (last.decision === 'answer' && last.hits[0]) lastEntryId = last.hits[0].entryId;
+      if ((last.decision === 'answer' || last.decision === 'clarify') && last.hits[0]) lastEntryId = last.hits[0].entryId;
     }
     const r = last as SearchResult;
     const expect = c.expect === NONE || c.expect === NEEDS_CONTEXT ? c.expect : (kb.entry(c.expect)?.id ?? c.expect);

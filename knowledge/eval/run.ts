@@ -14,6 +14,8 @@ import { categoryTable, confusion, followupProblems, followupTable, modeTable, p
 import {
   calibrationFiles,
   DEV_FOLDS,
+  DEV_2_CHECK_DIR,
+  DEV_2_DIR,
   DEV_FOLLOWUPS_FILE,
   DEV_TRIAGE_FILE,
   HELDOUT_2_DIR,
@@ -36,6 +38,8 @@ export interface EvalOptions {
   show?: number;
   kb?: KnowledgeBaseOptions;
   print?: (text: string) => void;
+  /** Stop before the held-out sets: what someone tuning the bot runs, so they never see held-out cases. */
+  devOnly?: boolean;
 }
 
 const MODES: [string, FusionMode][] = [
@@ -91,10 +95,34 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
   const followupResults = devFollowups ? await reportFollowups(print, 'Dev follow-ups (dev-followups.yaml)', kb, devFollowups, show, warnUnknown) : [];
   const devTriage = loadTriage(DEV_TRIAGE_FILE);
   if (devTriage) await reportTriage(print, 'Dev triage (dev-triage.yaml)', kb, devTriage, show);
+
+  // Dev-2 (written blind, labelled here): the tuning split feeds calibration; the check split is only reported, so
+  // whoever tunes can see whether a change generalizes.
+  for (const [dir, tuned] of [[DEV_2_DIR, true], [DEV_2_CHECK_DIR, false]] as const) {
+    const sets = loadHeldOutDir(dir);
+    if (!sets) continue;
+    const name = tuned ? 'Dev-2 (tuning split)' : 'Dev-2 check (not tuned on)';
+    if (sets.questions) {
+      warnUnknown(`${name} questions`, sets.questions.map((c) => c.expect));
+      const results = await runModes(kb, sets.questions, ['weighted', 'lexical', 'dense']);
+      reportQuestions(print, `${name} questions: ${sets.questions.length}`, results, categoryOf, show);
+      if (tuned) for (const [mode, r] of results) tuning.get(mode)?.find((g) => g.name === 'calibration')?.results.push(...r);
+    }
+    if (sets.followups) {
+      const r = await reportFollowups(print, `${name} follow-ups`, kb, sets.followups, show, warnUnknown);
+      if (tuned) followupResults.push(...r);
+    }
+    if (sets.triage) await reportTriage(print, `${name} triage`, kb, sets.triage, show);
+  }
   if (options.calibrate) {
     printCalibration(print, tuning);
     const f = calibrateFollowups(followupResults);
     print(`  followupAnswer (weighted): ${f.threshold} → answers ${f.answered} follow-ups in context, ${f.wrong} wrong (dev follow-ups)`);
+  }
+
+  if (options.devOnly) {
+    print('\n(--dev-only: the held-out sets and the real messages were not run)');
+    return;
   }
 
   // Measuring only from here on.

@@ -18,6 +18,9 @@ export const CALIBRATION_FILE = resolve(EVAL_DIR, 'calibration.yaml');
 export const DEV_NONE_FILE = resolve(EVAL_DIR, 'dev-none.yaml');
 export const DEV_FOLLOWUPS_FILE = resolve(EVAL_DIR, 'dev-followups.yaml');
 export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');
+/** Dev-2, written blind and labelled here: a tuning split and a check split (every third case) never tuned on. */
+export const DEV_2_DIR = resolve(EVAL_DIR, 'dev-2');
+export const DEV_2_CHECK_DIR = resolve(EVAL_DIR, 'dev-2-check');
 export const NONE = 'none';
 export const NEEDS_CONTEXT = 'needs_context';
 

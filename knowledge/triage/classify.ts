@@ -9,12 +9,16 @@ import { projectVocabulary, type SmallTalkAct, type Vocabulary } from './vocabul
 /** The port's small-talk acts (an acknowledgement, "好的", "收到", is answered as thanks). */
 export type SmallTalk = 'greeting' | 'thanks' | 'goodbye' | 'identity';
 
+const THANKING_EMOJI = /[\u{1F44D}\u{1F44C}\u{1F64F}\u{1F4AF}\u{2764}\u{1F495}\u{1F339}]/u;
+
 export type Triage = { kind: 'small_talk'; act: SmallTalk } | { kind: 'human' } | { kind: 'question' };
 
 export function classify(text: string, vocabulary: Vocabulary = projectVocabulary()): Triage {
   const compact = compactKey(typeof text === 'string' ? text : '');
   // A lone question mark asks for help: the menu answers it.
   if (compact === '' && typeof text === 'string' && /^[?？]+$/.test(text.trim())) return { kind: 'small_talk', act: 'greeting' };
+  // Only emoji or symbols (👍, 🙏🙏, 😊): a thumbs-up or folded hands thanks, anything else greets.
+  if (compact === '' && typeof text === 'string' && /\p{Extended_Pictographic}/u.test(text)) return { kind: 'small_talk', act: THANKING_EMOJI.test(text) ? 'thanks' : 'greeting' };
   if (asksForPerson(compact, vocabulary)) return { kind: 'human' };
   const act: SmallTalkAct | undefined = smallTalkOf(compact, vocabulary);
   if (act) return { kind: 'small_talk', act };

@@ -13,6 +13,8 @@ export interface FollowupVocabulary {
   /** Canonical generic words (ask words, generic verbs and nouns). */
   generic: ReadonlySet<string>;
   swap: readonly RegExp[];
+  /** Swaps read as such only when there is a last answer to read them against. */
+  swapInContext?: readonly RegExp[];
   /** Canonical word → the families (slots) it fills. */
   families: ReadonlyMap<string, ReadonlySet<string>>;
 }
@@ -44,12 +46,13 @@ export function ellipsisOf(
   vocabulary: FollowupVocabulary,
   wordsOf: (text: string) => string[],
   topical?: { namesKeyTerm: boolean; mostlyKnown: boolean; asks: boolean },
+  inConversation = false,
 ): Ellipsis | undefined {
   if (compact === '' || [...compact].length > MAX_FOLLOWUP_CHARS || words.length === 0) return undefined;
   const generic = (w: string) => vocabulary.generic.has(w) || /^\d+$/.test(w);
   if (words.every(generic)) return { kind: 'bare' };
   if (topical && !topical.namesKeyTerm && topical.mostlyKnown && topical.asks && [...compact].length <= MAX_TOPICLESS_CHARS) return { kind: 'bare' };
-  for (const pattern of vocabulary.swap) {
+  for (const pattern of inConversation ? [...vocabulary.swap, ...(vocabulary.swapInContext ?? [])] : vocabulary.swap) {
     const subject = pattern.exec(compact)?.groups?.subject?.replace(/^是/, '');
     if (!subject) continue;
     const own = wordsOf(subject);

@@ -43,7 +43,7 @@ const VocabularySchema = z.strictObject({
   ),
   how_to: z.record(z.string(), z.array(regexSource)),
   departments: z.array(z.strictObject({ key: z.enum(TICKET_CATEGORIES), department: z.string().min(1), words: words })),
-  followup: z.strictObject({ generic: words, swap: z.array(regexSource).min(1), families: z.record(z.string(), words).default({}) }),
+  followup: z.strictObject({ generic: words, swap: z.array(regexSource).min(1), swap_in_context: z.array(regexSource).default([]), families: z.record(z.string(), words).default({}) }),
 });
 export type RawVocabulary = z.infer<typeof VocabularySchema>;
 
@@ -73,6 +73,8 @@ export interface Vocabulary {
   departments: readonly DepartmentRule[];
   generic: readonly string[];
   swap: readonly RegExp[];
+  /** Swaps that are only read as such within a conversation (alone, 个体户可以吗 is a question of its own). */
+  swapInContext: readonly RegExp[];
   /** Family (slot) → its words: a swapped subject drops the last question's words of its family. */
   families: ReadonlyMap<string, readonly string[]>;
 }
@@ -101,6 +103,7 @@ export function compileVocabulary(raw: RawVocabulary, file = 'vocabulary.yaml'):
     departments: raw.departments.map((d) => ({ key: d.key, department: d.department, words: d.words.map(compactKey).filter((w) => w !== '') })),
     generic: raw.followup.generic.map(compactKey).filter((w) => w !== ''),
     swap: raw.followup.swap.map((s) => new RegExp(s)),
+    swapInContext: raw.followup.swap_in_context.map((s) => new RegExp(s)),
     families: new Map(Object.entries(raw.followup.families).map(([family, list]) => [family, list.map(compactKey).filter((w) => w !== '')])),
   };
 }

@@ -94,7 +94,7 @@ describe('LineOneBot', () => {
 
   it('offers a ticket, saying who handles it and by when, for what it cannot answer', async () => {
     const adapter = harness();
-    const [first] = await replies(adapter, '今天天气怎么样');
+    const [first] = await replies(adapter, '明天会下雨吗');
     expect(first?.text).toContain('这个问题我还不能准确回答');
     expect(first?.text).toContain('可以为您登记工单，由社会保险经办机构办理，预计 12月3日（周四）18:00 前答复');
     expect(buttons(first)).toEqual(['登记工单', '主菜单']);
@@ -149,7 +149,7 @@ describe('LineOneBot', () => {
 
   it('lets a digit pick any offered button, not only questions', async () => {
     const adapter = harness();
-    const [handoff] = await replies(adapter, '今天天气怎么样');
+    const [handoff] = await replies(adapter, '明天会下雨吗');
     expect(buttons(handoff)).toEqual(['登记工单', '主菜单']);
     const [menu] = await replies(adapter, '2');
     expect(menu?.text).toContain('请选择您想了解的分类');
@@ -166,12 +166,12 @@ describe('LineOneBot', () => {
     const bot = createBot({ store: new MemoryKeyValueStore(), knowledge: fixtureKnowledge(), tickets: fakeTickets(), log: createLogger('silent'), recorder });
     const adapter = new TestAdapter(bot.run);
     await replies(adapter, '公积金缴存比例是多少');
-    await replies(adapter, '今天天气怎么样');
+    await replies(adapter, '明天会下雨吗');
     await replies(adapter, '异地就医备案');
     await replies(adapter, '解决了');
     expect(records).toMatchObject([
       { id: 't0', outcome: 'answered', entryId: 'gongjijin-jiaocun-bili', topic: '住房公积金', question: '公积金缴存比例是多少' },
-      { id: 't1', outcome: 'handed_over', reason: 'out_of_scope', question: '今天天气怎么样' },
+      { id: 't1', outcome: 'handed_over', reason: 'out_of_scope', question: '明天会下雨吗' },
       { id: 't2', outcome: 'answered', entryId: 'yibao-yidi-beian', topic: '医疗保险', vote: 'resolved' },
     ]);
     expect(records[0]?.vote).toBeUndefined();

@@ -53,11 +53,27 @@ describe('elliptical follow-ups', () => {
     expect(r.ranked[0]?.entryId).toBe('yibao-yidi');
   });
 
-  it('a swapped subject is never answered with the entry it follows', async () => {
+  it('a swapped subject is answered with the entry about it, ahead of the entry it follows', async () => {
+    // The entry it follows stays in play (one entry often covers both subjects: 女职工多大退休 → 男的呢), at a cost.
     const r = await kb.search('那灵活就业人员呢', { lastEntryId: 'shebao-jishu' });
     expect(r.resolvedAs).toContain('灵活就业');
-    expect(r.ranked.map((h) => h.entryId)).not.toContain('shebao-jishu');
     expect(r.ranked[0]?.entryId).toBe('shebao-linghuo');
+  });
+
+  it('the same question about another subject said with 也 is a swap within a conversation, a question of its own alone', async () => {
+    const inConversation = await kb.search('灵活就业人员也能交吗', { lastEntryId: 'shebao-jishu' });
+    expect(inConversation.resolvedAs).toContain('灵活就业');
+    expect(inConversation.ranked[0]?.entryId).toBe('shebao-linghuo');
+    expect((await kb.search('灵活就业人员也能交吗')).needsContext).toBeUndefined();
+  });
+
+  it('a short message not sure alone is also read against the last entry, keeping the surer reading', async () => {
+    // Not an ellipsis (alone it is searched, not asked about), but alone it is sure of nothing.
+    const plain = await KnowledgeBase.open(fixtureOptions(writeFixture({ entries: ENTRIES })));
+    expect((await plain.search('交了8个月')).decision).not.toBe('answer');
+    const inContext = await plain.search('交了8个月', { lastEntryId: 'shiye-jin' });
+    expect(inContext.resolvedAs).toContain('失业');
+    expect(inContext.ranked[0]?.entryId).toBe('shiye-jin');
   });
 
   it('an id the KB no longer has is no context at all', async () => {

@@ -81,7 +81,7 @@ describe('the real KB', () => {
     expect(kb.entry(r.hits[0]!.entryId)?.question).toMatch(/多久/);
   });
 
-  it.each(['今天天气怎么样', '驾驶证到期了怎么换证', '小区门口有人乱摆摊城管管不管', '讲个笑话吧'])('hands over %s', async (q) => {
+  it.each(['火星上的房价多少', '驾驶证到期了怎么换证', '小区门口有人乱摆摊城管管不管', '讲个笑话吧'])('hands over %s', async (q) => {
     const r = await kb.search(q);
     expect(r.decision).toBe('handoff');
     expect(r.reason).toBe('out_of_scope');

@@ -44,7 +44,7 @@ describe('search on a fixture KB', () => {
   });
 
   it.each([
-    ['今天天气怎么样'],
+    ['火星上的房价多少'],
     ['讲个笑话吧'],
   ])('hands over chit-chat the KB has no words for as out of scope, having looked: %s', async (q) => {
     const r = await kb.search(q);
