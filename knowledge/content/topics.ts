@@ -15,7 +15,6 @@ const TopicsSchema = z.strictObject({
 });
 
 export type Topics = z.infer<typeof TopicsSchema>;
-export type Topic = Topics['topics'][number];
 
 export function loadTopics(file = DEFAULT_TOPICS_FILE): Topics {
   return readYamlFile(file, TopicsSchema, 'knowledge/topics');

@@ -139,10 +139,6 @@ function simulatePrepared(cases: Prepared[], t: DecisionThresholds): Simulated {
   return { utility: utility / Math.max(1, cases.length), wrongRate: wrong / Math.max(1, cases.length), answered, clarified };
 }
 
-export function simulate(results: CaseResult[], t: DecisionThresholds): Simulated {
-  return simulatePrepared(prepare(results, t.confidence), t);
-}
-
 /** Fits the model on all groups, then grid-searches the thresholds: utility on realistic questions, each group under its limit. */
 export function calibrate(groups: CalibrationGroup[], base: DecisionThresholds): { thresholds: DecisionThresholds; outcomes: Map<string, Simulated>; curve: CurvePoint[] } {
   const confidence = fitConfidence(groups);

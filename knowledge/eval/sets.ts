@@ -14,7 +14,6 @@ import { TICKET_CATEGORIES } from '../triage/vocabulary.ts';
 export const EVAL_DIR = import.meta.dirname;
 export const HELDOUT_FILE = resolve(EVAL_DIR, 'heldout.yaml');
 export const HELDOUT_2_DIR = resolve(EVAL_DIR, 'heldout-2');
-export const CALIBRATION_FILE = resolve(EVAL_DIR, 'calibration.yaml');
 export const DEV_NONE_FILE = resolve(EVAL_DIR, 'dev-none.yaml');
 export const DEV_FOLLOWUPS_FILE = resolve(EVAL_DIR, 'dev-followups.yaml');
 export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');

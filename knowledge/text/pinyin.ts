@@ -12,11 +12,6 @@ export interface Correction {
   to: string;
 }
 
-export interface CorrectorVocabulary {
-  /** A word the KB's phrasings use, with how many phrasings use it. */
-  words: Iterable<[string, number]>;
-}
-
 export interface WordOracle {
   /** In the KB's own vocabulary. */
   known(word: string): boolean;
