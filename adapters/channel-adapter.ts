@@ -1,11 +1,4 @@
-import {
-  type Activity,
-  ActivityTypes,
-  BotAdapter,
-  type ConversationReference,
-  type ResourceResponse,
-  TurnContext,
-} from 'botbuilder';
+import { type Activity, ActivityTypes, BotAdapter, type ConversationReference, type ResourceResponse, TurnContext } from 'botbuilder';
 
 /** Writes a turn's outgoing activities to the channel; returns their ids in order. */
 export type Deliver = (activities: Partial<Activity>[]) => Promise<ResourceResponse[]>;
@@ -55,10 +48,7 @@ export class ChannelAdapter extends BotAdapter {
   }
 
   /** Proactive messages (an agent's reply, a ticket update) into an existing conversation. */
-  override async continueConversation(
-    reference: Partial<ConversationReference>,
-    logic: (context: TurnContext) => Promise<void>,
-  ): Promise<void> {
+  override async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, reference, true);
     await this.processActivity(activity, logic);
   }

@@ -12,19 +12,20 @@ import { parseProxyTrust } from '../http/client-address.ts';
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const positiveInt = z.coerce.number().int().positive();
-const originList = z
-  .string()
-  .transform((value, ctx) => {
-    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
-    for (const entry of entries) {
-      try {
-        parseAllowed(entry);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: `comma-separated origins like https://bot.example.gov.cn or https://*.example.com (${(err as Error).message})` });
-      }
+const originList = z.string().transform((value, ctx) => {
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    try {
+      parseAllowed(entry);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `comma-separated origins like https://bot.example.gov.cn or https://*.example.com (${(err as Error).message})` });
     }
-    return entries;
-  });
+  }
+  return entries;
+});
 const proxyTrust = z.string().transform((value, ctx) => {
   try {
     return parseProxyTrust(value);
@@ -45,9 +46,7 @@ const jsonRecord = z.string().transform((text, ctx) => {
   }
 });
 
-const databaseUrl = z
-  .string()
-  .refine((v) => /^(sqlite:|file:|postgres(ql)?:\/\/)/.test(v), 'sqlite:<path>, file:<path> or postgres://user@host:port/db');
+const databaseUrl = z.string().refine((v) => /^(sqlite:|file:|postgres(ql)?:\/\/)/.test(v), 'sqlite:<path>, file:<path> or postgres://user@host:port/db');
 
 const schema = z.object({
   PORT: port.default(3978),
@@ -56,7 +55,10 @@ const schema = z.object({
   DATABASE_URL: databaseUrl.default('sqlite:data/lineone.db'),
   DATABASE_SYNC: z.enum(['normal', 'full']).default('normal'),
   DATABASE_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(100).default(0),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'redis://host:port').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'redis://host:port')
+    .optional(),
   MicrosoftAppId: z.string().optional(),
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
@@ -85,13 +87,24 @@ const schema = z.object({
   // Keywords with or without their quotes (.env parsers strip single quotes): self, 'self', none.
   FRAME_ANCESTORS: z
     .string()
-    .transform((v) => v.trim().split(/\s+/).map((t) => (/^'?(self|none)'?$/i.test(t) ? `'${t.replace(/'/g, '').toLowerCase()}'` : t)).join(' '))
-    .pipe(z.string().regex(/^(?:'none'|(?:'self'|https?:\/\/[^\s;,']+)(?: (?:'self'|https?:\/\/[^\s;,']+))*)$/, "none, or self and/or origins separated by spaces"))
+    .transform((v) =>
+      v
+        .trim()
+        .split(/\s+/)
+        .map((t) => (/^'?(self|none)'?$/i.test(t) ? `'${t.replace(/'/g, '').toLowerCase()}'` : t))
+        .join(' '),
+    )
+    .pipe(
+      z.string().regex(/^(?:'none'|(?:'self'|https?:\/\/[^\s;,']+)(?: (?:'self'|https?:\/\/[^\s;,']+))*)$/, 'none, or self and/or origins separated by spaces'),
+    )
     .default("'self'"),
   MAX_BODY_BYTES: positiveInt.max(10 * 1024 * 1024).default(64 * 1024),
   KB_INDEX_DIR: z.string().min(1).default('data/index'),
   DESK_ADMIN_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
-  DESK_ADMIN_USERNAME: z.string().regex(/^[a-zA-Z0-9._-]{3,32}$/, '3–32 letters, digits, dot, dash or underscore').optional(),
+  DESK_ADMIN_USERNAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{3,32}$/, '3–32 letters, digits, dot, dash or underscore')
+    .optional(),
   DESK_ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters (changed at first sign-in)').optional(),
   DESK_SESSION_IDLE_MINUTES: positiveInt.max(24 * 60).default(30),
   DESK_SESSION_MAX_HOURS: positiveInt.max(7 * 24).default(12),
@@ -143,7 +156,8 @@ const CHANNEL_SETTINGS = {
 export function deskSettingsFrom(config: Config) {
   return {
     adminToken: config.DESK_ADMIN_TOKEN,
-    firstAdmin: config.DESK_ADMIN_USERNAME && config.DESK_ADMIN_PASSWORD ? { username: config.DESK_ADMIN_USERNAME, password: config.DESK_ADMIN_PASSWORD } : undefined,
+    firstAdmin:
+      config.DESK_ADMIN_USERNAME && config.DESK_ADMIN_PASSWORD ? { username: config.DESK_ADMIN_USERNAME, password: config.DESK_ADMIN_PASSWORD } : undefined,
     sessionIdleMinutes: config.DESK_SESSION_IDLE_MINUTES,
     sessionMaxHours: config.DESK_SESSION_MAX_HOURS,
     loginMaxFailures: config.DESK_LOGIN_MAX_FAILURES,
@@ -181,7 +195,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       return missing.length > 0 && missing.length < names.length ? [`  ${channel}: set ${missing.join(', ')} too (or none of its settings)`] : [];
     });
     if (partial.length > 0) throw new ConfigError(`config: incomplete channel settings\n${partial.join('\n')}`);
-    if (!result.data.DESK_ADMIN_USERNAME !== !result.data.DESK_ADMIN_PASSWORD) throw new ConfigError('config: set DESK_ADMIN_USERNAME and DESK_ADMIN_PASSWORD together (the first desk administrator), or neither');
+    if (!result.data.DESK_ADMIN_USERNAME !== !result.data.DESK_ADMIN_PASSWORD)
+      throw new ConfigError('config: set DESK_ADMIN_USERNAME and DESK_ADMIN_PASSWORD together (the first desk administrator), or neither');
     return result.data;
   }
   const lines = result.error.issues.map((issue) => {

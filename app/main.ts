@@ -28,10 +28,13 @@ export async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, 'app: shutting down');
-      app.close().then(() => process.exit(0), (err) => {
-        app.log.error({ err }, 'app: shutdown failed');
-        process.exit(1);
-      });
+      app.close().then(
+        () => process.exit(0),
+        (err) => {
+          app.log.error({ err }, 'app: shutdown failed');
+          process.exit(1);
+        },
+      );
     });
   }
   process.on('unhandledRejection', (err) => app.log.error({ err }, 'app: unhandled rejection'));

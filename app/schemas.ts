@@ -11,4 +11,15 @@ import { storageSchema } from '../storage/schema.ts';
 import { ticketsSchema } from '../tickets/store/schema.ts';
 
 /** Every module's tables, composed into one migration run at start-up. */
-export const SCHEMAS: readonly ModuleSchema[] = [storageSchema, webchatSchema, retentionSchema, ticketsSchema, outboxSchema, insightsSchema, wechatSchema, wechatKfSchema, wechatySchema, deskSchema];
+export const SCHEMAS: readonly ModuleSchema[] = [
+  storageSchema,
+  webchatSchema,
+  retentionSchema,
+  ticketsSchema,
+  outboxSchema,
+  insightsSchema,
+  wechatSchema,
+  wechatKfSchema,
+  wechatySchema,
+  deskSchema,
+];

@@ -138,10 +138,24 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   // The desk: agents, departments and supervisors; it owns a conversation while an agent talks to the user live.
   desk = await startDesk(server, {
-    db: db.kysely, engine: db.engine, tickets, log, settings: deskSettingsFrom(config), limiter: limits.limiter.bind(limits), trust: config.TRUST_PROXY,
-    wakeOutbox: () => wakeOutbox(), redisUrl: config.REDIS_URL, distDir: join(distDir, 'desk'),
+    db: db.kysely,
+    engine: db.engine,
+    tickets,
+    log,
+    settings: deskSettingsFrom(config),
+    limiter: limits.limiter.bind(limits),
+    trust: config.TRUST_PROXY,
+    wakeOutbox: () => wakeOutbox(),
+    redisUrl: config.REDIS_URL,
+    distDir: join(distDir, 'desk'),
     // The desk's words to a user (agent joined, an agent's message, agent left, no agent) are bot notices in the outbox.
-    tellUser: async (trx, to, notice) => void (await enqueueOutboxMessage(trx, { channelId: to.channelId, userKey: `${to.channelId}:${to.userId}`, reference: to.reference, payload: notice satisfies Notice })),
+    tellUser: async (trx, to, notice) =>
+      void (await enqueueOutboxMessage(trx, {
+        channelId: to.channelId,
+        userKey: `${to.channelId}:${to.userId}`,
+        reference: to.reference,
+        payload: notice satisfies Notice,
+      })),
   });
   const liveDesk = desk;
   // A user who asked for a person (转人工) gets a ticket, and waits a while for an agent to take the chat live.
@@ -150,11 +164,19 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ...chatPort,
     async create(requester, draft) {
       const receipt = await chatPort.create(requester, draft);
-      if (draft.reason === 'human_request') await liveDesk.requestLive({ channelId: requester.channelId, userId: requester.userId, reference: requester.reference, ticketNumber: receipt.number });
+      if (draft.reason === 'human_request')
+        await liveDesk.requestLive({ channelId: requester.channelId, userId: requester.userId, reference: requester.reference, ticketNumber: receipt.number });
       return receipt;
     },
   };
-  const bot = createBot({ store: new SqlKeyValueStore(db.kysely), knowledge, tickets: ticketPort, log, recorder: new TurnLog(db.kysely), ownership: desk.ownership });
+  const bot = createBot({
+    store: new SqlKeyValueStore(db.kysely),
+    knowledge,
+    tickets: ticketPort,
+    log,
+    recorder: new TurnLog(db.kysely),
+    ownership: desk.ownership,
+  });
 
   // Channels: Bot Framework for the channels Azure brings, and the ones Line One hosts itself.
   const serviceUrls = new ServiceUrlPolicy({ extra: config.BOTFRAMEWORK_SERVICE_URLS });
@@ -188,7 +210,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const tokens = new TokenService(signingKey, config.DIRECTLINE_TOKEN_TTL_SECONDS, undefined, config.DIRECTLINE_SECRET);
   const botAccount = { id: 'line-one', name: BOT_NAME, role: 'bot' };
   const directLine = new DirectLineChannel({
-    botAccount, store, hub, tokens, log, bot: bot.run, onTurnError: bot.onTurnError, track: inFlight.track, commit,
+    botAccount,
+    store,
+    hub,
+    tokens,
+    log,
+    bot: bot.run,
+    onTurnError: bot.onTurnError,
+    track: inFlight.track,
+    commit,
     allowAnonymous: config.DIRECTLINE_ANONYMOUS,
     limits: {
       startsPerAddress: perMinute('dl-starts-address', config.DIRECTLINE_STARTS_PER_MINUTE),
@@ -208,7 +238,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   channels.register(DIRECTLINE_CHANNEL, directLine.adapter);
   channels.register(PHONE_CHANNEL, phoneChannel);
   const streams = new DirectLineStreams({
-    store, hub, tokens, log,
+    store,
+    hub,
+    tokens,
+    log,
     trust: config.TRUST_PROXY,
     limits: {
       bufferBytes: config.DIRECTLINE_STREAM_BUFFER_BYTES,
@@ -236,13 +269,29 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   retention.start();
 
   const wechat = await startWechatChannels({
-    config, db: db.kysely, log, server, channels, bot: bot.run, onTurnError: bot.onTurnError, track: inFlight.track, wechatyPuppet: options.wechatyPuppet,
+    config,
+    db: db.kysely,
+    log,
+    server,
+    channels,
+    bot: bot.run,
+    onTurnError: bot.onTurnError,
+    track: inFlight.track,
+    wechatyPuppet: options.wechatyPuppet,
     onInbound: (signal) => void outbox.release(`${signal.channel}:${signal.userId}`).then((n) => n > 0 && sender.wake()),
     onUndelivered: (undelivered) => {
       const reference = { channelId: undelivered.channel, conversation: { id: undelivered.conversationId }, user: { id: undelivered.userId } };
       void outbox
-        .enqueue({ channelId: undelivered.channel, userKey: `${undelivered.channel}:${undelivered.userId}`, reference, payload: { kind: 'texts', texts: undelivered.texts } })
-        .then(() => sender.wake(), (err: unknown) => log.error({ err, channelId: undelivered.channel }, 'app: could not keep undelivered replies'));
+        .enqueue({
+          channelId: undelivered.channel,
+          userKey: `${undelivered.channel}:${undelivered.userId}`,
+          reference,
+          payload: { kind: 'texts', texts: undelivered.texts },
+        })
+        .then(
+          () => sender.wake(),
+          (err: unknown) => log.error({ err, channelId: undelivered.channel }, 'app: could not keep undelivered replies'),
+        );
     },
   });
   channelStatus = wechat.status;

@@ -12,11 +12,15 @@ const DAY = 86_400_000;
 /** Deterministic pseudo-random numbers (the same data on every run and engine). */
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 async function insertAll(db: Kysely<any>, table: string, rows: readonly object[], batch = 500): Promise<void> {
-  for (let i = 0; i < rows.length; i += batch) await db.insertInto(table).values(rows.slice(i, i + batch)).execute();
+  for (let i = 0; i < rows.length; i += batch)
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + batch))
+      .execute();
 }
 
 export async function seedYear(db: Kysely<any>, engine: 'sqlite' | 'postgres', catalog: Catalog, tickets = 50_000, questionsPerDay = 600): Promise<void> {
@@ -36,21 +40,62 @@ export async function seedYear(db: Kysely<any>, engine: 'sqlite' | 'postgres', c
     const resolvedMs = createdMs + (1 + rnd() * 90) * 3_600_000;
     const level = (['satisfied', 'basically_satisfied', 'dissatisfied'] as const)[Math.floor(rnd() * 3)]!;
     const t: Ticket = {
-      number: `QY${created.slice(0, 10).replaceAll('-', '')}-${String(100000 + i)}`, state, type: category.type, category: category.code,
-      department: state === 'new' ? null : category.department, priority: i % 23 === 0 ? 'urgent' : 'normal', redListTier: i % 17 === 0 ? 'leading' : null,
-      enterpriseName: `示例企业${i % 997}有限公司`, creditCode: null, creditCheck: 'none', contactName: '张三', contactMobile: `138${String(i).padStart(8, '0')}`,
-      requestText: `第 ${i} 号诉求：${category.label}方面的问题，企业希望尽快得到答复。`, requestTruncated: false, transcript: [],
-      dueAt: new Date(dueMs).toISOString(), pendingExtension: null, reply: done ? { text: '已答复', at: new Date(resolvedMs).toISOString(), by: '坐席' } : null,
-      satisfaction: state === 'visited' ? { level, comment: null } : null, mergedInto: null, supervised: false, overdueReminderKey: null,
-      createdAt: created, updatedAt: created, dispatchedAt: state === 'new' ? null : created, resolvedAt: done ? new Date(resolvedMs).toISOString() : null,
-      closedAt: null, version: 1,
+      number: `QY${created.slice(0, 10).replaceAll('-', '')}-${String(100000 + i)}`,
+      state,
+      type: category.type,
+      category: category.code,
+      department: state === 'new' ? null : category.department,
+      priority: i % 23 === 0 ? 'urgent' : 'normal',
+      redListTier: i % 17 === 0 ? 'leading' : null,
+      enterpriseName: `示例企业${i % 997}有限公司`,
+      creditCode: null,
+      creditCheck: 'none',
+      contactName: '张三',
+      contactMobile: `138${String(i).padStart(8, '0')}`,
+      requestText: `第 ${i} 号诉求：${category.label}方面的问题，企业希望尽快得到答复。`,
+      requestTruncated: false,
+      transcript: [],
+      dueAt: new Date(dueMs).toISOString(),
+      pendingExtension: null,
+      reply: done ? { text: '已答复', at: new Date(resolvedMs).toISOString(), by: '坐席' } : null,
+      satisfaction: state === 'visited' ? { level, comment: null } : null,
+      mergedInto: null,
+      supervised: false,
+      overdueReminderKey: null,
+      createdAt: created,
+      updatedAt: created,
+      dispatchedAt: state === 'new' ? null : created,
+      resolvedAt: done ? new Date(resolvedMs).toISOString() : null,
+      closedAt: null,
+      version: 1,
     };
     ticketRows.push(fromTicket(t));
     if (i % 3 === 0) {
-      requesters.push({ ticket_number: t.number, channel_id: 'lineone-webchat', user_id: `u${i}`, conversation_ref: JSON.stringify({ conversation: { id: `c${i}` } }), conversation_id: `c${i}`, mobile: null, joined_via: 'origin', joined_at: created });
+      requesters.push({
+        ticket_number: t.number,
+        channel_id: 'lineone-webchat',
+        user_id: `u${i}`,
+        conversation_ref: JSON.stringify({ conversation: { id: `c${i}` } }),
+        conversation_id: `c${i}`,
+        mobile: null,
+        joined_via: 'origin',
+        joined_at: created,
+      });
     }
     if (state === 'visited') {
-      events.push({ ticket_number: t.number, version: 2, action: 'rate', from_state: 'resolved', to_state: 'visited', actor_kind: 'user', actor_id: 'u', actor_name: null, at: new Date(resolvedMs + DAY).toISOString(), note: null, data: JSON.stringify({ satisfaction: level }) });
+      events.push({
+        ticket_number: t.number,
+        version: 2,
+        action: 'rate',
+        from_state: 'resolved',
+        to_state: 'visited',
+        actor_kind: 'user',
+        actor_id: 'u',
+        actor_name: null,
+        at: new Date(resolvedMs + DAY).toISOString(),
+        note: null,
+        data: JSON.stringify({ satisfaction: level }),
+      });
     }
   }
   await insertAll(db, 'tickets', ticketRows);
@@ -66,10 +111,17 @@ export async function seedYear(db: Kysely<any>, engine: 'sqlite' | 'postgres', c
     for (let q = 0; q < questionsPerDay; q++) {
       const at = new Date(start + day * DAY + (q / questionsPerDay) * DAY).toISOString();
       const outcome = outcomes[Math.floor(rnd() * outcomes.length)]!;
-      const conversation = rnd() < 0.1 ? `c${Math.floor(((day * DAY) / step) / 3) * 3}` : `d${day}-${Math.floor(q / 1.5)}`;
+      const conversation = rnd() < 0.1 ? `c${Math.floor((day * DAY) / step / 3) * 3}` : `d${day}-${Math.floor(q / 1.5)}`;
       turns.push({
-        id: `t${n++}`, at, channel_id: 'lineone-webchat', conversation_id: conversation, question: questions[Math.floor(rnd() * questions.length)]!,
-        outcome, reason: outcome === 'handed_over' ? (rnd() < 0.25 ? 'complaint' : 'low_confidence') : null, entry_id: null, topic: null,
+        id: `t${n++}`,
+        at,
+        channel_id: 'lineone-webchat',
+        conversation_id: conversation,
+        question: questions[Math.floor(rnd() * questions.length)]!,
+        outcome,
+        reason: outcome === 'handed_over' ? (rnd() < 0.25 ? 'complaint' : 'low_confidence') : null,
+        entry_id: null,
+        topic: null,
         vote: outcome === 'answered' && rnd() < 0.1 ? 'not_resolved' : null,
       });
     }

@@ -77,7 +77,11 @@ const summary = (times: number[]) => {
 };
 
 async function signIn(base: string, username: string): Promise<string> {
-  const res = await fetch(`${base}/api/desk/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const res = await fetch(`${base}/api/desk/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
   if (res.status !== 200) throw new Error(`bench: sign-in failed: ${res.status} ${await res.text()}`);
   return (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
 }
@@ -100,11 +104,21 @@ async function timeGets(base: string, cookie: string, path: string): Promise<{ p
 async function messageToScreen(app: App, cookie: string): Promise<{ p50: number; p99: number; max: number }> {
   const base = app.url;
   const started = (await (await fetch(`${base}/v3/directline/conversations`, { method: 'POST' })).json()) as { conversationId: string; token: string };
-  const reference = { channelId: 'lineone-webchat', conversation: { id: started.conversationId }, user: { id: 'bench-user' }, bot: { id: 'line-one' }, serviceUrl: base };
+  const reference = {
+    channelId: 'lineone-webchat',
+    conversation: { id: started.conversationId },
+    user: { id: 'bench-user' },
+    bot: { id: 'line-one' },
+    serviceUrl: base,
+  };
   const session = await app.desk.live.request({ channelId: 'lineone-webchat', userId: 'bench-user', reference });
   if (!session) throw new Error('bench: no live request');
-  const csrf = await (await fetch(`${base}/api/desk/session`, { headers: { cookie } })).json() as { csrfToken: string };
-  const taken = await fetch(`${base}/api/desk/live/${session.id}/take`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf.csrfToken, 'content-type': 'application/json' }, body: '{}' });
+  const csrf = (await (await fetch(`${base}/api/desk/session`, { headers: { cookie } })).json()) as { csrfToken: string };
+  const taken = await fetch(`${base}/api/desk/live/${session.id}/take`, {
+    method: 'POST',
+    headers: { cookie, 'x-csrf-token': csrf.csrfToken, 'content-type': 'application/json' },
+    body: '{}',
+  });
   if (taken.status !== 200) throw new Error(`bench: take failed ${taken.status}`);
 
   const arrived = new Map<string, number>();
@@ -118,7 +132,10 @@ async function messageToScreen(app: App, cookie: string): Promise<{ p50: number;
         buffer += decoder.decode(chunk, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const line = buffer.slice(0, end).split('\n').find((l) => l.startsWith('data: '));
+          const line = buffer
+            .slice(0, end)
+            .split('\n')
+            .find((l) => l.startsWith('data: '));
           buffer = buffer.slice(end + 2);
           if (!line) continue;
           const event = JSON.parse(line.slice(6)) as { type: string; message?: { text: string } };
@@ -162,7 +179,15 @@ async function timeDashboard(app: App, days: number, runs = 5) {
 
 async function benchTarget(target: Target): Promise<void> {
   const log = createLogger('silent');
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: target.url, LOG_LEVEL: 'silent', DESK_ADMIN_TOKEN: TOKEN, OUTBOX_POLL_MS: '50', ...UNLIMITED });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: target.url,
+    LOG_LEVEL: 'silent',
+    DESK_ADMIN_TOKEN: TOKEN,
+    OUTBOX_POLL_MS: '50',
+    ...UNLIMITED,
+  });
   const app = await startApp(config, { knowledge: quietKnowledge, log, distDir: join(tmpdir(), 'no-dist') });
   // Printed as they come: a long run shows progress, and a failure keeps what was measured.
   const lines = { push: (...l: string[]) => void process.stdout.write(`${l.join('\n')}\n`) };
@@ -173,12 +198,29 @@ async function benchTarget(target: Target): Promise<void> {
     lines.push(`seeded a year (50,000 tickets, ${365 * 600} questions) in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
     const accounts = new AccountStore(app.db.kysely);
     const agent = await accounts.create({ username: 'bench-agent', displayName: '坐席', role: 'agent', password: PASSWORD, mustChangePassword: false });
-    await accounts.create({ username: 'bench-handler', displayName: '承办', role: 'handler', department: 'hrss', password: PASSWORD, mustChangePassword: false });
+    await accounts.create({
+      username: 'bench-handler',
+      displayName: '承办',
+      role: 'handler',
+      department: 'hrss',
+      password: PASSWORD,
+      mustChangePassword: false,
+    });
     await accounts.create({ username: 'bench-supervisor', displayName: '班长', role: 'supervisor', password: PASSWORD, mustChangePassword: false });
     // 2,000 tickets assigned to the agent: "mine" has something to find.
-    const open = await app.db.kysely.selectFrom('tickets').select('number').where('state', 'in', ['new', 'dispatched', 'accepted', 'in_progress', 'returned']).limit(2000).execute();
+    const open = await app.db.kysely
+      .selectFrom('tickets')
+      .select('number')
+      .where('state', 'in', ['new', 'dispatched', 'accepted', 'in_progress', 'returned'])
+      .limit(2000)
+      .execute();
     for (let i = 0; i < open.length; i += 500) {
-      await app.db.kysely.insertInto('desk_assignments').values(open.slice(i, i + 500).map((r) => ({ ticket_number: r.number, account_id: agent.id, assigned_at: new Date().toISOString(), assigned_by: agent.id }))).execute();
+      await app.db.kysely
+        .insertInto('desk_assignments')
+        .values(
+          open.slice(i, i + 500).map((r) => ({ ticket_number: r.number, account_id: agent.id, assigned_at: new Date().toISOString(), assigned_by: agent.id })),
+        )
+        .execute();
     }
     const agentCookie = await signIn(app.url, 'bench-agent');
     const handlerCookie = await signIn(app.url, 'bench-handler');
@@ -202,7 +244,10 @@ async function benchTarget(target: Target): Promise<void> {
       lines.push(`| ${who} | ${name} | ${r.total || '—'} | ${ms(r.p50)} | ${ms(r.p99)} |`);
     }
     const m = process.env.BENCH_DESK_SKIP ? { p50: 0, p99: 0, max: 0 } : await messageToScreen(app, agentCookie);
-    lines.push('', `user message → agent's screen (Direct Line POST to the event on the agent's stream), ${MESSAGES} messages: p50 ${ms(m.p50)} ms, p99 ${ms(m.p99)} ms, max ${ms(m.max)} ms`);
+    lines.push(
+      '',
+      `user message → agent's screen (Direct Line POST to the event on the agent's stream), ${MESSAGES} messages: p50 ${ms(m.p50)} ms, p99 ${ms(m.p99)} ms, max ${ms(m.max)} ms`,
+    );
     lines.push('', '| dashboard period | p50 ms | p99 (max of 5) ms |', '|---|---|---|');
     for (const days of process.env.BENCH_DESK_SKIP ? [] : [365, 30, 7]) {
       const d = await timeDashboard(app, days);
@@ -215,7 +260,10 @@ async function benchTarget(target: Target): Promise<void> {
     if (res.status !== 200) throw new Error(`bench: export answered ${res.status}: ${await res.text()}`);
     let bytes = 0;
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.byteLength;
-    lines.push('', `CSV export of the year's 50,000 tickets: ${((performance.now() - t0) / 1000).toFixed(2)} s, ${(bytes / 2 ** 20).toFixed(1)} MiB, streamed (RSS after: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
+    lines.push(
+      '',
+      `CSV export of the year's 50,000 tickets: ${((performance.now() - t0) / 1000).toFixed(2)} s, ${(bytes / 2 ** 20).toFixed(1)} MiB, streamed (RSS after: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`,
+    );
   } finally {
     await app.close();
   }
@@ -234,10 +282,8 @@ export async function benchDesk(): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  benchDesk().catch(
-    (err: unknown) => {
-      process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  benchDesk().catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
 }

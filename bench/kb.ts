@@ -66,7 +66,9 @@ async function measure(label: string, entries: Entry[], queries: string[], out: 
     out[`${label}: query mean ms`] = lat.mean;
     // Elliptical follow-ups read against a random earlier answer: rewritten, then searched as a whole question.
     const ids = kb.entries().map((e) => e.id);
-    const followups = FOLLOWUPS.flatMap((text, i) => Array.from({ length: 100 }, (_, k) => ({ text, lastEntryId: ids[(i * 7919 + k * 104729) % ids.length] as string })));
+    const followups = FOLLOWUPS.flatMap((text, i) =>
+      Array.from({ length: 100 }, (_, k) => ({ text, lastEntryId: ids[(i * 7919 + k * 104729) % ids.length] as string })),
+    );
     const fl = await latency(kb, followups);
     out[`${label}: follow-up p50 / p99 ms`] = `${fl.p50} / ${fl.p99}`;
     out[`${label}: RSS MB (growth while built)`] = `${mb(process.memoryUsage().rss)} (+${mb(process.memoryUsage().rss - rssBefore)})`;

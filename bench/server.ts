@@ -9,7 +9,16 @@ import { ROOT, sourceStamp } from '../scripts/stamp.mjs';
 import { buildPages } from '../web/build.ts';
 import { type Call, type LoadResult, runLoad } from './load.ts';
 
-const QUESTIONS = ['公积金缴存比例是多少', '异地就医怎么备案', '新员工入职社保怎么增员', '工伤认定要多久', '失业金怎么领', '你好', '生育津贴怎么算', '社保断缴有什么影响'];
+const QUESTIONS = [
+  '公积金缴存比例是多少',
+  '异地就医怎么备案',
+  '新员工入职社保怎么增员',
+  '工伤认定要多久',
+  '失业金怎么领',
+  '你好',
+  '生育津贴怎么算',
+  '社保断缴有什么影响',
+];
 const LEVELS = [1, 50, 200];
 export const ECHO = 'stock botbuilder echo (CloudAdapter, expectReplies)';
 export const BARE = 'bare restify route';
@@ -80,15 +89,21 @@ async function directLineLoad(base: string, concurrency: number, paceMs?: number
       return (await res.json()) as { conversationId: string; token: string };
     }),
   );
-  return runLoad(base, concurrency, DURATION_MS, (w, i) => {
-    const c = conversations[w]!;
-    return {
-      method: 'POST',
-      path: `/v3/directline/conversations/${c.conversationId}/activities`,
-      headers: { Authorization: `Bearer ${c.token}` },
-      body: JSON.stringify({ type: 'message', text: QUESTIONS[i % QUESTIONS.length], from: { id: 'u' } }),
-    };
-  }, paceMs);
+  return runLoad(
+    base,
+    concurrency,
+    DURATION_MS,
+    (w, i) => {
+      const c = conversations[w]!;
+      return {
+        method: 'POST',
+        path: `/v3/directline/conversations/${c.conversationId}/activities`,
+        headers: { Authorization: `Bearer ${c.token}` },
+        body: JSON.stringify({ type: 'message', text: QUESTIONS[i % QUESTIONS.length], from: { id: 'u' } }),
+      };
+    },
+    paceMs,
+  );
 }
 
 function apiMessagesCall(w: number, i: number): Call {
@@ -129,7 +144,10 @@ export async function startChild(script: string, env: Record<string, string>, op
   const probe = isApp ? `${url}/readyz` : `${url}/none`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bench: ${script} exited with ${child.exitCode}`);
-    const ok = await fetch(probe).then((r) => r.status < 500, () => false);
+    const ok = await fetch(probe).then(
+      (r) => r.status < 500,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -44,24 +44,42 @@ export interface SlowReaderOptions {
  */
 const TEXT = '公积金缴存比例是多少';
 const BLOB = 'x'.repeat(3900);
-const EXTRA = { value: { note: BLOB }, channelData: { note: BLOB }, entities: [{ type: 'note', note: BLOB }], attachments: [{ contentType: 'text/plain', content: BLOB }] };
+const EXTRA = {
+  value: { note: BLOB },
+  channelData: { note: BLOB },
+  entities: [{ type: 'note', note: BLOB }],
+  attachments: [{ contentType: 'text/plain', content: BLOB }],
+};
 
 export async function benchSlowReaders(options: SlowReaderOptions = {}): Promise<SlowReaderResult> {
   const seconds = options.seconds ?? Number(process.env.BENCH_SECONDS ?? 10);
   const dir = mkdtempSync(join(tmpdir(), 'lineone-slow-'));
   const previous = process.cwd();
   if (options.cwd) process.chdir(options.cwd);
-  const server = await startChild('app/main.ts', { DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'error', HOST: '127.0.0.1', ...UNLIMITED, DIRECTLINE_STREAMS_PER_CONVERSATION: '4', ...options.env }).finally(() => process.chdir(previous));
+  const server = await startChild('app/main.ts', {
+    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    LOG_LEVEL: 'error',
+    HOST: '127.0.0.1',
+    ...UNLIMITED,
+    DIRECTLINE_STREAMS_PER_CONVERSATION: '4',
+    ...options.env,
+  }).finally(() => process.chdir(previous));
   const slow: Socket[] = [];
   let reader: WebSocket | undefined;
   try {
-    const started = (await (await fetch(`${server.url}/v3/directline/conversations`, { method: 'POST' })).json()) as { conversationId: string; token: string; streamUrl: string };
+    const started = (await (await fetch(`${server.url}/v3/directline/conversations`, { method: 'POST' })).json()) as {
+      conversationId: string;
+      token: string;
+      streamUrl: string;
+    };
     // Three clients that open the stream and never read: the server's writes back up.
     for (let i = 0; i < (options.slowSockets ?? 3); i++) {
       const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
       await once(socket, 'connect');
       const path = new URL(started.streamUrl).pathname + new URL(started.streamUrl).search;
-      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
       socket.pause();
       socket.on('error', () => undefined);
       slow.push(socket);
@@ -96,7 +114,9 @@ export async function benchSlowReaders(options: SlowReaderOptions = {}): Promise
     );
     let activities = 0;
     for (;;) {
-      const res = await fetch(`${server.url}/v3/directline/conversations/${started.conversationId}/activities?watermark=${activities}`, { headers: { Authorization: `Bearer ${started.token}` } });
+      const res = await fetch(`${server.url}/v3/directline/conversations/${started.conversationId}/activities?watermark=${activities}`, {
+        headers: { Authorization: `Bearer ${started.token}` },
+      });
       const page = (await res.json()) as { watermark: string; activities: unknown[] };
       if (page.activities.length === 0) break;
       activities = Number(page.watermark);
@@ -117,8 +137,16 @@ export async function benchSlowReaders(options: SlowReaderOptions = {}): Promise
     ).filter(Boolean).length;
     const inOrder = received.every((seq, i) => seq === i + 1) && received.length === activities;
     return {
-      seconds, slowSockets: slow.length, posted, activities, delivered: received.length, inOrder,
-      rssBeforeMb, rssPeakMb: Math.max(rssBeforeMb, ...samples), rssAfterMb, slowDisconnected: slowClosed,
+      seconds,
+      slowSockets: slow.length,
+      posted,
+      activities,
+      delivered: received.length,
+      inOrder,
+      rssBeforeMb,
+      rssPeakMb: Math.max(rssBeforeMb, ...samples),
+      rssAfterMb,
+      slowDisconnected: slowClosed,
     };
   } finally {
     reader?.terminate();
@@ -147,7 +175,11 @@ export function formatSlowReaders(r: SlowReaderResult): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchSlowReaders({ cwd: process.env.BENCH_CWD, slowSockets: process.env.BENCH_SLOW ? Number(process.env.BENCH_SLOW) : undefined, env: process.env.BENCH_STALL ? { DIRECTLINE_STREAM_STALL_SECONDS: process.env.BENCH_STALL } : {} }).then(
+  benchSlowReaders({
+    cwd: process.env.BENCH_CWD,
+    slowSockets: process.env.BENCH_SLOW ? Number(process.env.BENCH_SLOW) : undefined,
+    env: process.env.BENCH_STALL ? { DIRECTLINE_STREAM_STALL_SECONDS: process.env.BENCH_STALL } : {},
+  }).then(
     (r) => process.stdout.write(`${formatSlowReaders(r)}\n`),
     (err: unknown) => {
       process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);

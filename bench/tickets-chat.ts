@@ -35,17 +35,26 @@ export async function benchTicketsThroughChat(): Promise<TicketsChatBench> {
   const dir = mkdtempSync(join(tmpdir(), 'lineone-bench-tickets-'));
   const dbFile = join(dir, 'bench.db');
   const env = {
-    DATABASE_URL: `sqlite:${dbFile}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1', DESK_ADMIN_TOKEN: TOKEN, OUTBOX_POLL_MS: '100',
-    DIRECTLINE_STARTS_PER_MINUTE: '100000', DIRECTLINE_STARTS_GLOBAL_PER_MINUTE: '100000', DIRECTLINE_MESSAGES_PER_MINUTE: '100000', DIRECTLINE_MESSAGES_PER_ADDRESS_PER_MINUTE: '100000',
+    DATABASE_URL: `sqlite:${dbFile}`,
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    DESK_ADMIN_TOKEN: TOKEN,
+    OUTBOX_POLL_MS: '100',
+    DIRECTLINE_STARTS_PER_MINUTE: '100000',
+    DIRECTLINE_STARTS_GLOBAL_PER_MINUTE: '100000',
+    DIRECTLINE_MESSAGES_PER_MINUTE: '100000',
+    DIRECTLINE_MESSAGES_PER_ADDRESS_PER_MINUTE: '100000',
   };
   const app = await startChild('app/main.ts', env);
   try {
     const conversations = await Promise.all(Array.from({ length: CONVERSATIONS }, () => start(app.url)));
     const turns: number[] = [];
     const began = performance.now();
-    await Promise.all(conversations.map(async (c) => {
-      for (const text of INTAKE) turns.push(await post(app.url, c, text));
-    }));
+    await Promise.all(
+      conversations.map(async (c) => {
+        for (const text of INTAKE) turns.push(await post(app.url, c, text));
+      }),
+    );
     const seconds = (performance.now() - began) / 1000;
     const list = await desk(app.url, 'GET', '/tickets?pageSize=100');
     const tickets = list.items as Array<{ number: string; version: number }>;
@@ -57,7 +66,12 @@ export async function benchTicketsThroughChat(): Promise<TicketsChatBench> {
     const db = await openSqlite(dbFile);
     let delivered: Array<{ created_at: string; delivered_at: string | null }> = [];
     for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(100)) {
-      delivered = await db.selectFrom('outbox_messages').select(['created_at', 'delivered_at']).where('status', '=', 'delivered').where('created_at', '>=', new Date(dispatchBegan).toISOString()).execute();
+      delivered = await db
+        .selectFrom('outbox_messages')
+        .select(['created_at', 'delivered_at'])
+        .where('status', '=', 'delivered')
+        .where('created_at', '>=', new Date(dispatchBegan).toISOString())
+        .execute();
       if (delivered.length >= CONVERSATIONS) break;
     }
     await db.destroy();
@@ -100,7 +114,11 @@ async function post(base: string, c: Conversation, text: string): Promise<number
 }
 
 async function desk(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}/api/desk${path}`, { method, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}/api/desk${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (res.status >= 400) throw new Error(`bench: desk ${method} ${path} answered ${res.status}: ${await res.text()}`);
   return res.json();
 }

@@ -73,7 +73,12 @@ async function benchCreation(db: Db) {
       const i = next++;
       const t0 = performance.now();
       await tickets.service.create(
-        { requestText: `企业反映第 ${i} 件事：社保缴费基数申报系统打不开`, category: 'social_insurance', contactMobile: '13800138000', requester: { channelId: 'bench', userId: `u${id}`, conversationRef: { id } } },
+        {
+          requestText: `企业反映第 ${i} 件事：社保缴费基数申报系统打不开`,
+          category: 'social_insurance',
+          contactMobile: '13800138000',
+          requester: { channelId: 'bench', userId: `u${id}`, conversationRef: { id } },
+        },
         { kind: 'user', id: `u${id}` },
       );
       latencies.push(performance.now() - t0);
@@ -81,9 +86,18 @@ async function benchCreation(db: Db) {
   };
   await Promise.all(Array.from({ length: CREATORS }, (_, id) => creator(id)));
   const seconds = (performance.now() - started) / 1000;
-  const stored = await db.kysely.selectFrom('tickets').select((eb) => [eb.fn.countAll().as('n'), eb.fn.count('number').distinct().as('distinct')]).executeTakeFirstOrThrow();
+  const stored = await db.kysely
+    .selectFrom('tickets')
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.count('number').distinct().as('distinct')])
+    .executeTakeFirstOrThrow();
   latencies.sort((a, b) => a - b);
-  return { perSecond: CREATES / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), stored: Number(stored.n), distinct: Number(stored.distinct) };
+  return {
+    perSecond: CREATES / seconds,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    stored: Number(stored.n),
+    distinct: Number(stored.distinct),
+  };
 }
 
 /** 50,000 tickets spread over states, departments, categories, priorities and due times, inserted in batches. */
@@ -97,16 +111,42 @@ export async function seed(db: Db) {
     const created = new Date(start + i * 5 * 60_000).toISOString();
     const state = TICKET_STATES[(i * 7) % TICKET_STATES.length]!;
     const t: Ticket = {
-      number: `QY${created.slice(0, 10).replaceAll('-', '')}-${String(100000 + i)}`, state, type: category.type, category: category.code,
-      department: state === 'new' ? null : category.department, priority: i % 23 === 0 ? 'urgent' : 'normal', redListTier: i % 17 === 0 ? 'leading' : null,
-      enterpriseName: `示例企业${i % 997}有限公司`, creditCode: null, creditCheck: 'none', contactName: '张三', contactMobile: `138${String(i).padStart(8, '0')}`,
-      requestText: `第 ${i} 号诉求：${category.label}方面的问题，企业希望尽快得到答复。`.repeat(3), requestTruncated: false, transcript: [],
-      dueAt: new Date(start + i * 5 * 60_000 + 3 * 86_400_000).toISOString(), pendingExtension: null, reply: null, satisfaction: null, mergedInto: null,
-      supervised: false, overdueReminderKey: null, createdAt: created, updatedAt: created, dispatchedAt: null, resolvedAt: null, closedAt: null, version: 1,
+      number: `QY${created.slice(0, 10).replaceAll('-', '')}-${String(100000 + i)}`,
+      state,
+      type: category.type,
+      category: category.code,
+      department: state === 'new' ? null : category.department,
+      priority: i % 23 === 0 ? 'urgent' : 'normal',
+      redListTier: i % 17 === 0 ? 'leading' : null,
+      enterpriseName: `示例企业${i % 997}有限公司`,
+      creditCode: null,
+      creditCheck: 'none',
+      contactName: '张三',
+      contactMobile: `138${String(i).padStart(8, '0')}`,
+      requestText: `第 ${i} 号诉求：${category.label}方面的问题，企业希望尽快得到答复。`.repeat(3),
+      requestTruncated: false,
+      transcript: [],
+      dueAt: new Date(start + i * 5 * 60_000 + 3 * 86_400_000).toISOString(),
+      pendingExtension: null,
+      reply: null,
+      satisfaction: null,
+      mergedInto: null,
+      supervised: false,
+      overdueReminderKey: null,
+      createdAt: created,
+      updatedAt: created,
+      dispatchedAt: null,
+      resolvedAt: null,
+      closedAt: null,
+      version: 1,
     };
     rows.push(fromTicket(t));
   }
-  for (let i = 0; i < rows.length; i += 500) await db.kysely.insertInto('tickets').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db.kysely
+      .insertInto('tickets')
+      .values(rows.slice(i, i + 500))
+      .execute();
   // Steady state: planner statistics, and on PostgreSQL a visibility map for index-only counts (autovacuum's job in
   // production; a bulk load outruns it).
   await sql.raw(db.engine === 'postgres' ? 'vacuum analyze tickets' : 'analyze').execute(db.kysely);
@@ -124,7 +164,7 @@ async function benchList(db: Db) {
     'open queue (default sort)': '?state=new,dispatched,accepted,in_progress,returned',
     'all tickets, newest first': '?sort=created&order=desc',
     'one department, open': '?department=hrss&state=dispatched,accepted,in_progress',
-    'overdue': '?overdue=true',
+    overdue: '?overdue=true',
     'red list, page 20': '?redList=true&page=20',
     'text search, 9 characters (trigram index)': `?q=${encodeURIComponent('示例企业42有限公司')}`,
     'text search, 2 characters (scan)': `?q=${encodeURIComponent('社保')}`,
@@ -148,12 +188,16 @@ async function benchList(db: Db) {
 }
 
 async function main() {
-  process.stdout.write(`Tickets bench: ${CREATES} tickets by ${CREATORS} concurrent creators; list API over ${SEEDED} tickets, ${LIST_REQUESTS} requests per query\n\n`);
+  process.stdout.write(
+    `Tickets bench: ${CREATES} tickets by ${CREATORS} concurrent creators; list API over ${SEEDED} tickets, ${LIST_REQUESTS} requests per query\n\n`,
+  );
   for (const target of await targets()) {
     const db = await openDatabase(target.url, [ticketsSchema]);
     try {
       const c = await benchCreation(db);
-      process.stdout.write(`### ${target.engine}\ncreate: ${c.perSecond.toFixed(0)} tickets/s, p50 ${ms(c.p50)} ms, p99 ${ms(c.p99)} ms; stored ${c.stored} (${c.distinct} distinct numbers) of ${CREATES}${c.stored === CREATES && c.distinct === CREATES ? ' ✓' : ' ✗ LOST OR DUPLICATED'}\n`);
+      process.stdout.write(
+        `### ${target.engine}\ncreate: ${c.perSecond.toFixed(0)} tickets/s, p50 ${ms(c.p50)} ms, p99 ${ms(c.p99)} ms; stored ${c.stored} (${c.distinct} distinct numbers) of ${CREATES}${c.stored === CREATES && c.distinct === CREATES ? ' ✓' : ' ✗ LOST OR DUPLICATED'}\n`,
+      );
       const list = await benchList(db);
       process.stdout.write('| list query | matches | p50 ms | p99 ms |\n|---|---|---|---|\n');
       for (const [name, r] of Object.entries(list)) process.stdout.write(`| ${name} | ${r.total} | ${ms(r.p50)} | ${ms(r.p99)} |\n`);

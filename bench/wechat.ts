@@ -34,7 +34,15 @@ async function serveOfficialAccount(): Promise<void> {
   const recorder = await WechatRecorder.start();
   const db = await openDatabase(process.env.BENCH_DATABASE_URL ?? sqliteDatabase().url, [wechatSchema]);
   const bot = new EchoBot();
-  const channel = new WechatOfficialChannel({ token: TOKEN, appId: 'wxbench', appSecret: 's', apiBase: recorder.url, db: db.kysely, log: testLog(), bot: (c) => bot.run(c) });
+  const channel = new WechatOfficialChannel({
+    token: TOKEN,
+    appId: 'wxbench',
+    appSecret: 's',
+    apiBase: recorder.url,
+    db: db.kysely,
+    log: testLog(),
+    bot: (c) => bot.run(c),
+  });
   const server = await startServer((s) => channel.register(s));
   process.stdout.write(`READY ${server.url}\n`);
 }
@@ -65,13 +73,30 @@ async function benchOfficialAccount(concurrency: number) {
 async function benchKf(recorder: WechatRecorder, messages: number) {
   const db = await openDatabase(sqliteDatabase().url, [wechatSchema, wechatKfSchema]);
   const bot = new EchoBot();
-  const list = Array.from({ length: messages }, (_, i) => ({ msgid: `b${i}`, external_userid: `wm_${i % 200}`, origin: 3, msgtype: 'text', text: { content: `问题${i}` }, send_time: Math.floor(Date.now() / 1000) }));
+  const list = Array.from({ length: messages }, (_, i) => ({
+    msgid: `b${i}`,
+    external_userid: `wm_${i % 200}`,
+    origin: 3,
+    msgtype: 'text',
+    text: { content: `问题${i}` },
+    send_time: Math.floor(Date.now() / 1000),
+  }));
   recorder.answer('/cgi-bin/kf/sync_msg', (call) => {
     const start = Number(call.body.cursor || 0);
     const page = list.slice(start, start + 1000);
     return { json: { errcode: 0, next_cursor: String(start + page.length), has_more: start + page.length < list.length ? 1 : 0, msg_list: page } };
   });
-  const channel = new WechatKfChannel({ corpId: 'wwbench', secret: 's', token: 'kfbench', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', openKfId: 'wkbench', apiBase: recorder.url, db: db.kysely, log: testLog(), bot: (c) => bot.run(c) });
+  const channel = new WechatKfChannel({
+    corpId: 'wwbench',
+    secret: 's',
+    token: 'kfbench',
+    encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    openKfId: 'wkbench',
+    apiBase: recorder.url,
+    db: db.kysely,
+    log: testLog(),
+    bot: (c) => bot.run(c),
+  });
   const sendsBefore = recorder.callsTo('/cgi-bin/kf/send_msg').length;
   const started = performance.now();
   await channel.requestSync();
@@ -86,7 +111,15 @@ async function benchWechaty(messages: number) {
   const db = await openDatabase(sqliteDatabase().url, [wechatySchema]);
   const bot = new EchoBot();
   const mocker = new mock.Mocker();
-  const channel = new WechatyChannel({ name: 'bench', paceMs: 0, db: db.kysely, log: testLog(), bot: (c) => bot.run(c), printQr: () => {}, puppet: () => new PuppetMock({ mocker }) });
+  const channel = new WechatyChannel({
+    name: 'bench',
+    paceMs: 0,
+    db: db.kysely,
+    log: testLog(),
+    bot: (c) => bot.run(c),
+    printQr: () => {},
+    puppet: () => new PuppetMock({ mocker }),
+  });
   await channel.start();
   await until(() => channel.loginState === 'waiting_login');
   const me = mocker.createContact({ name: 'bench-bot' });
@@ -117,8 +150,13 @@ async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void
 async function benchOfficialAccountRealBot(recorder: WechatRecorder, concurrency: number) {
   const dir = mkdtempSync(join(tmpdir(), 'lineone-bench-oa-'));
   const app = await startChild('app/main.ts', {
-    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1',
-    WECHAT_OA_TOKEN: TOKEN, WECHAT_OA_APPID: 'wxbench', WECHAT_OA_SECRET: 's', WECHAT_API_BASE: recorder.url,
+    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    WECHAT_OA_TOKEN: TOKEN,
+    WECHAT_OA_APPID: 'wxbench',
+    WECHAT_OA_SECRET: 's',
+    WECHAT_API_BASE: recorder.url,
   });
   try {
     return await runLoad(app.url, concurrency, SECONDS * 1000, (worker, i) => ({
@@ -140,14 +178,21 @@ const QUESTIONS = ['公积金缴存比例是多少', '异地就医怎么备案',
 export async function benchWechat(): Promise<string[]> {
   const recorder = await WechatRecorder.start();
   const lines = [`### WeChat channels (${SECONDS} s per run)`, ''];
-  lines.push('| Official Account passive reply | concurrent users | requests | errors | msgs/s | server p50 ms | server p99 ms | client p50 ms | client p99 ms |', '|---|---|---|---|---|---|---|---|---|');
+  lines.push(
+    '| Official Account passive reply | concurrent users | requests | errors | msgs/s | server p50 ms | server p99 ms | client p50 ms | client p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
   for (const concurrency of [1, 50]) {
     const r = await benchOfficialAccountRealBot(recorder, concurrency);
-    lines.push(`| Line One (KB answers), SQLite, child process | ${r.concurrency} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond, 0)} | ${fmt(r.serverP50, 2)} | ${fmt(r.serverP99, 2)} | ${fmt(r.clientP50)} | ${fmt(r.clientP99)} |`);
+    lines.push(
+      `| Line One (KB answers), SQLite, child process | ${r.concurrency} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond, 0)} | ${fmt(r.serverP50, 2)} | ${fmt(r.serverP99, 2)} | ${fmt(r.clientP50)} | ${fmt(r.clientP99)} |`,
+    );
   }
   for (const concurrency of [1, 50]) {
     const r = await benchOfficialAccount(concurrency);
-    lines.push(`| channel only (echo bot), child process | ${r.concurrency} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond, 0)} | ${fmt(r.serverP50, 2)} | ${fmt(r.serverP99, 2)} | ${fmt(r.clientP50)} | ${fmt(r.clientP99)} |`);
+    lines.push(
+      `| channel only (echo bot), child process | ${r.concurrency} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond, 0)} | ${fmt(r.serverP50, 2)} | ${fmt(r.serverP99, 2)} | ${fmt(r.clientP50)} | ${fmt(r.clientP99)} |`,
+    );
   }
   const kf = await benchKf(recorder, 2000);
   lines.push('', `- 微信客服 (echo bot): ${kf.sent}/${kf.messages} messages answered (200 users, pages of 1000), ${fmt(kf.perSecond, 0)} msgs/s`);

@@ -17,15 +17,7 @@ export type Decision = 'answer' | 'clarify' | 'handoff';
 
 /** Why retrieval hands a message to a person: the bot acts on it (a complaint becomes a ticket …). */
 export type HandoffReason =
-  | 'human_request'
-  | 'complaint'
-  | 'personal_case'
-  | 'personal_data'
-  | 'urgent'
-  | 'out_of_scope'
-  | 'low_confidence'
-  | 'empty'
-  | 'error';
+  'human_request' | 'complaint' | 'personal_case' | 'personal_data' | 'urgent' | 'out_of_scope' | 'low_confidence' | 'empty' | 'error';
 
 export interface KnowledgeHit {
   entryId: string;
@@ -53,10 +45,7 @@ export interface SearchContext {
 }
 
 /** What a message is before it is a question: the bot's intent step routes on it. */
-export type Triage =
-  | { kind: 'small_talk'; act: 'greeting' | 'thanks' | 'goodbye' | 'identity' }
-  | { kind: 'human' }
-  | { kind: 'question' };
+export type Triage = { kind: 'small_talk'; act: 'greeting' | 'thanks' | 'goodbye' | 'identity' } | { kind: 'human' } | { kind: 'question' };
 
 /** The main menu: which categories it offers, and the bare words that open one. */
 export interface MenuTopics {

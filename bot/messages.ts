@@ -37,8 +37,7 @@ export const messages = {
   basis: (items: readonly string[]) => `政策依据：${items.join('；')}`,
   localNote: '以上涉及的费率、基数、地址等以当地规定为准。',
   related: '您可能还想问：',
-  offerTicket: (outlook: { department: string; due: string }) =>
-    `可以为您登记工单，由${outlook.department}办理，预计 ${outlook.due} 前答复。需要登记吗？`,
+  offerTicket: (outlook: { department: string; due: string }) => `可以为您登记工单，由${outlook.department}办理，预计 ${outlook.due} 前答复。需要登记吗？`,
   startIntake: {
     human_request: '好的，为您转人工：先登记几项信息，工作人员会按工单联系您（随时回复“取消”可退出）。',
     complaint: '收到您的反映。投诉、举报需要人工受理，先登记几项信息（随时回复“取消”可退出）。',
@@ -78,7 +77,9 @@ export const messages = {
     notFound: '未找到该工单，请核对工单编号和手机号。',
     tooManyTries: '查询次数过多，请一小时后再试，或拨打 12345 政务服务便民热线。',
     one: (t: { number: string; state: string; department: string; updated: string; due: string; reply?: string }) =>
-      [`工单 ${t.number}：${t.state}`, `承办：${t.department}；最近更新：${t.updated}；预计 ${t.due} 前答复。`, ...(t.reply ? [`答复：${t.reply}`] : [])].join('\n'),
+      [`工单 ${t.number}：${t.state}`, `承办：${t.department}；最近更新：${t.updated}；预计 ${t.due} 前答复。`, ...(t.reply ? [`答复：${t.reply}`] : [])].join(
+        '\n',
+      ),
     list: (lines: string[]) => ['您最近的工单：', ...lines].join('\n'),
   },
   survey: {
@@ -98,11 +99,7 @@ export const messages = {
     agent: (text: string) => `【人工坐席】${text}`,
     agentJoined: (name?: string) => `人工坐席${name ? ` ${name} ` : ''}已接入，请直接说明您的问题。`,
     agentLeft: '人工坐席已结束本次对话，智能客服继续为您服务。',
-    noAgent: (number?: string) =>
-      `暂时没有坐席可以接入，${number ? `您的工单 ${number} 已登记，` : ''}工作人员会按工单尽快处理并在这里通知您。`,
+    noAgent: (number?: string) => `暂时没有坐席可以接入，${number ? `您的工单 ${number} 已登记，` : ''}工作人员会按工单尽快处理并在这里通知您。`,
   },
-  turnError: [
-    '抱歉，系统刚才出了点问题，您的消息没有处理成功。',
-    `请稍后再试，或回复“${HUMAN}”由工作人员为您服务。`,
-  ].join('\n\n'),
+  turnError: ['抱歉，系统刚才出了点问题，您的消息没有处理成功。', `请稍后再试，或回复“${HUMAN}”由工作人员为您服务。`].join('\n\n'),
 } as const;

@@ -10,7 +10,8 @@ import { AccountExistsError, AccountStore } from './auth/accounts.ts';
 import { ROLE_LABELS, ROLES, type Role } from './auth/roles.ts';
 import { SessionStore } from './auth/sessions.ts';
 
-export const DESK_CLI_USAGE = 'usage: npm run desk:accounts -- create <username> <role> [--department <code>] [--name <姓名>] | reset <username> | disable <username> | enable <username> | list';
+export const DESK_CLI_USAGE =
+  'usage: npm run desk:accounts -- create <username> <role> [--department <code>] [--name <姓名>] | reset <username> | disable <username> | enable <username> | list';
 
 export interface CliIo {
   out(text: string): void;
@@ -37,7 +38,9 @@ export async function runDeskCli(args: readonly string[], db: Kysely<any>, depar
   const sessions = new SessionStore(db, { idleMs: 1, maxMs: 1 });
   if (command === 'list') {
     for (const a of await accounts.list()) {
-      io.out(`${a.username}\t${ROLE_LABELS[a.role]}\t${a.department ?? ''}\t${a.displayName}\t${a.disabled ? '已停用' : a.mustChangePassword ? '待改密' : '正常'}\n`);
+      io.out(
+        `${a.username}\t${ROLE_LABELS[a.role]}\t${a.department ?? ''}\t${a.displayName}\t${a.disabled ? '已停用' : a.mustChangePassword ? '待改密' : '正常'}\n`,
+      );
     }
     return 0;
   }

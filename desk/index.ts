@@ -97,7 +97,10 @@ export async function startDesk(server: Server, deps: DeskDeps): Promise<Desk> {
   await ensureFirstAdmin(accounts, settings.firstAdmin, log);
   const auth = deskAuth({ sessions, accounts, cookie, adminToken: settings.adminToken });
   const login = new LoginService({
-    accounts, sessions, log, clock,
+    accounts,
+    sessions,
+    log,
+    clock,
     perAddress: deps.limiter({ name: 'desk-login-address', points: settings.loginAttemptsPerAddress, durationSeconds: 15 * 60 }),
     policy: { maxFailures: settings.loginMaxFailures, lockMs: settings.loginLockMinutes * 60_000 },
   });
@@ -107,7 +110,10 @@ export async function startDesk(server: Server, deps: DeskDeps): Promise<Desk> {
   const streams = new DeskStreams(hub, presence, log, { heartbeatMs: STREAM_HEARTBEAT_MS, maxBufferedBytes: STREAM_MAX_BUFFER });
   const assignments = new Assignments(db, clock);
   const live = new LiveDesk({
-    db, hub, log, clock,
+    db,
+    hub,
+    log,
+    clock,
     tellUser: deps.tellUser,
     wakeOutbox: deps.wakeOutbox,
     waitMs: settings.liveWaitSeconds * 1000,
@@ -127,7 +133,11 @@ export async function startDesk(server: Server, deps: DeskDeps): Promise<Desk> {
   registerTicketRoutes(server, { tickets, log, auth, clock, work: { assignments, queue: new Queue(db, assignments), assigned } });
   registerLiveRoutes(server, { auth, live, log });
   registerEventRoutes(server, {
-    auth, streams, presence, db, log,
+    auth,
+    streams,
+    presence,
+    db,
+    log,
     stillSignedIn: async (req) => {
       if (req.header('authorization')) return true; // the machine token does not expire
       const token = readSessionCookie(req, cookie);
@@ -154,7 +164,17 @@ export async function startDesk(server: Server, deps: DeskDeps): Promise<Desk> {
     },
     userTyping: (channelId, conversationId) => live.typing(channelId, conversationId),
     ticketChanged(change) {
-      hub.publish({ type: 'ticket', number: change.number, version: change.version, state: change.state, department: change.department, previousDepartment: change.previousDepartment, action: change.action, actor: change.actor.name ?? change.actor.id, at: change.at });
+      hub.publish({
+        type: 'ticket',
+        number: change.number,
+        version: change.version,
+        state: change.state,
+        department: change.department,
+        previousDepartment: change.previousDepartment,
+        action: change.action,
+        actor: change.actor.name ?? change.actor.id,
+        at: change.at,
+      });
     },
     live,
     hub,

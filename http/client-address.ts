@@ -20,7 +20,10 @@ export function parseProxyTrust(value: string): ProxyTrust {
     if (count > 10) throw new Error('at most 10 proxies');
     return { kind: 'hops', count };
   }
-  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   return { kind: 'cidrs', ranges: new CidrSet(entries), text: entries.join(',') };
 }
 
@@ -61,7 +64,10 @@ export function forwardedProto(req: IncomingMessage, trust: ProxyTrust): 'http' 
 
 function headerList(value: string | string[] | undefined): string[] {
   const joined = Array.isArray(value) ? value.join(',') : (value ?? '');
-  return joined.split(',').map((v) => v.trim()).filter(Boolean);
+  return joined
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function firstValid(hops: Array<Ip | undefined>, from: number): Ip | undefined {
@@ -83,7 +89,11 @@ export function requestOrigin(req: IncomingMessage, trust: ProxyTrust, listenHos
   const validHost = HOST_HEADER.test(host);
   if (trust.kind !== 'none' && validHost) return `${forwardedProto(req, trust) ?? 'http'}://${host}`;
   if (validHost) {
-    const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+    const name = host
+      .replace(/:\d+$/, '')
+      .replace(/^\[|\]$/g, '')
+      .replace(/\.$/, '')
+      .toLowerCase();
     const ip = parseIp(name);
     const listen = listenHost.replace(/^\[|\]$/g, '').toLowerCase();
     const wildcard = listen === '0.0.0.0' || listen === '::' || listen === '';

@@ -25,8 +25,7 @@ export const tooManyRequests = (retryAfterSeconds: number, message = 'too many r
   new HttpError(429, 'TooManyRequests', message, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
 
 /** A 400 that says which field was wrong and how, from a failed zod parse. */
-export const invalidInput = (error: ZodError) =>
-  badRequest(error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+export const invalidInput = (error: ZodError) => badRequest(error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
 
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };

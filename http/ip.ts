@@ -52,16 +52,37 @@ function embeddedIpv4(groups: number[], prefix: number[]): string | undefined {
 /** Ranges a server must never be made to call: loopback, private, link-local, CGNAT, documentation, multicast… */
 const NOT_PUBLIC = new BlockList();
 for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15],
-  ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) NOT_PUBLIC.addSubnet(net, bits, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  NOT_PUBLIC.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
   ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible forms
-  ['64:ff9b::', 96], ['64:ff9b:1::', 48], // NAT64: would reach IPv4 behind the gateway
-  ['100::', 64], ['2001::', 23], ['2001:db8::', 32], ['2002::', 16], // discard, IETF/Teredo, documentation, 6to4
-  ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], // unique-local, link-local, site-local, multicast
-] as const) NOT_PUBLIC.addSubnet(net, bits, 'ipv6');
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48], // NAT64: would reach IPv4 behind the gateway
+  ['100::', 64],
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['2002::', 16], // discard, IETF/Teredo, documentation, 6to4
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8], // unique-local, link-local, site-local, multicast
+] as const)
+  NOT_PUBLIC.addSubnet(net, bits, 'ipv6');
 
 /** True only for a globally routable unicast address: what an outbound call may reach. */
 export function isPublicIp(ip: Ip): boolean {
@@ -107,5 +128,8 @@ export function parseCidr(entry: string): { ip: Ip; bits: number } | undefined {
  */
 export function addressKey(ip: Ip): string {
   if (ip.family === 4) return ip.address;
-  return `${expandIpv6(ip.address).slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+  return `${expandIpv6(ip.address)
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
 }

@@ -36,7 +36,10 @@ export function pagePolicy(frameAncestors: string): string {
 /** Adds a value to a comma-separated header (Vary) without dropping what is there. */
 export function appendHeader(res: Response, name: string, value: string): void {
   const current = String(res.getHeader(name) ?? '');
-  const values = current.split(',').map((v) => v.trim()).filter(Boolean);
+  const values = current
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (!values.some((v) => v.toLowerCase() === value.toLowerCase())) values.push(value);
   res.setHeader(name, values.join(', '));
 }

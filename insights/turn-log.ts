@@ -25,11 +25,24 @@ export class TurnLog {
   constructor(private readonly db: Kysely<InsightsTables>) {
     this.insert = new PreparedQuery(db, (p) =>
       db.insertInto('bot_turns').values({
-        id: p('id'), at: p('at'), channel_id: p('channel'), conversation_id: p('conversation'), question: p('question'),
-        outcome: p('outcome'), reason: p('reason'), entry_id: p('entry'), topic: p('topic'), vote: p('vote'),
+        id: p('id'),
+        at: p('at'),
+        channel_id: p('channel'),
+        conversation_id: p('conversation'),
+        question: p('question'),
+        outcome: p('outcome'),
+        reason: p('reason'),
+        entry_id: p('entry'),
+        topic: p('topic'),
+        vote: p('vote'),
       }),
     );
-    this.setVote = new PreparedQuery(db, (p) => db.updateTable('bot_turns').set({ vote: p('vote') }).where('id', '=', p('id')));
+    this.setVote = new PreparedQuery(db, (p) =>
+      db
+        .updateTable('bot_turns')
+        .set({ vote: p('vote') })
+        .where('id', '=', p('id')),
+    );
   }
 
   /** Returns the row's id, for the vote that may follow. */
@@ -64,7 +77,6 @@ export class TurnLog {
     unit.part(key, () => ({ write: async (trx: Kysely<any>) => void (await op(trx)) }));
   }
 }
-
 
 /** Recorded questions older than the cutoff go (the dashboard covers the retention period). */
 export function turnLogRetention(db: Kysely<InsightsTables>): { name: string; purge(cutoff: Date, batchSize: number): Promise<number> } {

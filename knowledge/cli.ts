@@ -55,7 +55,8 @@ function canonicalTwins(entries: Entry[]): string[] {
     for (const p of [e.question, ...e.alternates]) {
       const key = synonyms.apply(normalize(p)).replace(/\s+/g, '');
       const first = owner.get(key);
-      if (first && first[0].id !== e.id) out.push(`${e.source.file}:${e.source.line}: warning: ${e.id}: "${p}" reads the same as "${first[1]}" of ${first[0].id} once synonyms apply`);
+      if (first && first[0].id !== e.id)
+        out.push(`${e.source.file}:${e.source.line}: warning: ${e.id}: "${p}" reads the same as "${first[1]}" of ${first[0].id} once synonyms apply`);
       else owner.set(key, [e, p]);
     }
   }
@@ -80,7 +81,12 @@ async function build(): Promise<number> {
   const how = s.info.reused ? 'unchanged, reused the saved index' : 'built and saved';
   print(`${s.entries} entries, ${s.phrasings} phrasings, dense channel: ${s.dense}; index ${s.info.hash} ${how}`);
   print(`build ${s.info.millis.toFixed(0)} ms, open total ${(performance.now() - started).toFixed(0)} ms`);
-  if (s.info.stages) print(Object.entries(s.info.stages).map(([k, v]) => `  ${k}: ${v} ms`).join('\n'));
+  if (s.info.stages)
+    print(
+      Object.entries(s.info.stages)
+        .map(([k, v]) => `  ${k}: ${v} ms`)
+        .join('\n'),
+    );
   return 0;
 }
 
@@ -98,7 +104,11 @@ async function search(): Promise<number> {
   print(`decision: ${result.decision}${why ? ` (${why})` : ''} — ${result.explanation}  (${(performance.now() - started).toFixed(1)} ms)`);
   if (result.hits.length > 0) print(`offered: ${result.hits.map((h) => h.entryId).join(', ')}`);
   for (const [i, h] of result.ranked.entries()) {
-    const s = h.signals ? Object.entries(h.signals).map(([k, v]) => `${k} ${v}`).join(', ') : '';
+    const s = h.signals
+      ? Object.entries(h.signals)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')
+      : '';
     print(`${i + 1}. ${h.entryId}  score ${h.score}  confidence ${h.confidence}\n   ${h.question}\n   matched: ${h.matched}\n   ${s}`);
   }
   return 0;

@@ -33,7 +33,14 @@ const TOPIC_WORDS = 3;
  * it is what the question is now about) and the last question's words, less those of the subject's family
  * ("那医保呢" after 养老保险最少交多少年 drops 养老保险). A bare follow-up borrows the last question's topic words.
  */
-export function rewriteFollowup(ellipsis: Ellipsis, message: string, last: Entry, profile: EntryProfile, vocabulary: FollowupVocabulary, wordsOf: (text: string) => string[]): string {
+export function rewriteFollowup(
+  ellipsis: Ellipsis,
+  message: string,
+  last: Entry,
+  profile: EntryProfile,
+  vocabulary: FollowupVocabulary,
+  wordsOf: (text: string) => string[],
+): string {
   if (ellipsis.kind === 'swap') {
     const kept = outsideFamiliesOf(wordsOf(ellipsis.subject), wordsOf(last.question), vocabulary.families);
     return `${ellipsis.subject} ${ellipsis.subject} ${kept.join(' ')}`;

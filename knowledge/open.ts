@@ -24,6 +24,8 @@ export async function openKnowledge(log: KnowledgeLogger, options: OpenKnowledge
   });
   await kb.search('社保断缴了怎么补缴'); // warm-up: the first real question should not pay for JIT and lazy tables
   const s = kb.stats();
-  log.info(`[knowledge] ready: ${s.entries} entries, ${s.phrasings} phrasings, index ${s.info.reused ? 'reused' : 'built'} in ${(performance.now() - started).toFixed(0)} ms`);
+  log.info(
+    `[knowledge] ready: ${s.entries} entries, ${s.phrasings} phrasings, index ${s.info.reused ? 'reused' : 'built'} in ${(performance.now() - started).toFixed(0)} ms`,
+  );
   return kb;
 }

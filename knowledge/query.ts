@@ -71,7 +71,15 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   const input = typeof text === 'string' ? text : '';
   const compact = compactKey(input);
   const base = { version: snapshot.info.hash };
-  const handoff = (reason: HandoffReason, explanation: string, extra: Partial<SearchResult> = {}): SearchResult => ({ ...base, hits: [], ranked: [], decision: 'handoff', reason, explanation, ...extra });
+  const handoff = (reason: HandoffReason, explanation: string, extra: Partial<SearchResult> = {}): SearchResult => ({
+    ...base,
+    hits: [],
+    ranked: [],
+    decision: 'handoff',
+    reason,
+    explanation,
+    ...extra,
+  });
 
   if (compact === '') return handoff('empty', '消息为空或没有可识别的文字，转人工');
   if (smallTalkOf(compact, version.vocabulary)) return handoff('empty', '寒暄，没有要检索的问题');
@@ -105,7 +113,14 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
 }
 
 /** Retrieval, evidence and decision for one reading of the message (alone, or against the last entry). */
-async function decide(version: Version, own: QueryAnalysis, input: string, followup: Followup | undefined, options: QueryOptions, base: { version: string }): Promise<SearchResult> {
+async function decide(
+  version: Version,
+  own: QueryAnalysis,
+  input: string,
+  followup: Followup | undefined,
+  options: QueryOptions,
+  base: { version: string },
+): Promise<SearchResult> {
   const { snapshot } = version;
   const analysis = followup ? snapshot.analyzer.query(followup.resolvedAs) : own;
   const { ranked, corrections } = await weigh(version, analysis, followup?.resolvedAs ?? input, followup, options);
@@ -118,13 +133,42 @@ async function decide(version: Version, own: QueryAnalysis, input: string, follo
   const foreign = foreignMatter(version, own, ranked[0], options.thresholds);
   if (foreign) {
     const explanation = `“${foreign.word}”属于${foreign.department}的事项，不在本专线知识库范围内${context}`;
-    return { ...base, hits: rankedHits.slice(0, AGENT_HITS), ranked: rankedHits, decision: 'handoff', reason: 'out_of_scope', department: foreign.department, ticketCategory: foreign.key, explanation, resolvedAs, words: queryWords };
+    return {
+      ...base,
+      hits: rankedHits.slice(0, AGENT_HITS),
+      ranked: rankedHits,
+      decision: 'handoff',
+      reason: 'out_of_scope',
+      department: foreign.department,
+      ticketCategory: foreign.key,
+      explanation,
+      resolvedAs,
+      words: queryWords,
+    };
   }
 
   const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined);
-  const choice = chosen.decision === 'answer' && ranked[0] && otherScheme(version, own, ranked[0].entry) ? { ...chosen, decision: 'clarify' as const, offered: 1 + ranked.slice(1, options.thresholds.maxOptions).filter((c) => c.confidence >= options.thresholds.choiceFloor).length, neighbours: 0, explanation: '问题所说的险种与最接近的条目不一致，请用户选择' } : chosen;
+  const choice =
+    chosen.decision === 'answer' && ranked[0] && otherScheme(version, own, ranked[0].entry)
+      ? {
+          ...chosen,
+          decision: 'clarify' as const,
+          offered: 1 + ranked.slice(1, options.thresholds.maxOptions).filter((c) => c.confidence >= options.thresholds.choiceFloor).length,
+          neighbours: 0,
+          explanation: '问题所说的险种与最接近的条目不一致，请用户选择',
+        }
+      : chosen;
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
-  return { ...base, hits: rankedHits.slice(0, shown), ranked: rankedHits, decision: choice.decision, reason: choice.reason, explanation: choice.explanation + fixes + context, resolvedAs, words: queryWords };
+  return {
+    ...base,
+    hits: rankedHits.slice(0, shown),
+    ranked: rankedHits,
+    decision: choice.decision,
+    reason: choice.reason,
+    explanation: choice.explanation + fixes + context,
+    resolvedAs,
+    words: queryWords,
+  };
 }
 
 /** Umbrella words for the social insurances: they clash only with an entry about the housing fund. */
@@ -165,7 +209,9 @@ function softFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
   if (last === undefined || [...own.canonical.replace(/\s+/g, '')].length > MAX_SOFT_FOLLOWUP_CHARS) return undefined;
   const ellipsis = { kind: 'bare' } as const;
-  const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) => snapshot.analyzer.words(t));
+  const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) =>
+    snapshot.analyzer.words(t),
+  );
   return { ellipsis, last, resolvedAs };
 }
 
@@ -176,14 +222,19 @@ const MOSTLY_KNOWN = 0.6;
 const AGENT_HITS = 3;
 
 /** Retrieval, then each candidate weighed on its evidence and ranked by calibrated confidence. */
-async function weigh(version: Version, analysis: QueryAnalysis, text: string, followup: Followup | undefined, options: QueryOptions): Promise<{ ranked: ScoredCandidate[]; corrections: QueryAnalysis['corrections'] }> {
+async function weigh(
+  version: Version,
+  analysis: QueryAnalysis,
+  text: string,
+  followup: Followup | undefined,
+  options: QueryOptions,
+): Promise<{ ranked: ScoredCandidate[]; corrections: QueryAnalysis['corrections'] }> {
   const { snapshot } = version;
   const retrieval = await snapshot.retrieveAnalyzed(analysis, text, {
     fusion: options.fusion,
     lexicalCandidates: CANDIDATES.lexical,
     entryCandidates: CANDIDATES.entries,
     denseCandidates: CANDIDATES.dense,
-
   });
   await options.onRetrieved?.();
   const candidates = followup ? preferContext(retrieval.candidates, followup, snapshot) : retrieval.candidates;
@@ -192,7 +243,10 @@ async function weigh(version: Version, analysis: QueryAnalysis, text: string, fo
   const pool = candidates.slice(0, CANDIDATES.weighed);
   const askAnswered = pool.some((c) => askAgreement(ask, version.profiles.of(c.entry).asks) > 0);
   const said = new Set(wordTerms(analysis.terms));
-  const weighed = pool.map((c) => ({ ...c, evidence: evidenceFor(words, ask, askAnswered, snapshot.entryLexical, c.entry, version.profiles.of(c.entry), said) }));
+  const weighed = pool.map((c) => ({
+    ...c,
+    evidence: evidenceFor(words, ask, askAnswered, snapshot.entryLexical, c.entry, version.profiles.of(c.entry), said),
+  }));
   return { ranked: rank(weighed, retrieval.knownShare, options.thresholds.confidence), corrections: retrieval.analysis.corrections };
 }
 
@@ -208,7 +262,9 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   const ellipsis = ellipsisOf(own.canonical.replace(/\s+/g, ''), words, version.followup, (t) => snapshot.analyzer.words(t), topical, last !== undefined);
   if (!ellipsis) return undefined;
   if (last === undefined) return 'needs_context';
-  const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) => snapshot.analyzer.words(t));
+  const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) =>
+    snapshot.analyzer.words(t),
+  );
   return { ellipsis, last, resolvedAs };
 }
 
@@ -223,12 +279,25 @@ function foreignMatter(version: Version, own: QueryAnalysis, top: ScoredCandidat
   const ownWords = distinctiveWords(wordTerms(own.terms), version.snapshot.entryLexical);
   const text = version.profiles.textOf(top.entry);
   const plausible = top.confidence >= t.clarify;
-  return matches.find((m) => !incidental(ownWords, m.word, version.snapshot.entryLexical, top.entry, { mentions: text.includes(m.word), plausible, isDomainTerm: (w) => version.domain.has(w) }));
+  return matches.find(
+    (m) =>
+      !incidental(ownWords, m.word, version.snapshot.entryLexical, top.entry, {
+        mentions: text.includes(m.word),
+        plausible,
+        isDomainTerm: (w) => version.domain.has(w),
+      }),
+  );
 }
 
 function toHit(version: Version, c: ScoredCandidate, withSignals: boolean): SearchHit {
   const entry = version.snapshot.entries[c.entry] as Entry;
-  const hit: SearchHit = { entryId: entry.id, question: entry.question, matched: version.snapshot.phrasings[c.doc] ?? entry.question, score: round(c.score), confidence: round(c.confidence) };
+  const hit: SearchHit = {
+    entryId: entry.id,
+    question: entry.question,
+    matched: version.snapshot.phrasings[c.doc] ?? entry.question,
+    score: round(c.score),
+    confidence: round(c.confidence),
+  };
   if (withSignals) hit.signals = Object.fromEntries(Object.entries(c.signals).map(([k, v]) => [k, round(v)])) as Signals;
   return hit;
 }

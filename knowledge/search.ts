@@ -46,7 +46,8 @@ export interface KnowledgeBaseOptions {
   onRetrieved?: () => Promise<void> | void;
 }
 
-type ResolvedOptions = Required<Omit<KnowledgeBaseOptions, 'thresholds' | 'log' | 'entries' | 'onRetrieved'>> & Pick<KnowledgeBaseOptions, 'log' | 'entries' | 'onRetrieved'>;
+type ResolvedOptions = Required<Omit<KnowledgeBaseOptions, 'thresholds' | 'log' | 'entries' | 'onRetrieved'>> &
+  Pick<KnowledgeBaseOptions, 'log' | 'entries' | 'onRetrieved'>;
 
 export interface SearchOptions {
   /** The entry the bot answered last in this conversation: an elliptical follow-up is read against it. */
@@ -114,7 +115,9 @@ export class KnowledgeBase {
     const settings = { analyzer: o.analyzer, index: o.index, embeddings: embeddingsFingerprint(o.embeddings) };
     const onError = (err: Error) => o.log?.(`[knowledge] dense channel unavailable for this query: ${err.message}`);
     const persisted = o.indexDir !== null && o.entries === undefined;
-    const hash = o.entries ? 'in-memory' : fingerprint({ contentDir: o.contentDir, localDir: o.localDir, synonymsFile: o.synonymsFile, dictFile: o.dictFile, settings });
+    const hash = o.entries
+      ? 'in-memory'
+      : fingerprint({ contentDir: o.contentDir, localDir: o.localDir, synonymsFile: o.synonymsFile, dictFile: o.dictFile, settings });
     if (persisted && o.indexDir && hasSnapshot(o.indexDir, hash)) {
       try {
         const loaded = await loadSnapshot(o.indexDir, hash, analyzer, o.embeddings, onError);
@@ -126,7 +129,10 @@ export class KnowledgeBase {
     }
     const entries = o.entries ?? loadContent({ contentDir: o.contentDir, localDir: o.localDir }).entries;
     // Said before the wait, so a first start (or a start after a content change) does not look hung.
-    if (persisted) o.log?.(`[knowledge] no saved index for this content (${hash}): building it from ${entries.length} entries; training the dense model takes about 10–20 s, once`);
+    if (persisted)
+      o.log?.(
+        `[knowledge] no saved index for this content (${hash}): building it from ${entries.length} entries; training the dense model takes about 10–20 s, once`,
+      );
     // The typo corrector may map to canonical synonym forms too, even when few phrasings use them.
     const domainWords = [...dictWordsOf(o), ...synonyms.targets().filter((w) => w.length > 1)];
     const snapshot = await buildSnapshot({ entries, analyzer, embeddings: o.embeddings, domainWords, hash, settings: o.index, onError });
@@ -203,7 +209,6 @@ export class KnowledgeBase {
     return { entries: s.entries.length, phrasings: s.phrasings.length, dense: s.dense?.kind ?? 'none', info: s.info };
   }
 }
-
 
 /** The domain dictionary's words: the KB's own terms (社保卡, 增员, 缴费基数, 灵活就业). */
 function dictWordsOf(o: ResolvedOptions): string[] {

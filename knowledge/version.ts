@@ -40,7 +40,9 @@ export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary:
     generic.add(canonical(w).replace(/\s+/g, ''));
   }
   // Generic words (办, 补办, 单位 …) are in the dictionary too, but say nothing about the topic.
-  const domain = new Set([...dictWords, ...topics.topics.flatMap((t) => t.words), ...topics.broad].flatMap((w) => analyzer.words(w)).filter((w) => !generic.has(w)));
+  const domain = new Set(
+    [...dictWords, ...topics.topics.flatMap((t) => t.words), ...topics.broad].flatMap((w) => analyzer.words(w)).filter((w) => !generic.has(w)),
+  );
   const families = new Map<string, Set<string>>();
   for (const [family, list] of vocabulary.families) {
     for (const w of list.flatMap((x) => analyzer.words(x))) families.set(w, (families.get(w) ?? new Set()).add(family));
@@ -53,6 +55,11 @@ export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary:
     followup: { generic, swap: vocabulary.swap, swapInContext: vocabulary.swapInContext, families },
     profiles: profilesOf(snapshot, generic, domain),
     domain,
-    keyTerms: new Set([...domain, ...snapshot.entries.flatMap((e) => analyzer.words(e.question)).filter((w) => [...w].length > 1 && snapshot.entryLexical.idfOf(w) >= COMMON_WORD_IDF)].filter((w) => !generic.has(w) && !isAskWord(w))),
+    keyTerms: new Set(
+      [
+        ...domain,
+        ...snapshot.entries.flatMap((e) => analyzer.words(e.question)).filter((w) => [...w].length > 1 && snapshot.entryLexical.idfOf(w) >= COMMON_WORD_IDF),
+      ].filter((w) => !generic.has(w) && !isAskWord(w)),
+    ),
   };
 }

@@ -97,7 +97,8 @@ function maskCard(card: string): string {
 }
 
 /** Field names whose values are credentials: never logged, whatever they look like. */
-const SECRET_KEYS = /^(authorization|proxy-authorization|cookie|set-cookie|x-ms-token|password|passwd|secret|client_secret|api[-_]?key|token|access_token|refresh_token)$/i;
+const SECRET_KEYS =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-ms-token|password|passwd|secret|client_secret|api[-_]?key|token|access_token|refresh_token)$/i;
 
 /** Deep-masks every string inside a log record (objects, arrays); leaves other values alone. */
 export function maskDeep(value: unknown, depth = 0): unknown {

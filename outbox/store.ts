@@ -114,20 +114,36 @@ export class OutboxStore {
   }
 
   async delivered(id: string, now = new Date()): Promise<void> {
-    await this.db.updateTable('outbox_messages').set({ status: 'delivered', delivered_at: now.toISOString(), claimed_until: null, last_error: null }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('outbox_messages')
+      .set({ status: 'delivered', delivered_at: now.toISOString(), claimed_until: null, last_error: null })
+      .where('id', '=', id)
+      .execute();
   }
 
   async retryAt(id: string, at: Date, error: string): Promise<void> {
-    await this.db.updateTable('outbox_messages').set({ next_attempt_at: at.toISOString(), claimed_until: null, last_error: error.slice(0, 1000) }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('outbox_messages')
+      .set({ next_attempt_at: at.toISOString(), claimed_until: null, last_error: error.slice(0, 1000) })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Waits for the user to write again (a channel's sending window is closed). */
   async hold(id: string, reason: string): Promise<void> {
-    await this.db.updateTable('outbox_messages').set({ status: 'held', claimed_until: null, last_error: reason.slice(0, 1000) }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('outbox_messages')
+      .set({ status: 'held', claimed_until: null, last_error: reason.slice(0, 1000) })
+      .where('id', '=', id)
+      .execute();
   }
 
   async fail(id: string, error: string): Promise<void> {
-    await this.db.updateTable('outbox_messages').set({ status: 'failed', claimed_until: null, last_error: error.slice(0, 1000) }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('outbox_messages')
+      .set({ status: 'failed', claimed_until: null, last_error: error.slice(0, 1000) })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** The user wrote again: their held messages are due now. Returns how many were released. */
@@ -142,7 +158,11 @@ export class OutboxStore {
   }
 
   async counts(): Promise<OutboxCounts> {
-    const rows = await this.db.selectFrom('outbox_messages').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    const rows = await this.db
+      .selectFrom('outbox_messages')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
     const counts: OutboxCounts = { pending: 0, held: 0, delivered: 0, failed: 0 };
     for (const r of rows) counts[r.status] = Number(r.n);
     return counts;
@@ -156,7 +176,15 @@ export function outboxRetention(db: Kysely<OutboxTables>): { name: string; purge
     async purge(cutoff, batchSize) {
       let deleted = 0;
       for (;;) {
-        const ids = (await db.selectFrom('outbox_messages').select('id').where('status', 'in', ['delivered', 'failed']).where('created_at', '<', cutoff.toISOString()).limit(batchSize).execute()).map((r) => r.id);
+        const ids = (
+          await db
+            .selectFrom('outbox_messages')
+            .select('id')
+            .where('status', 'in', ['delivered', 'failed'])
+            .where('created_at', '<', cutoff.toISOString())
+            .limit(batchSize)
+            .execute()
+        ).map((r) => r.id);
         if (ids.length === 0) return deleted;
         deleted += Number((await db.deleteFrom('outbox_messages').where('id', 'in', ids).executeTakeFirst()).numDeletedRows);
       }

@@ -10,8 +10,19 @@ import { ROOT, sourceStamp } from './stamp.mjs';
 
 /** Native addons and what is loaded only when configured stay outside the bundle (node_modules at run time). */
 const EXTERNAL = [
-  'better-sqlite3', 'hnswlib-node', '@node-rs/jieba', '@node-rs/argon2', 'pg-native', 'dtrace-provider',
-  'wechaty', 'wechaty-puppet', 'wechaty-puppet-*', 'qrcode', 'esbuild', 'playwright-core', 'tsx',
+  'better-sqlite3',
+  'hnswlib-node',
+  '@node-rs/jieba',
+  '@node-rs/argon2',
+  'pg-native',
+  'dtrace-provider',
+  'wechaty',
+  'wechaty-puppet',
+  'wechaty-puppet-*',
+  'qrcode',
+  'esbuild',
+  'playwright-core',
+  'tsx',
 ];
 
 export interface ServerBuild {
@@ -68,7 +79,9 @@ async function main(): Promise<void> {
   const pages = await buildPages();
   const server = await buildServer();
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-  process.stdout.write(`line-one: built ${server.file} (${(server.bytes / 2 ** 20).toFixed(1)} MB read at start, ${(server.totalBytes / 2 ** 20).toFixed(1)} MB in all) in ${server.millis.toFixed(0)} ms; pages: webchat.js ${kb(pages.widget.gzipBytes)}, desk ${kb(pages.desk.gzipBytes)} gzip\n`);
+  process.stdout.write(
+    `line-one: built ${server.file} (${(server.bytes / 2 ** 20).toFixed(1)} MB read at start, ${(server.totalBytes / 2 ** 20).toFixed(1)} MB in all) in ${server.millis.toFixed(0)} ms; pages: webchat.js ${kb(pages.widget.gzipBytes)}, desk ${kb(pages.desk.gzipBytes)} gzip\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -83,7 +83,10 @@ export class GroupCommitter {
       }
       await trx.commit().execute();
     } catch (err) {
-      await trx?.rollback().execute().catch(() => undefined);
+      await trx
+        ?.rollback()
+        .execute()
+        .catch(() => undefined);
       for (const waiting of group) if (!refused.has(waiting)) waiting.reject(err);
       return;
     }

@@ -73,12 +73,24 @@ export class SqlKeyValueStore implements KeyValueStore {
     this.getOne = new PreparedQuery(db, (p) => db.selectFrom('kv_items').selectAll().where('key', '=', p('key')));
     const row = (p: (name: string) => any) => ({ key: p('key'), data: p('data'), etag: p('etag'), updated_at: p('at') });
     this.upsert = new PreparedQuery(db, (p) =>
-      db.insertInto('kv_items').values(row(p)).onConflict((oc) => oc.column('key').doUpdateSet({ data: p('data2'), etag: p('etag2'), updated_at: p('at2') })),
+      db
+        .insertInto('kv_items')
+        .values(row(p))
+        .onConflict((oc) => oc.column('key').doUpdateSet({ data: p('data2'), etag: p('etag2'), updated_at: p('at2') })),
     );
     this.updateIf = new PreparedQuery(db, (p) =>
-      db.updateTable('kv_items').set({ data: p('data'), etag: p('etag'), updated_at: p('at') }).where('key', '=', p('key')).where('etag', '=', p('expected')),
+      db
+        .updateTable('kv_items')
+        .set({ data: p('data'), etag: p('etag'), updated_at: p('at') })
+        .where('key', '=', p('key'))
+        .where('etag', '=', p('expected')),
     );
-    this.insertIfAbsent = new PreparedQuery(db, (p) => db.insertInto('kv_items').values(row(p)).onConflict((oc) => oc.column('key').doNothing()));
+    this.insertIfAbsent = new PreparedQuery(db, (p) =>
+      db
+        .insertInto('kv_items')
+        .values(row(p))
+        .onConflict((oc) => oc.column('key').doNothing()),
+    );
   }
 
   async get(keys: readonly string[]): Promise<Map<string, StoredValue>> {

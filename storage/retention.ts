@@ -114,7 +114,10 @@ export function keyValueRetention(
           byChannel.set(ref.channelId, [...(byChannel.get(ref.channelId) ?? []), { key: row.key, conversationId: ref.conversationId }]);
         }
         for (const [channelId, items] of byChannel) {
-          const keepIds = await keep(channelId, items.map((i) => i.conversationId));
+          const keepIds = await keep(
+            channelId,
+            items.map((i) => i.conversationId),
+          );
           for (const item of items) if (keepIds.has(item.conversationId)) kept.add(item.key);
         }
         const doomed = rows.map((r) => r.key).filter((k) => !kept.has(k));

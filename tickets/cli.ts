@@ -44,7 +44,12 @@ function evaluate(): void {
   const report = evaluateTeddy(predictor);
   const columns = [...TEDDY_CLASSES, NONE];
   out('## 12345 routing sample (teddy2020, 495 real messages, 7 first-level classes), trained on all our examples');
-  out('Category → class mapping: ' + Object.entries(TEDDY_MAP).map(([c, k]) => `${c}→${k ?? NONE}`).join(', '));
+  out(
+    'Category → class mapping: ' +
+      Object.entries(TEDDY_MAP)
+        .map(([c, k]) => `${c}→${k ?? NONE}`)
+        .join(', '),
+  );
   out('');
   out('### Open set (any category may win; 税务/其他 count as wrong)');
   out(formatScores(report.open, columns));

@@ -41,8 +41,23 @@ export type CommandAction = TicketCommand['action'];
 export type EventAction = CommandAction | 'create' | 'absorb';
 
 export const COMMAND_ACTIONS = [
-  'dispatch', 'accept', 'return', 'start', 'reply', 'request_extension', 'approve_extension', 'refuse_extension',
-  'remind', 'supervise', 'resolve', 'rate', 'close', 'reopen', 'merge', 'note', 'recategorize',
+  'dispatch',
+  'accept',
+  'return',
+  'start',
+  'reply',
+  'request_extension',
+  'approve_extension',
+  'refuse_extension',
+  'remind',
+  'supervise',
+  'resolve',
+  'rate',
+  'close',
+  'reopen',
+  'merge',
+  'note',
+  'recategorize',
 ] as const satisfies readonly CommandAction[];
 
 // Fails to compile when a command is added to the union but not to the list above.

@@ -24,8 +24,19 @@ export interface DecideContext {
 export type TicketPatch = Partial<
   Pick<
     Ticket,
-    | 'state' | 'category' | 'department' | 'dueAt' | 'pendingExtension' | 'reply' | 'satisfaction' | 'mergedInto'
-    | 'supervised' | 'overdueReminderKey' | 'dispatchedAt' | 'resolvedAt' | 'closedAt'
+    | 'state'
+    | 'category'
+    | 'department'
+    | 'dueAt'
+    | 'pendingExtension'
+    | 'reply'
+    | 'satisfaction'
+    | 'mergedInto'
+    | 'supervised'
+    | 'overdueReminderKey'
+    | 'dispatchedAt'
+    | 'resolvedAt'
+    | 'closedAt'
   >
 >;
 
@@ -94,7 +105,8 @@ const EFFECTS: { [A in TicketCommand['action']]: EffectOf<A> } = {
     if (t.pendingExtension) throw refuse(t, 'request_extension', 'an extension request is already waiting for a decision');
     if (ctx.now >= new Date(t.dueAt)) throw refuse(t, 'request_extension', `extensions must be requested before the due time (${t.dueAt})`);
     const max = ctx.sla.maxExtensionDays;
-    if (!Number.isInteger(c.workingDays) || c.workingDays < 1 || c.workingDays > max) throw new TicketValidationError(`workingDays must be a whole number from 1 to ${max}`);
+    if (!Number.isInteger(c.workingDays) || c.workingDays < 1 || c.workingDays > max)
+      throw new TicketValidationError(`workingDays must be a whole number from 1 to ${max}`);
     const dueAt = ctx.sla.extendedDue(new Date(t.dueAt), c.workingDays).toISOString();
     const reason = required(c.reason, 'reason');
     return { patch: { pendingExtension: { dueAt, reason, requestedAt: ctx.now.toISOString() } }, note: reason, data: { workingDays: c.workingDays, dueAt } };
@@ -127,7 +139,9 @@ const EFFECTS: { [A in TicketCommand['action']]: EffectOf<A> } = {
       patch: { reply, resolvedAt: ctx.now.toISOString(), pendingExtension: null },
       note: note(c.note),
       data: given ? { reply: reply.text } : {},
-      notices: [{ ...base(t, ctx), kind: 'resolved', reply: reply.text, departmentName: ctx.catalog.departmentName(t.department), survey: SATISFACTION_LEVELS }],
+      notices: [
+        { ...base(t, ctx), kind: 'resolved', reply: reply.text, departmentName: ctx.catalog.departmentName(t.department), survey: SATISFACTION_LEVELS },
+      ],
     };
   },
   rate(_t, c) {
@@ -141,7 +155,15 @@ const EFFECTS: { [A in TicketCommand['action']]: EffectOf<A> } = {
     const dueAt = ctx.sla.dueAt(ctx.now, { type: t.type, priority: t.priority, redList: t.redListTier !== null, categoryLimit: category.limit }).toISOString();
     return {
       // The old reply did not settle it: the department answers again before it can resolve again.
-      patch: { dueAt, reply: null, satisfaction: null, resolvedAt: null, closedAt: null, pendingExtension: null, dispatchedAt: t.department ? ctx.now.toISOString() : null },
+      patch: {
+        dueAt,
+        reply: null,
+        satisfaction: null,
+        resolvedAt: null,
+        closedAt: null,
+        pendingExtension: null,
+        dispatchedAt: t.department ? ctx.now.toISOString() : null,
+      },
       note: required(c.reason, 'reason'),
       data: { dueAt, previousReply: t.reply?.text ?? null },
       notices: [{ ...base(t, ctx), kind: 'reopened', departmentName: ctx.catalog.departmentName(t.department), dueAt }],

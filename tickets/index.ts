@@ -56,7 +56,17 @@ export async function openTickets(options: OpenTicketsOptions): Promise<Tickets>
   const sla = SlaPolicy.load({ file: options.slaFile, calendarDir: options.calendarDir });
   const predictor = options.predictor === undefined ? await builtinPredictor(catalog, options) : options.predictor;
   const redList = new RedListStore(options.db);
-  const service = new TicketService({ db: options.db, notices: options.notices, catalog, sla, redList, predictor: predictor ?? undefined, log: options.log, clock: options.clock, onChanged: options.onChanged });
+  const service = new TicketService({
+    db: options.db,
+    notices: options.notices,
+    catalog,
+    sla,
+    redList,
+    predictor: predictor ?? undefined,
+    log: options.log,
+    clock: options.clock,
+    onChanged: options.onChanged,
+  });
   const queries = new TicketQueries(options.db);
   const watcher = new OverdueWatcher({ service, queries, sla, log: options.log, intervalMs: options.overdueIntervalMs, clock: options.clock });
   return { service, lookups: new TicketLookups(options.db, catalog), queries, redList, catalog, sla, watcher, predictor };

@@ -79,7 +79,8 @@ function mobileOf(input: string | null | undefined): string | null {
 function checkConversationRef(ref: unknown): Record<string, unknown> {
   if (ref === null || typeof ref !== 'object' || Array.isArray(ref)) throw new TicketValidationError('requester.conversationRef must be a JSON object');
   const json = JSON.stringify(ref);
-  if (Buffer.byteLength(json) > MAX_CONVERSATION_REF_BYTES) throw new TicketValidationError(`requester.conversationRef is larger than ${MAX_CONVERSATION_REF_BYTES} bytes`);
+  if (Buffer.byteLength(json) > MAX_CONVERSATION_REF_BYTES)
+    throw new TicketValidationError(`requester.conversationRef is larger than ${MAX_CONVERSATION_REF_BYTES} bytes`);
   // A plain-JSON copy: the caller's object (with prototypes, getters, dates) is never stored by reference.
   return JSON.parse(json) as Record<string, unknown>;
 }

@@ -47,10 +47,7 @@ export class TicketLookups {
   async forRequester(number: string, who: ChannelIdentity): Promise<TicketStatus | undefined> {
     const canonical = parseTicketNumber(number);
     if (!canonical) return undefined;
-    const row = await this.visible(canonical)
-      .where('r.channel_id', '=', who.channelId)
-      .where('r.user_id', '=', who.userId)
-      .executeTakeFirst();
+    const row = await this.visible(canonical).where('r.channel_id', '=', who.channelId).where('r.user_id', '=', who.userId).executeTakeFirst();
     return row ? this.status(toTicket(row)) : undefined;
   }
 

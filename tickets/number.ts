@@ -15,7 +15,10 @@ export const formatTicketNumber = (day: string, sequence: number) => `${NUMBER_P
  * cannot be a ticket number.
  */
 export function parseTicketNumber(input: string): string | undefined {
-  const compact = input.normalize('NFKC').toUpperCase().replace(/[\s\-_—－]/g, '');
+  const compact = input
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s\-_—－]/g, '');
   const match = /^QY(\d{8})(\d{4,9})$/.exec(compact);
   if (!match) return undefined;
   const canonical = `${NUMBER_PREFIX}${match[1]}-${match[2]}`;

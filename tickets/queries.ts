@@ -2,7 +2,17 @@
 // on-time rate. Reads only; every change goes through the service.
 import { type Kysely, sql } from 'kysely';
 import type { CommandAction } from './commands.ts';
-import { OPEN_STATES, TICKET_STATES, type Priority, type RedListTier, type Requester, type Ticket, type TicketEvent, type TicketState, type TicketType } from './model.ts';
+import {
+  OPEN_STATES,
+  TICKET_STATES,
+  type Priority,
+  type RedListTier,
+  type Requester,
+  type Ticket,
+  type TicketEvent,
+  type TicketState,
+  type TicketType,
+} from './model.ts';
 import { allowedActions } from './state-machine.ts';
 import { FilterSql, type TicketFilter } from './store/filters.ts';
 import { toTicket } from './store/rows.ts';
@@ -74,8 +84,22 @@ const EXCERPT_LENGTH = 120;
 /** From this many matches a filter counts as broad (store/filters.ts). */
 const BROAD_FILTER = 1000;
 const SUMMARY_COLUMNS = [
-  'number', 'state', 'type', 'category', 'department', 'priority', 'redlist_tier', 'enterprise_name', 'contact_name',
-  'contact_mobile', 'due_at', 'supervised', 'ext_due_at', 'created_at', 'updated_at', 'version',
+  'number',
+  'state',
+  'type',
+  'category',
+  'department',
+  'priority',
+  'redlist_tier',
+  'enterprise_name',
+  'contact_name',
+  'contact_mobile',
+  'due_at',
+  'supervised',
+  'ext_due_at',
+  'created_at',
+  'updated_at',
+  'version',
 ] as const;
 type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]> & { excerpt: string };
 
@@ -94,18 +118,34 @@ export class TicketQueries {
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(options.pageSize ?? 20)));
     const offset = (page - 1) * pageSize;
     const filter = options.filter ?? {};
-    const count = await this.db.selectFrom('tickets').select((eb) => eb.fn.countAll<string | number>().as('n')).where((eb) => this.filters.predicate(eb, filter, now)).executeTakeFirstOrThrow();
+    const count = await this.db
+      .selectFrom('tickets')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where((eb) => this.filters.predicate(eb, filter, now))
+      .executeTakeFirstOrThrow();
     const total = Number(count.n);
     if (offset >= total) return { items: [], total, page, pageSize };
     // Many matches and an early page: walking the sort order's index finds the page after a few rows.
     const broad = this.filters.hintsSortOrder && total >= BROAD_FILTER && (offset + pageSize) * 4 <= total;
     const order = options.order ?? (options.sort === 'created' || options.sort === 'updated' ? 'desc' : 'asc');
-    let query = this.db.selectFrom('tickets').select(SUMMARY_COLUMNS).select(sql<string>`substr(request_text, 1, ${EXCERPT_LENGTH})`.as('excerpt')).where((eb) => this.filters.predicate(eb, filter, now, broad));
+    let query = this.db
+      .selectFrom('tickets')
+      .select(SUMMARY_COLUMNS)
+      .select(sql<string>`substr(request_text, 1, ${EXCERPT_LENGTH})`.as('excerpt'))
+      .where((eb) => this.filters.predicate(eb, filter, now, broad));
     switch (options.sort ?? 'urgency') {
-      case 'urgency': query = query.orderBy('urgency', order === 'asc' ? 'desc' : 'asc').orderBy('due_at', order); break;
-      case 'due': query = query.orderBy('due_at', order); break;
-      case 'created': query = query.orderBy('created_at', order); break;
-      case 'updated': query = query.orderBy('updated_at', order); break;
+      case 'urgency':
+        query = query.orderBy('urgency', order === 'asc' ? 'desc' : 'asc').orderBy('due_at', order);
+        break;
+      case 'due':
+        query = query.orderBy('due_at', order);
+        break;
+      case 'created':
+        query = query.orderBy('created_at', order);
+        break;
+      case 'updated':
+        query = query.orderBy('updated_at', order);
+        break;
     }
     const rows = await query.orderBy('number', order).limit(pageSize).offset(offset).execute();
     return { items: rows.map((r) => summary(r, now)), total, page, pageSize };
@@ -174,10 +214,23 @@ const isOverdue = (t: Pick<Ticket, 'state' | 'dueAt'>, now: string) => OPEN_STAT
 
 function summary(r: SummaryRow, now: string): TicketSummary {
   return {
-    number: r.number, state: r.state as TicketState, type: r.type as TicketType, category: r.category, department: r.department,
-    priority: r.priority as Priority, redListTier: r.redlist_tier as RedListTier | null, enterpriseName: r.enterprise_name,
-    contactName: r.contact_name, contactMobile: r.contact_mobile, excerpt: r.excerpt,
-    dueAt: r.due_at, overdue: isOverdue({ state: r.state as TicketState, dueAt: r.due_at }, now), supervised: Number(r.supervised) === 1,
-    extensionPending: r.ext_due_at !== null, createdAt: r.created_at, updatedAt: r.updated_at, version: Number(r.version),
+    number: r.number,
+    state: r.state as TicketState,
+    type: r.type as TicketType,
+    category: r.category,
+    department: r.department,
+    priority: r.priority as Priority,
+    redListTier: r.redlist_tier as RedListTier | null,
+    enterpriseName: r.enterprise_name,
+    contactName: r.contact_name,
+    contactMobile: r.contact_mobile,
+    excerpt: r.excerpt,
+    dueAt: r.due_at,
+    overdue: isOverdue({ state: r.state as TicketState, dueAt: r.due_at }, now),
+    supervised: Number(r.supervised) === 1,
+    extensionPending: r.ext_due_at !== null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: Number(r.version),
   };
 }

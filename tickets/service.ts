@@ -75,17 +75,48 @@ export class TicketService {
     const created = await this.db.transaction().execute(async (trx) => {
       const number = formatTicketNumber(numberDay(now), await nextDaySequence(trx, numberDay(now)));
       const ticket: Ticket = {
-        number, state: 'new', type, category: category.code, department: null, priority, redListTier,
-        enterpriseName: clean.enterpriseName, creditCode: clean.creditCode, creditCheck: clean.creditCheck,
-        contactName: clean.contactName, contactMobile: clean.contactMobile,
-        requestText: clean.requestText, requestTruncated: clean.requestTruncated, transcript: clean.transcript,
-        dueAt: dueAt.toISOString(), pendingExtension: null, reply: null, satisfaction: null, mergedInto: null,
-        supervised: false, overdueReminderKey: null,
-        createdAt: at, updatedAt: at, dispatchedAt: null, resolvedAt: null, closedAt: null, version: 1,
+        number,
+        state: 'new',
+        type,
+        category: category.code,
+        department: null,
+        priority,
+        redListTier,
+        enterpriseName: clean.enterpriseName,
+        creditCode: clean.creditCode,
+        creditCheck: clean.creditCheck,
+        contactName: clean.contactName,
+        contactMobile: clean.contactMobile,
+        requestText: clean.requestText,
+        requestTruncated: clean.requestTruncated,
+        transcript: clean.transcript,
+        dueAt: dueAt.toISOString(),
+        pendingExtension: null,
+        reply: null,
+        satisfaction: null,
+        mergedInto: null,
+        supervised: false,
+        overdueReminderKey: null,
+        createdAt: at,
+        updatedAt: at,
+        dispatchedAt: null,
+        resolvedAt: null,
+        closedAt: null,
+        version: 1,
       };
       await insertTicket(trx, ticket);
       await addRequesters(trx, number, [requester], 'origin', at);
-      await appendEvent(trx, { ticketNumber: number, version: 1, action: 'create', fromState: null, toState: 'new', actor, at, note: null, data: { category: category.code, type, priority, redListTier, dueAt: ticket.dueAt } });
+      await appendEvent(trx, {
+        ticketNumber: number,
+        version: 1,
+        action: 'create',
+        fromState: null,
+        toState: 'new',
+        actor,
+        at,
+        note: null,
+        data: { category: category.code, type, priority, redListTier, dueAt: ticket.dueAt },
+      });
       return ticket;
     });
     this.changed(created, 'create', actor, null);
@@ -121,7 +152,16 @@ export class TicketService {
     const { onChanged } = this.deps;
     if (!onChanged) return;
     try {
-      onChanged({ number: ticket.number, version: ticket.version, state: ticket.state, department: ticket.department, previousDepartment, action, actor, at: ticket.updatedAt });
+      onChanged({
+        number: ticket.number,
+        version: ticket.version,
+        state: ticket.state,
+        department: ticket.department,
+        previousDepartment,
+        action,
+        actor,
+        at: ticket.updatedAt,
+      });
     } catch (err) {
       this.deps.log?.warn({ err, ticket: ticket.number }, 'tickets: a change listener failed');
     }

@@ -85,7 +85,9 @@ export async function buildPages(): Promise<{ widget: BuildResult; desk: BuildRe
 async function main(): Promise<void> {
   const started = Date.now();
   const { widget, desk } = await buildPages();
-  console.log(`webchat.js ${kb(widget.bytes)} (gzip ${kb(widget.gzipBytes)}); desk.js + desk.css ${kb(desk.bytes)} (gzip ${kb(desk.gzipBytes)}) in ${Date.now() - started} ms`);
+  console.log(
+    `webchat.js ${kb(widget.bytes)} (gzip ${kb(widget.gzipBytes)}); desk.js + desk.css ${kb(desk.bytes)} (gzip ${kb(desk.gzipBytes)}) in ${Date.now() - started} ms`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -20,7 +20,10 @@ const activityEnvelope = z
     text: activityText.optional(),
     serviceUrl: z.string().max(2048).optional(),
     deliveryMode: z.string().max(32).optional(),
-    conversation: z.object({ id: z.string().min(1).max(256) }).loose().optional(),
+    conversation: z
+      .object({ id: z.string().min(1).max(256) })
+      .loose()
+      .optional(),
   })
   .loose();
 
@@ -45,7 +48,9 @@ export function createCloudAdapter(credentials: BotFrameworkCredentials, policy:
       MicrosoftAppPassword: credentials.password ?? '',
       MicrosoftAppType: credentials.type,
       MicrosoftAppTenantId: credentials.tenantId ?? '',
-      ...(credentials.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: credentials.openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: credentials.openIdMetadataUrl } : {}),
+      ...(credentials.openIdMetadataUrl
+        ? { ToBotFromChannelOpenIdMetadataUrl: credentials.openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: credentials.openIdMetadataUrl }
+        : {}),
     },
     policy,
   );
@@ -85,40 +90,45 @@ export function anonymousAllowed(host: string, proxied: boolean, explicitlyEnabl
 
 export function registerMessagesEndpoint(server: Server, o: MessagesEndpointOptions): void {
   if (o.anonymous && !o.acceptAnonymous) {
-    o.log.warn('botframework: MicrosoftAppId is not set and the server is not loopback-only: /api/messages refuses every call (set BOTFRAMEWORK_ANONYMOUS=true to allow unauthenticated calls)');
+    o.log.warn(
+      'botframework: MicrosoftAppId is not set and the server is not loopback-only: /api/messages refuses every call (set BOTFRAMEWORK_ANONYMOUS=true to allow unauthenticated calls)',
+    );
   } else if (o.anonymous) {
     o.log.warn('botframework: MicrosoftAppId is not set; /api/messages accepts unauthenticated requests (local use only)');
   }
   server.post(
     '/api/messages',
-    route(async (req: Request, res: Response) => {
-      await o.limit.consume(clientKey(req, o.trust));
-      if (o.anonymous && !o.acceptAnonymous) {
-        throw unauthorized('anonymous Bot Framework calls are disabled: configure MicrosoftAppId (or BOTFRAMEWORK_ANONYMOUS=true for local use)');
-      }
-      const parsed = activityEnvelope.safeParse(req.body);
-      if (!parsed.success) throw invalidInput(parsed.error);
-      // Compared as the state key would never be: trimmed and case-folded, so no near-spelling slips by.
-      if (o.hostedChannel(parsed.data.channelId.toLowerCase())) {
-        throw forbidden(`channelId "${parsed.data.channelId}" is served by Line One itself, not through /api/messages`);
-      }
-      const activity = fixActivity(req.body as Record<string, unknown>);
-      const authResult = await authenticate(o, activity, String(req.header('authorization') ?? ''));
-      // Replies go to serviceUrl unless the caller takes them in the response (expectReplies):
-      // refuse a URL the bot may not call before the turn runs, so nothing is stored for it either.
-      if (parsed.data.deliveryMode !== 'expectReplies') {
-        try {
-          await o.policy.check(parsed.data.serviceUrl);
-        } catch (err) {
-          if (err instanceof ServiceUrlRefused) throw forbidden(err.message);
-          throw err;
+    route(
+      async (req: Request, res: Response) => {
+        await o.limit.consume(clientKey(req, o.trust));
+        if (o.anonymous && !o.acceptAnonymous) {
+          throw unauthorized('anonymous Bot Framework calls are disabled: configure MicrosoftAppId (or BOTFRAMEWORK_ANONYMOUS=true for local use)');
         }
-      }
-      const response = await o.track(o.adapter.runAuthenticated(authResult, activity, o.logic));
-      const status = response?.status ?? 200;
-      if (response?.body !== undefined) res.send(status, response.body);
-      else res.send(status);
-    }, logRejection(o.log, 'botframework')),
+        const parsed = activityEnvelope.safeParse(req.body);
+        if (!parsed.success) throw invalidInput(parsed.error);
+        // Compared as the state key would never be: trimmed and case-folded, so no near-spelling slips by.
+        if (o.hostedChannel(parsed.data.channelId.toLowerCase())) {
+          throw forbidden(`channelId "${parsed.data.channelId}" is served by Line One itself, not through /api/messages`);
+        }
+        const activity = fixActivity(req.body as Record<string, unknown>);
+        const authResult = await authenticate(o, activity, String(req.header('authorization') ?? ''));
+        // Replies go to serviceUrl unless the caller takes them in the response (expectReplies):
+        // refuse a URL the bot may not call before the turn runs, so nothing is stored for it either.
+        if (parsed.data.deliveryMode !== 'expectReplies') {
+          try {
+            await o.policy.check(parsed.data.serviceUrl);
+          } catch (err) {
+            if (err instanceof ServiceUrlRefused) throw forbidden(err.message);
+            throw err;
+          }
+        }
+        const response = await o.track(o.adapter.runAuthenticated(authResult, activity, o.logic));
+        const status = response?.status ?? 200;
+        if (response?.body !== undefined) res.send(status, response.body);
+        else res.send(status);
+      },
+      logRejection(o.log, 'botframework'),
+    ),
   );
 }
 

@@ -57,10 +57,7 @@ export class ServiceUrlPolicy {
 
   constructor(options: ServiceUrlPolicyOptions = {}) {
     this.resolve = options.resolve ?? systemResolve;
-    this.allowed = [
-      ...CHANNEL_HOSTS.map((pattern) => rule('https:', pattern, undefined, false)),
-      ...(options.extra ?? []).map(parseAllowed),
-    ];
+    this.allowed = [...CHANNEL_HOSTS.map((pattern) => rule('https:', pattern, undefined, false)), ...(options.extra ?? []).map(parseAllowed)];
   }
 
   /** Throws ServiceUrlRefused unless the bot may call this URL now. */

@@ -82,15 +82,36 @@ export class DirectLineChannel {
         res.setHeader('Cache-Control', 'no-store');
         return h(req, res);
       }, onError);
-    server.post(`${BASE}/tokens/generate`, r((req, res) => this.generateToken(req, res)));
-    server.post(`${BASE}/tokens/refresh`, r((req, res) => this.refreshToken(req, res)));
-    server.post(`${BASE}/conversations`, r((req, res) => this.startConversation(req, res)));
-    server.get(`${BASE}/conversations/:id`, r((req, res) => this.resumeConversation(req, res)));
-    server.get(`${BASE}/conversations/:id/activities`, r((req, res) => this.getActivities(req, res)));
-    server.post(`${BASE}/conversations/:id/activities`, r((req, res) => this.postActivity(req, res)));
-    server.post(`${BASE}/conversations/:id/upload`, r(async () => {
-      throw badRequest('file upload is not supported on this channel');
-    }));
+    server.post(
+      `${BASE}/tokens/generate`,
+      r((req, res) => this.generateToken(req, res)),
+    );
+    server.post(
+      `${BASE}/tokens/refresh`,
+      r((req, res) => this.refreshToken(req, res)),
+    );
+    server.post(
+      `${BASE}/conversations`,
+      r((req, res) => this.startConversation(req, res)),
+    );
+    server.get(
+      `${BASE}/conversations/:id`,
+      r((req, res) => this.resumeConversation(req, res)),
+    );
+    server.get(
+      `${BASE}/conversations/:id/activities`,
+      r((req, res) => this.getActivities(req, res)),
+    );
+    server.post(
+      `${BASE}/conversations/:id/activities`,
+      r((req, res) => this.postActivity(req, res)),
+    );
+    server.post(
+      `${BASE}/conversations/:id/upload`,
+      r(async () => {
+        throw badRequest('file upload is not supported on this channel');
+      }),
+    );
   }
 
   /**
@@ -193,7 +214,8 @@ export class DirectLineChannel {
       await this.o.track(this.turns.run(new UnitOfWork(), conversationId, first, () => this.adapter.processActivity(incoming, this.o.bot)));
     } catch (err) {
       if (err instanceof ConversationNotFoundError) throw notFound(`conversation ${conversationId} not found`);
-      if (err instanceof ConversationFullError) throw new HttpError(403, 'ConversationFull', 'this conversation has reached its size limit: start a new conversation');
+      if (err instanceof ConversationFullError)
+        throw new HttpError(403, 'ConversationFull', 'this conversation has reached its size limit: start a new conversation');
       throw err;
     }
   }
@@ -212,7 +234,10 @@ export class DirectLineChannel {
   private async deliver(activities: Partial<Activity>[]) {
     const conversationId = activities[0]?.conversation?.id;
     if (!conversationId) throw new Error('directline: reply without a conversation');
-    return this.turns.deliver(conversationId, activities.map((a) => botActivity(a, this.o.botAccount)));
+    return this.turns.deliver(
+      conversationId,
+      activities.map((a) => botActivity(a, this.o.botAccount)),
+    );
   }
 
   private async welcome(req: Request, conversation: Conversation): Promise<void> {
@@ -284,7 +309,6 @@ export class DirectLineChannel {
     if (this.o.publicUrl) return this.o.publicUrl.replace(/\/$/, '');
     return requestOrigin(req, this.o.trust, this.o.listenHost);
   }
-
 }
 
 const newConversationId = () => randomBytes(12).toString('base64url');

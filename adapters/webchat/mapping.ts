@@ -34,8 +34,35 @@ export function userActivity(incoming: IncomingActivity, conversation: Conversat
 
 /** Words that would make a visitor's display name pass for the bot, an agent or an official. */
 const ROLE_WORDS = [
-  '客服', '人工', '坐席', '座席', '工作人员', '管理员', '官方', '系统', '机器人', '热线', '12345', '政府', '专员', '值班', '客服中心', '智能助手', '一号线',
-  'agent', 'admin', 'administrator', 'bot', 'official', 'system', 'operator', 'support', 'staff', 'moderator', 'lineone', 'line one',
+  '客服',
+  '人工',
+  '坐席',
+  '座席',
+  '工作人员',
+  '管理员',
+  '官方',
+  '系统',
+  '机器人',
+  '热线',
+  '12345',
+  '政府',
+  '专员',
+  '值班',
+  '客服中心',
+  '智能助手',
+  '一号线',
+  'agent',
+  'admin',
+  'administrator',
+  'bot',
+  'official',
+  'system',
+  'operator',
+  'support',
+  'staff',
+  'moderator',
+  'lineone',
+  'line one',
 ];
 
 /**
@@ -46,9 +73,19 @@ const ROLE_WORDS = [
  */
 export function visitorName(name: string | undefined, botName: string | undefined): string {
   if (!name) return '';
-  const clean = name.normalize('NFKC').replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+  const clean = name
+    .normalize('NFKC')
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .trim();
   const folded = clean.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
-  const words = [...ROLE_WORDS, botName ?? ''].map((w) => w.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '')).filter(Boolean);
+  const words = [...ROLE_WORDS, botName ?? '']
+    .map((w) =>
+      w
+        .normalize('NFKC')
+        .toLowerCase()
+        .replace(/[\s\p{P}\p{S}]/gu, ''),
+    )
+    .filter(Boolean);
   return words.some((w) => folded.includes(w)) ? '' : clean;
 }
 

@@ -26,7 +26,14 @@ export const incomingActivity = z.object({
   from: z.object({ id: id.optional(), name: z.string().max(128).optional(), role: z.string().max(16).optional() }).optional(),
   attachments: bounded(
     z
-      .array(z.object({ contentType: z.string().max(128), contentUrl: z.url().max(2048).optional(), name: z.string().max(256).optional(), content: z.unknown().optional() }))
+      .array(
+        z.object({
+          contentType: z.string().max(128),
+          contentUrl: z.url().max(2048).optional(),
+          name: z.string().max(256).optional(),
+          content: z.unknown().optional(),
+        }),
+      )
       .max(10),
   ).optional(),
   entities: bounded(z.array(z.object({ type: z.string().max(64) }).loose()).max(10)).optional(),

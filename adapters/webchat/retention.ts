@@ -29,7 +29,10 @@ export function directLineRetention(db: Kysely<WebchatTables>, keep: KeepConvers
           .execute();
         if (rows.length === 0) return deleted;
         after = rows.at(-1);
-        const kept = await keep(CHANNEL_ID, rows.map((r) => r.id));
+        const kept = await keep(
+          CHANNEL_ID,
+          rows.map((r) => r.id),
+        );
         const doomed = rows.map((r) => r.id).filter((id) => !kept.has(id));
         if (doomed.length > 0) {
           deleted += await db.transaction().execute(async (trx) => {

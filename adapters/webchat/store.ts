@@ -55,7 +55,13 @@ export class ConversationStore {
         .returning('last_seq'),
     );
     this.page = new PreparedQuery(db, (p) =>
-      db.selectFrom('dl_activities').select(['seq', 'activity', 'created_at']).where('conversation_id', '=', p('id')).where('seq', '>', p('watermark')).orderBy('seq').limit(PAGE_SIZE),
+      db
+        .selectFrom('dl_activities')
+        .select(['seq', 'activity', 'created_at'])
+        .where('conversation_id', '=', p('id'))
+        .where('seq', '>', p('watermark'))
+        .orderBy('seq')
+        .limit(PAGE_SIZE),
     );
   }
 
@@ -123,9 +129,9 @@ export class ConversationStore {
     if (!insert) {
       const count = rows.length;
       insert = new PreparedQuery(this.db, (p) =>
-        this.db.insertInto('dl_activities').values(
-          Array.from({ length: count }, (_, i) => ({ conversation_id: p(`c${i}`), seq: p(`s${i}`), activity: p(`a${i}`), created_at: p(`t${i}`) })),
-        ),
+        this.db
+          .insertInto('dl_activities')
+          .values(Array.from({ length: count }, (_, i) => ({ conversation_id: p(`c${i}`), seq: p(`s${i}`), activity: p(`a${i}`), created_at: p(`t${i}`) }))),
       );
       this.inserts.set(count, insert);
     }

@@ -86,7 +86,10 @@ export class DirectLineStreams {
     const watermark = Number(url.searchParams.get('watermark') || 0);
     if (!Number.isSafeInteger(watermark) || watermark < 0) return reject(socket, 400, 'Bad Request');
     const address = clientKey(req, this.o.trust);
-    if ((this.byConversation.get(conversationId)?.size ?? 0) >= this.o.limits.perConversation || (this.byAddress.get(address) ?? 0) >= this.o.limits.perAddress) {
+    if (
+      (this.byConversation.get(conversationId)?.size ?? 0) >= this.o.limits.perConversation ||
+      (this.byAddress.get(address) ?? 0) >= this.o.limits.perAddress
+    ) {
       this.o.log.warn({ conversationId, address }, 'directline: too many streams; refusing another');
       return reject(socket, 429, 'Too Many Requests', { 'Retry-After': '30' });
     }
@@ -124,10 +127,13 @@ export class DirectLineStreams {
     clearTimeout(stream.expiry);
     const ms = Math.max(0, exp * 1000 - this.now());
     // setTimeout holds at most ~24.8 days; tokens live at most a day.
-    stream.expiry = setTimeout(() => {
-      this.o.log.info({ conversationId }, 'directline: stream token expired; closing');
-      stream.ws.close(TOKEN_EXPIRED_CLOSE, 'token expired');
-    }, Math.min(ms, 2 ** 31 - 1));
+    stream.expiry = setTimeout(
+      () => {
+        this.o.log.info({ conversationId }, 'directline: stream token expired; closing');
+        stream.ws.close(TOKEN_EXPIRED_CLOSE, 'token expired');
+      },
+      Math.min(ms, 2 ** 31 - 1),
+    );
     stream.expiry.unref();
   }
 
@@ -255,6 +261,8 @@ class StreamPump {
 }
 
 function reject(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${extra}Content-Length: 0\r\n\r\n`);
 }

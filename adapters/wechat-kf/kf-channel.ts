@@ -30,7 +30,11 @@ export const kfSettings = z.object({
   openKfId: z.string().min(1),
   apiBase: z.url().default('https://qyapi.weixin.qq.com'),
   maxClockSkewSeconds: z.number().int().positive().default(300),
-  maxBodyBytes: z.number().int().positive().default(16 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024),
   textMaxBytes: z.number().int().min(64).default(2048),
   path: z.string().startsWith('/').default('/wechat/kf'),
 });
@@ -84,8 +88,14 @@ export class WechatKfChannel {
 
   register(server: Server): void {
     const onError = logRejection(this.o.log, LOG);
-    server.get(this.s.path, route((req, res) => this.verifyUrl(req, res), onError));
-    server.post(this.s.path, route((req, res) => this.receive(req, res), onError));
+    server.get(
+      this.s.path,
+      route((req, res) => this.verifyUrl(req, res), onError),
+    );
+    server.post(
+      this.s.path,
+      route((req, res) => this.receive(req, res), onError),
+    );
   }
 
   /** Waits for the sync in progress (shutdown, tests). */
@@ -186,9 +196,11 @@ export class WechatKfChannel {
       const user = m.external_userid ?? m.event?.external_userid ?? '';
       byUser.set(user, [...(byUser.get(user) ?? []), m]);
     }
-    await Promise.all([...byUser.values()].map(async (list) => {
-      for (const m of list) await this.handle(m);
-    }));
+    await Promise.all(
+      [...byUser.values()].map(async (list) => {
+        for (const m of list) await this.handle(m);
+      }),
+    );
   }
 
   private async handle(m: KfMessage): Promise<void> {
@@ -198,13 +210,20 @@ export class WechatKfChannel {
     const opens = inbound.kind === 'polite' || inbound.opensWindow;
     if (opens) {
       await this.windows.open(inbound.userId);
-      this.inbound.emit({ channel: CHANNEL_ID, userId: inbound.userId, conversationId: inbound.userId, at: new Date() }, (err) => this.o.log.error({ err }, `${LOG}: inbound listener failed`));
+      this.inbound.emit({ channel: CHANNEL_ID, userId: inbound.userId, conversationId: inbound.userId, at: new Date() }, (err) =>
+        this.o.log.error({ err }, `${LOG}: inbound listener failed`),
+      );
     }
     const work =
       inbound.kind === 'polite'
         ? this.sendReplies(inbound.userId, [wechatMessages.textOnly], false)
         : this.adapter.processActivity(inbound.activity, this.o.bot, inbound.welcomeCode ? { [WELCOME]: { code: inbound.welcomeCode } } : {});
-    await this.ledger.track(`msg:${m.msgid}`, work.then(() => undefined)).catch((err: unknown) => this.o.log.error({ err, msgid: m.msgid }, `${LOG}: turn failed`));
+    await this.ledger
+      .track(
+        `msg:${m.msgid}`,
+        work.then(() => undefined),
+      )
+      .catch((err: unknown) => this.o.log.error({ err, msgid: m.msgid }, `${LOG}: turn failed`));
   }
 
   // ── replies ──
@@ -237,7 +256,9 @@ export class WechatKfChannel {
       this.o.log.warn({ user }, `${LOG}: send refused with 95018: the session is with a WeCom 接待人员 (or ended); the desk must reply there`);
     }
     if (proactive) throw error;
-    this.undelivered.emit({ channel: CHANNEL_ID, conversationId: user, userId: user, texts: texts.slice(sent), error }, (err) => this.o.log.error({ err }, `${LOG}: undelivered listener failed`));
+    this.undelivered.emit({ channel: CHANNEL_ID, conversationId: user, userId: user, texts: texts.slice(sent), error }, (err) =>
+      this.o.log.error({ err }, `${LOG}: undelivered listener failed`),
+    );
   }
 
   private render(activities: Partial<Activity>[]): string[] {
@@ -254,7 +275,11 @@ export class WechatKfChannel {
       windowClosedCodes: [],
       quotaUsedCodes: QUOTA_USED,
       post: async (user, text) => {
-        await this.api.call('/cgi-bin/kf/send_msg', { touser: user, open_kfid: this.s.openKfId, msgtype: 'text', text: { content: text } }, z.object({}).loose());
+        await this.api.call(
+          '/cgi-bin/kf/send_msg',
+          { touser: user, open_kfid: this.s.openKfId, msgtype: 'text', text: { content: text } },
+          z.object({}).loose(),
+        );
       },
     };
   }

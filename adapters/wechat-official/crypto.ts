@@ -16,7 +16,9 @@ export class WechatCryptoError extends Error {
 const BLOCK = 32;
 
 export function sha1Signature(...parts: string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 /** Constant-time comparison of two hex signatures (a wrong length is simply unequal). */

@@ -30,7 +30,12 @@ export class InboundLedger {
   track(key: string, work: Promise<string | undefined>): Promise<string | undefined> {
     this.local.set(key, work);
     const settle = async (reply: string | undefined) => {
-      await this.db.updateTable('wechat_inbound').set({ state: 'done', reply: reply ?? null }).where('channel', '=', this.channel).where('msg_key', '=', key).execute();
+      await this.db
+        .updateTable('wechat_inbound')
+        .set({ state: 'done', reply: reply ?? null })
+        .where('channel', '=', this.channel)
+        .where('msg_key', '=', key)
+        .execute();
     };
     return work.then(
       async (reply) => {
@@ -54,7 +59,12 @@ export class InboundLedger {
     const mine = this.local.get(key);
     if (mine) return Promise.race([mine.catch(() => undefined), sleep(Math.max(0, deadline - Date.now())).then(() => undefined)]);
     for (;;) {
-      const row = await this.db.selectFrom('wechat_inbound').select(['state', 'reply']).where('channel', '=', this.channel).where('msg_key', '=', key).executeTakeFirst();
+      const row = await this.db
+        .selectFrom('wechat_inbound')
+        .select(['state', 'reply'])
+        .where('channel', '=', this.channel)
+        .where('msg_key', '=', key)
+        .executeTakeFirst();
       if (!row || row.state === 'done') return row?.reply ?? undefined;
       if (Date.now() + pollMs > deadline) return undefined;
       await sleep(pollMs);

@@ -12,7 +12,10 @@ const envelope = z
     FromUserName: z.string().min(1).max(128),
     CreateTime: z.string().regex(/^\d{1,12}$/),
     MsgType: z.string().min(1).max(32),
-    MsgId: z.string().regex(/^\d{1,24}$/).optional(),
+    MsgId: z
+      .string()
+      .regex(/^\d{1,24}$/)
+      .optional(),
     Content: z.string().optional(),
     Recognition: z.string().optional(),
     Event: z.string().max(64).optional(),
@@ -82,7 +85,12 @@ function mapEvent(m: OfficialMessage, base: Partial<Activity>, menuClicks: Recor
     case 'click': {
       const text = m.EventKey ? menuClicks[m.EventKey] : undefined;
       if (!text) return { kind: 'ignore', reason: `menu key "${m.EventKey ?? ''}" has no configured text` };
-      return { kind: 'turn', activity: { ...base, type: 'message', text, channelData: { ...base.channelData, menuKey: m.EventKey } }, opensWindow: true, replies: true };
+      return {
+        kind: 'turn',
+        activity: { ...base, type: 'message', text, channelData: { ...base.channelData, menuKey: m.EventKey } },
+        opensWindow: true,
+        replies: true,
+      };
     }
     case 'scan':
       return { kind: 'turn', activity: { ...base, type: 'event', name: 'wechat.scan', value: m.EventKey }, opensWindow: true, replies: true };

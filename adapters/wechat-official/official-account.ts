@@ -24,13 +24,20 @@ export const officialAccountSettings = z.object({
   token: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'the 令牌(Token) set in the 公众平台: 3-32 letters or digits'),
   appId: z.string().min(1),
   appSecret: z.string().min(1),
-  encodingAesKey: z.string().regex(/^[A-Za-z0-9+/]{43}$/, '43 characters').optional(),
+  encodingAesKey: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}$/, '43 characters')
+    .optional(),
   apiBase: z.url().default('https://api.weixin.qq.com'),
   /** WeChat waits 5 s for a passive reply; past this the answer goes through the customer-service API. */
   passiveBudgetMs: z.number().int().positive().max(4800).default(4000),
   /** Refuse callbacks whose timestamp is further than this from our clock (replays). */
   maxClockSkewSeconds: z.number().int().positive().default(300),
-  maxBodyBytes: z.number().int().positive().default(16 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024),
   textMaxBytes: z.number().int().min(64).default(2048),
   /** Menu CLICK keys → the text the bot sees. */
   menuClicks: z.record(z.string(), z.string()).default({}),
@@ -72,10 +79,14 @@ export class WechatOfficialChannel {
     this.cipher = this.s.encodingAesKey ? new WechatCipher(this.s.encodingAesKey, this.s.appId) : undefined;
     this.ledger = new InboundLedger(o.db, CHANNEL_ID);
     this.windows = new ServiceWindows(o.db, CHANNEL_ID);
-    const tokens = new AccessTokenCache(o.db, {
-      name: `oa:${this.s.appId}`,
-      fetch: (force) => this.fetchToken(force),
-    }, o.log);
+    const tokens = new AccessTokenCache(
+      o.db,
+      {
+        name: `oa:${this.s.appId}`,
+        fetch: (force) => this.fetchToken(force),
+      },
+      o.log,
+    );
     this.api = new WechatApiClient({ baseUrl: this.s.apiBase, log: o.log, subsystem: LOG }, tokens);
     this.track = o.track ?? ((work) => work);
     this.adapter = new TextChannelAdapter((context, activities) => this.deliver(context, activities));
@@ -84,9 +95,18 @@ export class WechatOfficialChannel {
 
   register(server: Server): void {
     const onError = logRejection(this.o.log, LOG);
-    server.get(this.s.path, route((req, res) => this.verifyUrl(req, res), onError));
-    server.post(this.s.path, route((req, res) => this.receive(req, res), onError));
-    this.pruneTimer = setInterval(() => void this.ledger.prune(3600_000).catch((err: unknown) => this.o.log.warn({ err }, `${LOG}: pruning the inbound ledger failed`)), 600_000);
+    server.get(
+      this.s.path,
+      route((req, res) => this.verifyUrl(req, res), onError),
+    );
+    server.post(
+      this.s.path,
+      route((req, res) => this.receive(req, res), onError),
+    );
+    this.pruneTimer = setInterval(
+      () => void this.ledger.prune(3600_000).catch((err: unknown) => this.o.log.warn({ err }, `${LOG}: pruning the inbound ledger failed`)),
+      600_000,
+    );
     this.pruneTimer.unref();
   }
 
@@ -147,7 +167,13 @@ export class WechatOfficialChannel {
       res.setHeader('Content-Type', 'text/plain; charset=utf-8');
       return void res.sendRaw(200, SUCCESS);
     }
-    const plain = buildWechatXml({ ToUserName: message.FromUserName, FromUserName: message.ToUserName, CreateTime: Math.floor(Date.now() / 1000), MsgType: 'text', Content: reply });
+    const plain = buildWechatXml({
+      ToUserName: message.FromUserName,
+      FromUserName: message.ToUserName,
+      CreateTime: Math.floor(Date.now() / 1000),
+      MsgType: 'text',
+      Content: reply,
+    });
     res.setHeader('Content-Type', 'application/xml; charset=utf-8');
     res.sendRaw(200, encrypted ? this.encryptReply(plain) : plain);
   }
@@ -167,14 +193,21 @@ export class WechatOfficialChannel {
     }
     if (inbound.opensWindow) {
       await this.windows.open(user);
-      this.inbound.emit({ channel: CHANNEL_ID, userId: user, conversationId: user, at: new Date() }, (err) => this.o.log.error({ err }, `${LOG}: inbound listener failed`));
+      this.inbound.emit({ channel: CHANNEL_ID, userId: user, conversationId: user, at: new Date() }, (err) =>
+        this.o.log.error({ err }, `${LOG}: inbound listener failed`),
+      );
     }
     if (inbound.kind === 'polite') return this.ledger.track(key, Promise.resolve(wechatMessages.textOnly));
     const collected: Partial<Activity>[] = [];
     const turn = this.track(this.adapter.processActivity(inbound.activity, this.o.bot, { [COLLECTED]: collected }));
     turn.catch((err: unknown) => this.o.log.error({ err, key }, `${LOG}: turn failed`));
     if (!inbound.replies) {
-      void this.ledger.track(key, turn.then(() => undefined)).catch(() => undefined);
+      void this.ledger
+        .track(
+          key,
+          turn.then(() => undefined),
+        )
+        .catch(() => undefined);
       return undefined;
     }
     return this.ledger.track(key, this.passiveOrLater(user, turn, collected, started));
@@ -184,7 +217,13 @@ export class WechatOfficialChannel {
   private async passiveOrLater(user: string, turn: Promise<void>, collected: Partial<Activity>[], started: number): Promise<string | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, started + this.s.passiveBudgetMs - Date.now()))));
-    const outcome = await Promise.race([turn.then(() => 'done' as const, () => 'done' as const), late]);
+    const outcome = await Promise.race([
+      turn.then(
+        () => 'done' as const,
+        () => 'done' as const,
+      ),
+      late,
+    ]);
     clearTimeout(timer);
     if (outcome === 'late') {
       this.o.log.info({ user }, `${LOG}: turn slower than the passive budget, replying through the customer-service API`);
@@ -202,7 +241,9 @@ export class WechatOfficialChannel {
     if (!error) return;
     const left = texts.slice(sent);
     this.o.log.warn({ err: error, user, held: left.length }, `${LOG}: replies of a turn could not be sent, handed on`);
-    this.undelivered.emit({ channel: CHANNEL_ID, conversationId: user, userId: user, texts: left, error }, (err) => this.o.log.error({ err }, `${LOG}: undelivered listener failed`));
+    this.undelivered.emit({ channel: CHANNEL_ID, conversationId: user, userId: user, texts: left, error }, (err) =>
+      this.o.log.error({ err }, `${LOG}: undelivered listener failed`),
+    );
   }
 
   /** Replies of an inbound turn are collected; proactive ones go out now, or raise for the outbox. */
@@ -267,7 +308,12 @@ export class WechatOfficialChannel {
     const encrypt = cipher.encrypt(plainXml);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const nonce = String(Math.floor(Math.random() * 1e9));
-    return buildWechatXml({ Encrypt: encrypt, MsgSignature: sha1Signature(this.s.token, timestamp, nonce, encrypt), TimeStamp: Number(timestamp), Nonce: nonce });
+    return buildWechatXml({
+      Encrypt: encrypt,
+      MsgSignature: sha1Signature(this.s.token, timestamp, nonce, encrypt),
+      TimeStamp: Number(timestamp),
+      Nonce: nonce,
+    });
   }
 
   private parse(xml: string) {

@@ -47,7 +47,12 @@ export class ServiceWindows {
       .returning('sent')
       .executeTakeFirst();
     if (row) return { number: Number(row.sent), last: Number(row.sent) >= this.limits.messages };
-    const current = await this.db.selectFrom('wechat_windows').select(['opened_at', 'sent']).where('channel', '=', this.channel).where('user_id', '=', userId).executeTakeFirst();
+    const current = await this.db
+      .selectFrom('wechat_windows')
+      .select(['opened_at', 'sent'])
+      .where('channel', '=', this.channel)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     if (current && current.opened_at > cutoff) throw new DeliveryDeferred('quota_used', 'next_inbound');
     throw new DeliveryDeferred('window_closed', 'next_inbound');
   }

@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Activity,
-  ActivityTypes,
-  BotAdapter,
-  type ConversationReference,
-  type ResourceResponse,
-  TurnContext,
-} from 'botbuilder';
+import { type Activity, ActivityTypes, BotAdapter, type ConversationReference, type ResourceResponse, TurnContext } from 'botbuilder';
 
 /**
  * The in-process BotAdapter behind the WeChat channels (Official Account, 微信客服, Wechaty): the

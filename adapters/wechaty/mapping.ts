@@ -24,9 +24,7 @@ export interface WechatyMessageData {
 }
 
 export type WechatyInbound =
-  | { kind: 'turn'; activity: Partial<Activity> }
-  | { kind: 'polite'; activity: Partial<Activity> }
-  | { kind: 'ignore'; reason: string };
+  { kind: 'turn'; activity: Partial<Activity> } | { kind: 'polite'; activity: Partial<Activity> } | { kind: 'ignore'; reason: string };
 
 /** Private chats always; rooms only when the bot is @-mentioned; never our own or stale messages. */
 export function mapWechatyMessage(m: WechatyMessageData, maxAgeSeconds: number): WechatyInbound {

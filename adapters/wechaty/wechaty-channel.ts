@@ -21,7 +21,10 @@ export const wechatySettings = z.object({
   /** WECHATY_PUPPET_SERVICE_TOKEN for token-based puppets. */
   puppetToken: z.string().min(1).optional(),
   /** The Wechaty name (also the lease name: one login per name across instances). */
-  name: z.string().regex(/^[\w-]{1,64}$/).default('line-one'),
+  name: z
+    .string()
+    .regex(/^[\w-]{1,64}$/)
+    .default('line-one'),
   /** Gap between outgoing messages: bursts get personal accounts flagged. */
   paceMs: z.number().int().min(0).default(1200),
   /** Messages older than this are replays after a reconnect: ignored. */
@@ -147,9 +150,16 @@ export class WechatyChannel extends TextChannelAdapter {
     if (inbound.kind === 'ignore') return void this.o.log.debug({ reason: inbound.reason }, `${LOG}: ignored`);
     const { activity } = inbound;
     const conversationId = activity.conversation?.id ?? '';
-    this.inbound.emit({ channel: CHANNEL_ID, userId: message.talker.id, conversationId, at: new Date() }, (err) => this.o.log.error({ err }, `${LOG}: inbound listener failed`));
+    this.inbound.emit({ channel: CHANNEL_ID, userId: message.talker.id, conversationId, at: new Date() }, (err) =>
+      this.o.log.error({ err }, `${LOG}: inbound listener failed`),
+    );
     const reference: Partial<ConversationReference> = {
-      channelId: CHANNEL_ID, serviceUrl: CHANNEL_ID, conversation: activity.conversation, user: activity.from, bot: activity.recipient, locale: 'zh-CN',
+      channelId: CHANNEL_ID,
+      serviceUrl: CHANNEL_ID,
+      conversation: activity.conversation,
+      user: activity.from,
+      bot: activity.recipient,
+      locale: 'zh-CN',
     };
     await this.references.save(reference);
     if (inbound.kind === 'polite') return this.sendReplies(reference, [wechatMessages.textOnly], false);
@@ -180,13 +190,16 @@ export class WechatyChannel extends TextChannelAdapter {
         sent++;
       }
     } catch (cause) {
-      const error = cause instanceof DeliveryDeferred || cause instanceof DeliveryFailed
-        ? cause
-        : new DeliveryDeferred('api_unavailable', new Date(Date.now() + 60_000), `${LOG}: the puppet failed to send: ${(cause as Error).message}`, { cause });
+      const error =
+        cause instanceof DeliveryDeferred || cause instanceof DeliveryFailed
+          ? cause
+          : new DeliveryDeferred('api_unavailable', new Date(Date.now() + 60_000), `${LOG}: the puppet failed to send: ${(cause as Error).message}`, { cause });
       this.o.log.warn({ err: error, conversationId: reference.conversation?.id, unsent: texts.length - sent }, `${LOG}: reply not sent`);
       if (proactive) throw error;
       const conversationId = reference.conversation?.id ?? '';
-      this.undelivered.emit({ channel: CHANNEL_ID, conversationId, userId: reference.user?.id ?? conversationId, texts: texts.slice(sent), error }, (err) => this.o.log.error({ err }, `${LOG}: undelivered listener failed`));
+      this.undelivered.emit({ channel: CHANNEL_ID, conversationId, userId: reference.user?.id ?? conversationId, texts: texts.slice(sent), error }, (err) =>
+        this.o.log.error({ err }, `${LOG}: undelivered listener failed`),
+      );
     }
   }
 }

@@ -26,7 +26,6 @@ const CONFIRM = 'intake.confirm';
 export const MAX_REQUEST_CHARS = 2000;
 const CANCEL_WORDS = /^(取消|退出|算了|不登记了|不用了)[。.!！]*$/;
 
-
 interface Values extends IntakeOptions {
   draft: Partial<TicketDraft>;
   /** The number this user gave last time, offered again. */

@@ -44,7 +44,8 @@ export function smallTalkStep(knowledge: KnowledgePort, dialogs: LoadDialogs, re
   return async (turn) => {
     const triage = knowledge.classify(turn.text);
     if (triage.kind === 'question') return false;
-    if (triage.kind === 'human') await startIntake(turn, dialogs, { request: humanRequestText(turn.text) ?? turn.memory.lastQuestion ?? '', reason: 'human_request' });
+    if (triage.kind === 'human')
+      await startIntake(turn, dialogs, { request: humanRequestText(turn.text) ?? turn.memory.lastQuestion ?? '', reason: 'human_request' });
     else if (triage.act === 'greeting') await replies.menu(turn, messages.menu);
     else await replies.say(turn, messages[triage.act]);
     return true;
@@ -69,6 +70,8 @@ export function topicStep(knowledge: KnowledgePort, replies: Replies): Step {
 
 /** "我要找人工问下社保断缴" carries its own question; "转人工" alone does not. */
 function humanRequestText(text: string): string | undefined {
-  const rest = text.replace(/(我要|我想|帮我|请|麻烦)?(转|找|要|接|叫)?(人工客服|人工服务|人工|真人客服|真人|客服)(问问|问下|问一下|咨询一下|咨询)?/g, '').replace(/^[，,。.！!？?\s]+|[，,。.！!？?\s]+$/g, '');
+  const rest = text
+    .replace(/(我要|我想|帮我|请|麻烦)?(转|找|要|接|叫)?(人工客服|人工服务|人工|真人客服|真人|客服)(问问|问下|问一下|咨询一下|咨询)?/g, '')
+    .replace(/^[，,。.！!？?\s]+|[，,。.！!？?\s]+$/g, '');
   return rest.length >= 4 ? text : undefined;
 }

@@ -21,7 +21,8 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
     const question = turn.text.slice(0, MAX_QUESTION_CHARS);
     turn.memory.lastQuestion = question;
     const { channelId, conversation } = turn.context.activity;
-    const record = (r: Omit<TurnRecord, 'channelId' | 'conversationId' | 'question'>) => recorder.record({ channelId, conversationId: conversation.id, question, ...r });
+    const record = (r: Omit<TurnRecord, 'channelId' | 'conversationId' | 'question'>) =>
+      recorder.record({ channelId, conversationId: conversation.id, question, ...r });
     const result = await knowledge.search(question, { lastEntryId: turn.memory.lastEntryId });
     if (result.needsContext) {
       await record({ outcome: 'needs_context' });
@@ -50,7 +51,12 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
       return true;
     }
     turn.memory.misses = (turn.memory.misses ?? 0) + 1;
-    const lead = result.reason === 'out_of_scope' && result.department ? messages.outOfScope(result.department) : turn.memory.misses > 1 ? messages.handoffAgain : messages.handoff;
+    const lead =
+      result.reason === 'out_of_scope' && result.department
+        ? messages.outOfScope(result.department)
+        : turn.memory.misses > 1
+          ? messages.handoffAgain
+          : messages.handoff;
     await replies.offerTicket(turn, tickets, result.reason ?? 'low_confidence', question, lead);
     return true;
   };

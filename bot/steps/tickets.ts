@@ -97,7 +97,10 @@ export function statusStep(tickets: TicketPort, replies: Replies): Step {
     }
     if (!STATUS_WORDS.test(turn.text)) return false;
     const mine = await tickets.recent(requesterOf(turn.context));
-    await replies.say(turn, mine.length === 0 ? messages.status.none : mine.length === 1 ? messages.status.one(mine[0] as TicketView) : messages.status.list(mine.map(line)));
+    await replies.say(
+      turn,
+      mine.length === 0 ? messages.status.none : mine.length === 1 ? messages.status.one(mine[0] as TicketView) : messages.status.list(mine.map(line)),
+    );
     return true;
   };
 }
@@ -137,4 +140,3 @@ function numberIn(text: string): string | undefined {
 }
 
 const line = (t: TicketView) => `${t.number}：${t.state}（${t.department}，预计 ${t.due} 前答复）`;
-

@@ -23,7 +23,16 @@ export interface DashboardRoutesOptions {
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const PeriodQuery = z.strictObject({ from: day.optional(), to: day.optional() });
-const states = z.string().max(200).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)).pipe(z.array(z.enum(TICKET_STATES)));
+const states = z
+  .string()
+  .max(200)
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.enum(TICKET_STATES)));
 const code = z.string().min(1).max(32);
 const ExportQuery = PeriodQuery.extend({ state: states.optional(), department: code.optional(), category: code.optional() });
 /** Without dates: the last 30 days. */
@@ -43,24 +52,42 @@ export function registerDashboardRoutes(server: Server, o: DashboardRoutesOption
     }
   };
 
-  server.get('/api/desk/dashboard', handle(async (req, res) => {
-    const p = periodOf(parse(PeriodQuery, req.query ?? {}));
-    res.send(200, await dashboard(o.db, o.engine, p, now()));
-  }, { capability: 'dashboard' }));
+  server.get(
+    '/api/desk/dashboard',
+    handle(
+      async (req, res) => {
+        const p = periodOf(parse(PeriodQuery, req.query ?? {}));
+        res.send(200, await dashboard(o.db, o.engine, p, now()));
+      },
+      { capability: 'dashboard' },
+    ),
+  );
 
-  server.get('/api/desk/export/tickets.csv', handle(async (req, res, user) => {
-    const q = parse(ExportQuery, req.query ?? {});
-    const p = periodOf(q);
-    const written = await streamTickets(o.db, res, p, { states: q.state, department: q.department, category: q.category }, o.tickets.catalog, now());
-    // Exports carry personal data (names, mobiles): who took which, and how much, is on record.
-    o.log.info({ account: user.id, from: p.from, to: p.to, tickets: written }, 'desk: tickets exported');
-  }, { capability: 'export' }));
+  server.get(
+    '/api/desk/export/tickets.csv',
+    handle(
+      async (req, res, user) => {
+        const q = parse(ExportQuery, req.query ?? {});
+        const p = periodOf(q);
+        const written = await streamTickets(o.db, res, p, { states: q.state, department: q.department, category: q.category }, o.tickets.catalog, now());
+        // Exports carry personal data (names, mobiles): who took which, and how much, is on record.
+        o.log.info({ account: user.id, from: p.from, to: p.to, tickets: written }, 'desk: tickets exported');
+      },
+      { capability: 'export' },
+    ),
+  );
 
-  server.get('/api/desk/export/dashboard/:table', handle(async (req, res) => {
-    const name = String(req.params.table).replace(/\.csv$/, '');
-    if (!(DASHBOARD_TABLES as readonly string[]).includes(name)) throw notFound(`desk: no table "${name}" (one of ${DASHBOARD_TABLES.join(', ')})`);
-    const p = periodOf(parse(PeriodQuery, req.query ?? {}));
-    const d = await dashboard(o.db, o.engine, p, now());
-    await writeTable(res, `${name}_${p.from}_${p.to}.csv`, dashboardTable(d, name as DashboardTable, o.tickets.catalog as never));
-  }, { capability: 'export' }));
+  server.get(
+    '/api/desk/export/dashboard/:table',
+    handle(
+      async (req, res) => {
+        const name = String(req.params.table).replace(/\.csv$/, '');
+        if (!(DASHBOARD_TABLES as readonly string[]).includes(name)) throw notFound(`desk: no table "${name}" (one of ${DASHBOARD_TABLES.join(', ')})`);
+        const p = periodOf(parse(PeriodQuery, req.query ?? {}));
+        const d = await dashboard(o.db, o.engine, p, now());
+        await writeTable(res, `${name}_${p.from}_${p.to}.csv`, dashboardTable(d, name as DashboardTable, o.tickets.catalog as never));
+      },
+      { capability: 'export' },
+    ),
+  );
 }

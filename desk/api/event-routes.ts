@@ -31,18 +31,24 @@ const PresenceBody = z.strictObject({ ticket: z.string().min(1).max(40), leaving
 export function registerEventRoutes(server: Server, o: EventRoutesOptions): void {
   const handle = deskRoute(o.auth, o.log);
 
-  server.get('/api/desk/events', handle(async (req, res, user) => {
-    o.streams.serve(res, user, () => o.stillSignedIn(req));
-  }));
+  server.get(
+    '/api/desk/events',
+    handle(async (req, res, user) => {
+      o.streams.serve(res, user, () => o.stillSignedIn(req));
+    }),
+  );
 
-  server.post('/api/desk/presence', handle(async (req, res, user) => {
-    const body = parse(PresenceBody, req.body ?? {});
-    // A heartbeat every 15 s from every open ticket: one indexed look-up of the department, nothing more.
-    const ticket = await o.db.selectFrom('tickets').select('department').where('number', '=', body.ticket).executeTakeFirst();
-    if (!ticket || !maySee(user, ticket.department)) throw notFound(`desk: ticket ${body.ticket} not found`);
-    const viewer = { id: user.id, name: user.name };
-    if (body.leaving) o.presence.leave(body.ticket, ticket.department, viewer);
-    else o.presence.announce(body.ticket, ticket.department, viewer, PRESENCE_TTL_MS);
-    res.send(200, { viewers: o.presence.viewers(body.ticket).filter((v) => v.id !== user.id), heartbeatMs: PRESENCE_HEARTBEAT_MS });
-  }));
+  server.post(
+    '/api/desk/presence',
+    handle(async (req, res, user) => {
+      const body = parse(PresenceBody, req.body ?? {});
+      // A heartbeat every 15 s from every open ticket: one indexed look-up of the department, nothing more.
+      const ticket = await o.db.selectFrom('tickets').select('department').where('number', '=', body.ticket).executeTakeFirst();
+      if (!ticket || !maySee(user, ticket.department)) throw notFound(`desk: ticket ${body.ticket} not found`);
+      const viewer = { id: user.id, name: user.name };
+      if (body.leaving) o.presence.leave(body.ticket, ticket.department, viewer);
+      else o.presence.announce(body.ticket, ticket.department, viewer, PRESENCE_TTL_MS);
+      res.send(200, { viewers: o.presence.viewers(body.ticket).filter((v) => v.id !== user.id), heartbeatMs: PRESENCE_HEARTBEAT_MS });
+    }),
+  );
 }

@@ -25,35 +25,56 @@ export function registerLiveRoutes(server: Server, o: LiveRoutesOptions): void {
   const handle = deskRoute(o.auth, o.log);
   const need = { capability: 'live' } as const;
 
-  server.get('/api/desk/live', handle(async (_req, res) => {
-    res.send(200, { sessions: (await o.live.store.openSessions()).map(publicSession) });
-  }, need));
+  server.get(
+    '/api/desk/live',
+    handle(async (_req, res) => {
+      res.send(200, { sessions: (await o.live.store.openSessions()).map(publicSession) });
+    }, need),
+  );
 
-  server.get('/api/desk/live/:id', handle(async (req, res) => {
-    const session = await o.live.store.get(String(req.params.id));
-    if (!session) throw notFound('desk: no such live conversation');
-    res.send(200, { session: publicSession(session), messages: await o.live.store.messages(session.id) });
-  }, need));
+  server.get(
+    '/api/desk/live/:id',
+    handle(async (req, res) => {
+      const session = await o.live.store.get(String(req.params.id));
+      if (!session) throw notFound('desk: no such live conversation');
+      res.send(200, { session: publicSession(session), messages: await o.live.store.messages(session.id) });
+    }, need),
+  );
 
-  server.post('/api/desk/live/:id/take', handle(async (req, res, user) => {
-    res.send(200, { session: publicSession(await o.live.take(String(req.params.id), user)) });
-  }, need));
+  server.post(
+    '/api/desk/live/:id/take',
+    handle(async (req, res, user) => {
+      res.send(200, { session: publicSession(await o.live.take(String(req.params.id), user)) });
+    }, need),
+  );
 
-  server.get('/api/desk/tickets/:number/live', handle(async (req, res) => {
-    res.send(200, { sessions: (await o.live.store.ofTicket(String(req.params.number))).map(publicSession) });
-  }, need));
+  server.get(
+    '/api/desk/tickets/:number/live',
+    handle(async (req, res) => {
+      res.send(200, { sessions: (await o.live.store.ofTicket(String(req.params.number))).map(publicSession) });
+    }, need),
+  );
 
-  server.post('/api/desk/tickets/:number/live', handle(async (req, res, user) => {
-    res.send(200, { session: publicSession(await o.live.takeTicket(String(req.params.number), user)) });
-  }, need));
+  server.post(
+    '/api/desk/tickets/:number/live',
+    handle(async (req, res, user) => {
+      res.send(200, { session: publicSession(await o.live.takeTicket(String(req.params.number), user)) });
+    }, need),
+  );
 
-  server.post('/api/desk/live/:id/messages', handle(async (req, res, user) => {
-    const { text } = parse(MessageBody, req.body ?? {});
-    res.send(201, { message: await o.live.send(String(req.params.id), user, text) });
-  }, need));
+  server.post(
+    '/api/desk/live/:id/messages',
+    handle(async (req, res, user) => {
+      const { text } = parse(MessageBody, req.body ?? {});
+      res.send(201, { message: await o.live.send(String(req.params.id), user, text) });
+    }, need),
+  );
 
-  server.post('/api/desk/live/:id/end', handle(async (req, res, user) => {
-    const { reason } = parse(EndBody, req.body ?? {});
-    res.send(200, { session: publicSession(await o.live.end(String(req.params.id), user, reason || '坐席结束对话')) });
-  }, need));
+  server.post(
+    '/api/desk/live/:id/end',
+    handle(async (req, res, user) => {
+      const { reason } = parse(EndBody, req.body ?? {});
+      res.send(200, { session: publicSession(await o.live.end(String(req.params.id), user, reason || '坐席结束对话')) });
+    }, need),
+  );
 }

@@ -10,7 +10,12 @@ const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const states = z
   .string()
   .max(200)
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(TICKET_STATES)));
 
 export const FilterQuery = z.strictObject({

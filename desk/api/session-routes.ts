@@ -43,39 +43,63 @@ export function registerSessionRoutes(server: Server, o: SessionRoutesOptions): 
   const handle = deskRoute(o.auth, o.log);
   const now = o.clock ?? (() => new Date());
 
-  server.post('/api/desk/session', route(async (req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    // A sign-in form posted from another site (login CSRF) is refused; the page's own fetch carries our origin.
-    if (!sameOrigin(req)) throw forbidden('desk: sign-in from another site is refused');
-    const body = parse(LoginBody, req.body ?? {});
-    const { user, session } = await o.login.login(body.username, body.password, clientKey(req, o.trust));
-    setSessionCookie(res, o.cookie, session.token, (session.expiresAt.getTime() - now().getTime()) / 1000);
-    res.send(200, describeUser({ ...user, session: { id: '', csrfToken: session.csrfToken, expiresAt: session.expiresAt } }));
-  }, logRejection(o.log, 'desk')));
+  server.post(
+    '/api/desk/session',
+    route(
+      async (req, res) => {
+        res.setHeader('Cache-Control', 'no-store');
+        // A sign-in form posted from another site (login CSRF) is refused; the page's own fetch carries our origin.
+        if (!sameOrigin(req)) throw forbidden('desk: sign-in from another site is refused');
+        const body = parse(LoginBody, req.body ?? {});
+        const { user, session } = await o.login.login(body.username, body.password, clientKey(req, o.trust));
+        setSessionCookie(res, o.cookie, session.token, (session.expiresAt.getTime() - now().getTime()) / 1000);
+        res.send(200, describeUser({ ...user, session: { id: '', csrfToken: session.csrfToken, expiresAt: session.expiresAt } }));
+      },
+      logRejection(o.log, 'desk'),
+    ),
+  );
 
-  server.get('/api/desk/session', handle(async (_req, res, user) => {
-    res.send(200, describeUser(user));
-  }, { beforePasswordChange: true }));
+  server.get(
+    '/api/desk/session',
+    handle(
+      async (_req, res, user) => {
+        res.send(200, describeUser(user));
+      },
+      { beforePasswordChange: true },
+    ),
+  );
 
-  server.post('/api/desk/session/logout', handle(async (_req, res, user) => {
-    if (user.session) await o.sessions.close(user.session.id);
-    clearSessionCookie(res, o.cookie);
-    res.send(200, { signedOut: true });
-  }, { beforePasswordChange: true }));
+  server.post(
+    '/api/desk/session/logout',
+    handle(
+      async (_req, res, user) => {
+        if (user.session) await o.sessions.close(user.session.id);
+        clearSessionCookie(res, o.cookie);
+        res.send(200, { signedOut: true });
+      },
+      { beforePasswordChange: true },
+    ),
+  );
 
   /** A new password: the current one proves it is the owner; every other session of the account is signed out. */
-  server.post('/api/desk/session/password', handle(async (req, res, user) => {
-    if (user.via !== 'session' || !user.session) throw badRequest('desk: only a signed-in person has a password');
-    const body = parse(PasswordBody, req.body ?? {});
-    const account = await o.accounts.byId(user.id);
-    if (!account || !(await verifyPassword(body.current, account.passwordHash))) throw new HttpError(400, 'WrongPassword', 'desk: 当前密码不正确');
-    const problem = passwordProblem(body.next, account.username) ?? (body.next === body.current ? '新密码不能与当前密码相同' : undefined);
-    if (problem) throw new HttpError(400, 'WeakPassword', `desk: ${problem}`);
-    await o.accounts.setPassword(user.id, body.next, false);
-    await o.sessions.closeAll(user.id, user.session.id);
-    o.log.info({ account: user.id }, 'desk: password changed');
-    res.send(200, describeUser({ ...user, mustChangePassword: false }));
-  }, { beforePasswordChange: true }));
+  server.post(
+    '/api/desk/session/password',
+    handle(
+      async (req, res, user) => {
+        if (user.via !== 'session' || !user.session) throw badRequest('desk: only a signed-in person has a password');
+        const body = parse(PasswordBody, req.body ?? {});
+        const account = await o.accounts.byId(user.id);
+        if (!account || !(await verifyPassword(body.current, account.passwordHash))) throw new HttpError(400, 'WrongPassword', 'desk: 当前密码不正确');
+        const problem = passwordProblem(body.next, account.username) ?? (body.next === body.current ? '新密码不能与当前密码相同' : undefined);
+        if (problem) throw new HttpError(400, 'WeakPassword', `desk: ${problem}`);
+        await o.accounts.setPassword(user.id, body.next, false);
+        await o.sessions.closeAll(user.id, user.session.id);
+        o.log.info({ account: user.id }, 'desk: password changed');
+        res.send(200, describeUser({ ...user, mustChangePassword: false }));
+      },
+      { beforePasswordChange: true },
+    ),
+  );
 }
 
 /** No Origin (same-origin GETs, older browsers, scripts) or an Origin naming the Host the request came to. */

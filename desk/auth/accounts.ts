@@ -37,7 +37,10 @@ export class AccountExistsError extends Error {
 export class AccountStore {
   private readonly db: Kysely<DeskTables>;
 
-  constructor(db: Kysely<any>, private readonly clock: () => Date = () => new Date()) {
+  constructor(
+    db: Kysely<any>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
     this.db = db as Kysely<DeskTables>;
   }
 
@@ -85,7 +88,12 @@ export class AccountStore {
   }
 
   async countAdmins(): Promise<number> {
-    const row = await this.db.selectFrom('desk_accounts').select((eb) => eb.fn.countAll<string | number>().as('n')).where('role', '=', 'admin').where('disabled', '=', 0).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('desk_accounts')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('role', '=', 'admin')
+      .where('disabled', '=', 0)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -102,7 +110,13 @@ export class AccountStore {
   async setPassword(id: string, password: string, mustChange: boolean): Promise<void> {
     await this.db
       .updateTable('desk_accounts')
-      .set({ password_hash: await hashPassword(password), must_change_password: mustChange ? 1 : 0, failed_logins: 0, locked_until: null, updated_at: this.clock().toISOString() })
+      .set({
+        password_hash: await hashPassword(password),
+        must_change_password: mustChange ? 1 : 0,
+        failed_logins: 0,
+        locked_until: null,
+        updated_at: this.clock().toISOString(),
+      })
       .where('id', '=', id)
       .execute();
   }

@@ -10,7 +10,11 @@ export interface FirstAdmin {
   password: string;
 }
 
-export async function ensureFirstAdmin(accounts: AccountStore, first: FirstAdmin | undefined, log: Pick<Logger, 'info' | 'warn'>): Promise<'created' | 'exists' | 'not_configured'> {
+export async function ensureFirstAdmin(
+  accounts: AccountStore,
+  first: FirstAdmin | undefined,
+  log: Pick<Logger, 'info' | 'warn'>,
+): Promise<'created' | 'exists' | 'not_configured'> {
   if ((await accounts.countAdmins()) > 0) {
     if (first) log.info('desk: an administrator exists; DESK_ADMIN_USERNAME / DESK_ADMIN_PASSWORD are ignored (remove them from the environment)');
     return 'exists';

@@ -18,7 +18,10 @@ export const LOGIN_FAILED = '用户名或密码错误';
 export const lockedMessage = (minutes: number) => `登录失败次数过多，账号已临时锁定，请 ${minutes} 分钟后再试或联系管理员`;
 
 const loginFailed = () => new HttpError(401, 'LoginFailed', LOGIN_FAILED);
-const locked = (until: number, now: number) => new HttpError(429, 'AccountLocked', lockedMessage(Math.max(1, Math.ceil((until - now) / 60_000))), { 'Retry-After': String(Math.max(1, Math.ceil((until - now) / 1000))) });
+const locked = (until: number, now: number) =>
+  new HttpError(429, 'AccountLocked', lockedMessage(Math.max(1, Math.ceil((until - now) / 60_000))), {
+    'Retry-After': String(Math.max(1, Math.ceil((until - now) / 1000))),
+  });
 
 export interface LoginDeps {
   accounts: AccountStore;

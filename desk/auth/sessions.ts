@@ -31,7 +31,11 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 export class SessionStore {
   private readonly db: Kysely<DeskTables>;
 
-  constructor(db: Kysely<any>, private readonly policy: SessionPolicy, private readonly clock: () => Date = () => new Date()) {
+  constructor(
+    db: Kysely<any>,
+    private readonly policy: SessionPolicy,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
     this.db = db as Kysely<DeskTables>;
   }
 
@@ -40,7 +44,14 @@ export class SessionStore {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.policy.maxMs);
-    const row: SessionRow = { id: hashToken(token), account_id: accountId, csrf_token: csrfToken, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: expiresAt.toISOString() };
+    const row: SessionRow = {
+      id: hashToken(token),
+      account_id: accountId,
+      csrf_token: csrfToken,
+      created_at: now.toISOString(),
+      last_seen_at: now.toISOString(),
+      expires_at: expiresAt.toISOString(),
+    };
     await this.db.insertInto('desk_sessions').values(row).execute();
     return { token, csrfToken, expiresAt };
   }
@@ -60,7 +71,8 @@ export class SessionStore {
       await this.db.deleteFrom('desk_sessions').where('id', '=', id).execute();
       return undefined;
     }
-    if (touch && now.getTime() - lastSeen >= TOUCH_EVERY_MS) await this.db.updateTable('desk_sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
+    if (touch && now.getTime() - lastSeen >= TOUCH_EVERY_MS)
+      await this.db.updateTable('desk_sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
     return { id, accountId: row.account_id, csrfToken: row.csrf_token, expiresAt: new Date(row.expires_at) };
   }
 

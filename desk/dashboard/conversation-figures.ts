@@ -64,7 +64,9 @@ interface TotalsRow {
 }
 
 export async function conversationFigures(db: Kysely<any>, engine: Engine, p: Period): Promise<ConversationFigures> {
-  const rows = await sql<TotalsRow & { channel_id: string }>`select channel_id, ${totals} from (${perConversation(engine, p, false)}) x group by channel_id`.execute(db);
+  const rows = await sql<
+    TotalsRow & { channel_id: string }
+  >`select channel_id, ${totals} from (${perConversation(engine, p, false)}) x group by channel_id`.execute(db);
   const sum = (k: keyof TotalsRow) => rows.rows.reduce((n, r) => n + Number(r[k]), 0);
   const conversations = sum('conversations');
   const directAnswered = sum('direct');
@@ -83,7 +85,12 @@ export async function conversationFigures(db: Kysely<any>, engine: Engine, p: Pe
 /** The same per day; a conversation that spans two days counts on both. */
 export async function conversationDays(db: Kysely<any>, engine: Engine, p: Period): Promise<Map<string, ConversationDay>> {
   const rows = await sql<TotalsRow & { day: string }>`select day, ${totals} from (${perConversation(engine, p, true)}) x group by day`.execute(db);
-  return new Map(rows.rows.map((r) => [String(r.day), { day: String(r.day), conversations: Number(r.conversations), directAnswered: Number(r.direct), escalated: Number(r.escalated) }]));
+  return new Map(
+    rows.rows.map((r) => [
+      String(r.day),
+      { day: String(r.day), conversations: Number(r.conversations), directAnswered: Number(r.direct), escalated: Number(r.escalated) },
+    ]),
+  );
 }
 
 export { rate };

@@ -6,7 +6,15 @@ import { once } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { Response } from 'restify';
 import { CREDIT_CHECK_LABELS, PRIORITY_LABELS, REDLIST_TIER_LABELS, SATISFACTION_LABELS, STATE_LABELS, TYPE_LABELS } from '../../tickets/labels.ts';
-import { OPEN_STATES, type CreditCheck, type Priority, type RedListTier, type SatisfactionLevel, type TicketState, type TicketType } from '../../tickets/model.ts';
+import {
+  OPEN_STATES,
+  type CreditCheck,
+  type Priority,
+  type RedListTier,
+  type SatisfactionLevel,
+  type TicketState,
+  type TicketType,
+} from '../../tickets/model.ts';
 import { csvLine } from '../../tickets/redlist/csv.ts';
 import type { Catalog } from '../../tickets/routing/catalog.ts';
 import { FilterSql, type TicketFilter } from '../../tickets/store/filters.ts';
@@ -49,12 +57,63 @@ export async function writeTable(res: Response, filename: string, rows: readonly
   res.end();
 }
 
-const HEADER = ['工单编号', '状态', '类型', '类别', '承办单位', '紧急程度', '重点企业', '企业名称', '统一社会信用代码', '信用代码校验', '联系人', '联系电话', '诉求', '受理时间', '派单时间', '办理时限', '办结时间', '是否超期', '答复', '满意度'];
+const HEADER = [
+  '工单编号',
+  '状态',
+  '类型',
+  '类别',
+  '承办单位',
+  '紧急程度',
+  '重点企业',
+  '企业名称',
+  '统一社会信用代码',
+  '信用代码校验',
+  '联系人',
+  '联系电话',
+  '诉求',
+  '受理时间',
+  '派单时间',
+  '办理时限',
+  '办结时间',
+  '是否超期',
+  '答复',
+  '满意度',
+];
 type ExportRow = Omit<TicketRow, 'transcript' | 'search_text'>;
 const COLUMNS = [
-  'number', 'state', 'type', 'category', 'department', 'priority', 'redlist_tier', 'urgency', 'enterprise_name', 'credit_code', 'credit_check', 'contact_name',
-  'contact_mobile', 'request_text', 'request_truncated', 'due_at', 'ext_due_at', 'ext_reason', 'ext_requested_at', 'reply_text', 'reply_at', 'reply_by',
-  'satisfaction', 'satisfaction_comment', 'merged_into', 'supervised', 'overdue_reminder_key', 'created_at', 'updated_at', 'dispatched_at', 'resolved_at', 'closed_at', 'version',
+  'number',
+  'state',
+  'type',
+  'category',
+  'department',
+  'priority',
+  'redlist_tier',
+  'urgency',
+  'enterprise_name',
+  'credit_code',
+  'credit_check',
+  'contact_name',
+  'contact_mobile',
+  'request_text',
+  'request_truncated',
+  'due_at',
+  'ext_due_at',
+  'ext_reason',
+  'ext_requested_at',
+  'reply_text',
+  'reply_at',
+  'reply_by',
+  'satisfaction',
+  'satisfaction_comment',
+  'merged_into',
+  'supervised',
+  'overdue_reminder_key',
+  'created_at',
+  'updated_at',
+  'dispatched_at',
+  'resolved_at',
+  'closed_at',
+  'version',
 ] as const satisfies readonly (keyof ExportRow)[];
 
 /** Shanghai local time, as people read it in a spreadsheet. */

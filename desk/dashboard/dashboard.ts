@@ -92,18 +92,49 @@ export function dashboardTable(d: Dashboard, table: DashboardTable, catalog: Cat
         ['重点企业工单', String(t.redList.created)],
       ];
     case 'trend':
-      return [['日期', '会话量', '直接解答', '转人工', '直接解答率(%)', '新建工单', '办结工单', '按时办结', '按时办结率(%)'], ...d.trend.map((r) => [r.day, r.conversations, r.directAnswered, r.escalated, pct(r.directAnswerRate), r.ticketsCreated, r.ticketsResolved, r.resolvedOnTime, pct(r.onTimeRate)].map(String))];
+      return [
+        ['日期', '会话量', '直接解答', '转人工', '直接解答率(%)', '新建工单', '办结工单', '按时办结', '按时办结率(%)'],
+        ...d.trend.map((r) =>
+          [
+            r.day,
+            r.conversations,
+            r.directAnswered,
+            r.escalated,
+            pct(r.directAnswerRate),
+            r.ticketsCreated,
+            r.ticketsResolved,
+            r.resolvedOnTime,
+            pct(r.onTimeRate),
+          ].map(String),
+        ),
+      ];
     case 'by-type':
       return [['类型', '工单数'], ...Object.entries(t.byType).map(([type, n]) => [TYPE_LABELS[type as TicketType] ?? type, String(n)])];
     case 'by-category':
-      return [['类别', '工单数'], ...Object.entries(t.byCategory).sort((a, b) => b[1] - a[1]).map(([code, n]) => [category(code), String(n)])];
+      return [
+        ['类别', '工单数'],
+        ...Object.entries(t.byCategory)
+          .sort((a, b) => b[1] - a[1])
+          .map(([code, n]) => [category(code), String(n)]),
+      ];
     case 'backlog':
-      return [['承办单位', '在办', '超期'], ...t.backlog.map((b) => [b.department ? (catalog.departmentName(b.department) ?? b.department) : '热线待派单', String(b.open), String(b.overdue)])];
+      return [
+        ['承办单位', '在办', '超期'],
+        ...t.backlog.map((b) => [b.department ? (catalog.departmentName(b.department) ?? b.department) : '热线待派单', String(b.open), String(b.overdue)]),
+      ];
     case 'red-list':
       return [['企业类别', '工单数'], ...Object.entries(t.redList.byTier).map(([tier, n]) => [REDLIST_TIER_LABELS[tier as RedListTier] ?? tier, String(n)])];
     case 'hotspot-categories':
-      return [['分类', '类别', '工单数'], ...d.hotspots.categories.consultations.map((h) => ['咨询类', category(h.key), String(h.n)]), ...d.hotspots.categories.complaints.map((h) => ['投诉类', category(h.key), String(h.n)])];
+      return [
+        ['分类', '类别', '工单数'],
+        ...d.hotspots.categories.consultations.map((h) => ['咨询类', category(h.key), String(h.n)]),
+        ...d.hotspots.categories.complaints.map((h) => ['投诉类', category(h.key), String(h.n)]),
+      ];
     case 'hotspot-questions':
-      return [['分类', '问题', '次数'], ...d.hotspots.questions.consultations.map((h) => ['咨询类', h.key, String(h.n)]), ...d.hotspots.questions.complaints.map((h) => ['投诉类', h.key, String(h.n)])];
+      return [
+        ['分类', '问题', '次数'],
+        ...d.hotspots.questions.consultations.map((h) => ['咨询类', h.key, String(h.n)]),
+        ...d.hotspots.questions.complaints.map((h) => ['投诉类', h.key, String(h.n)]),
+      ];
   }
 }

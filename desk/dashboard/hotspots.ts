@@ -20,7 +20,11 @@ export interface Hotspots {
 }
 
 /** Two questions that differ only in case, spaces or punctuation are one question. */
-export const questionKey = (text: string) => text.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+export const questionKey = (text: string) =>
+  text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, '');
 
 export function categoryHotspots(pairs: readonly { type: string; category: string; n: number }[]): Hotspots['categories'] {
   const tally = (complaint: boolean) => {
@@ -56,5 +60,8 @@ export async function questionHotspots(db: Kysely<any>, p: Period): Promise<Hots
 }
 
 function top(counts: Map<string, number>): Hotspot[] {
-  return [...counts].map(([key, n]) => ({ key, n })).sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : 1)).slice(0, TOP);
+  return [...counts]
+    .map(([key, n]) => ({ key, n }))
+    .sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : 1))
+    .slice(0, TOP);
 }

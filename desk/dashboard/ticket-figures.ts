@@ -78,7 +78,9 @@ export async function ticketFigures(db: Kysely<any>, engine: Engine, p: Period, 
     select department, count(*) as open, sum(case when due_at < ${at} then 1 else 0 end) as overdue
     from tickets where state in (${sql.join(OPEN_STATES)})
     group by department`.execute(db);
-  const openRedList = (await sql<{ n: string | number }>`select count(*) as n from tickets where state in (${sql.join(OPEN_STATES)}) and redlist_tier is not null`.execute(db)).rows[0];
+  const openRedList = (
+    await sql<{ n: string | number }>`select count(*) as n from tickets where state in (${sql.join(OPEN_STATES)}) and redlist_tier is not null`.execute(db)
+  ).rows[0];
 
   const resolved = n(resolution?.resolved);
   const onTime = n(resolution?.on_time);

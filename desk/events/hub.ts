@@ -6,11 +6,27 @@ import { EventEmitter } from 'node:events';
 
 export type DeskEvent =
   /** A ticket was created or changed (its new version and state). */
-  | { type: 'ticket'; number: string; version: number; state: string; department: string | null; previousDepartment?: string | null; action: string; actor: string; at: string }
+  | {
+      type: 'ticket';
+      number: string;
+      version: number;
+      state: string;
+      department: string | null;
+      previousDepartment?: string | null;
+      action: string;
+      actor: string;
+      at: string;
+    }
   /** A live conversation (接管) started, changed hands, ended, or was not taken in time. */
   | { type: 'live'; kind: 'requested' | 'joined' | 'ended' | 'missed'; sessionId: string; ticketNumber: string | null; agentId: string | null; at: string }
   /** A message in a live conversation, from the user or an agent. */
-  | { type: 'live_message'; sessionId: string; ticketNumber: string | null; agentId: string | null; message: { id: string; sender: 'user' | 'agent'; authorName: string | null; text: string; at: string } }
+  | {
+      type: 'live_message';
+      sessionId: string;
+      ticketNumber: string | null;
+      agentId: string | null;
+      message: { id: string; sender: 'user' | 'agent'; authorName: string | null; text: string; at: string };
+    }
   /** The user is typing in a live conversation. */
   | { type: 'live_typing'; sessionId: string; agentId: string | null; at: string }
   /** Someone opened (or left) a ticket; `until` is when the mark lapses without a heartbeat. */

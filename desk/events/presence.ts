@@ -11,7 +11,10 @@ export class Presence {
   private readonly byTicket = new Map<string, Map<string, { name: string; until: number }>>();
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly hub: DeskHub, private readonly clock: () => number = Date.now) {
+  constructor(
+    private readonly hub: DeskHub,
+    private readonly clock: () => number = Date.now,
+  ) {
     // Subscribed before any stream, so the map is up to date when a stream relays the same event.
     this.unsubscribe = hub.subscribe((event) => {
       if (event.type !== 'presence') return;

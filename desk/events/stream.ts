@@ -21,7 +21,10 @@ export function visibleTo(user: DeskUser, event: DeskEvent): boolean {
   switch (event.type) {
     case 'ticket':
       // A department hears about a ticket leaving it (returned, re-dispatched) too: its list must drop it.
-      return maySee(user, event.department) || (event.previousDepartment !== undefined && event.previousDepartment !== null && maySee(user, event.previousDepartment));
+      return (
+        maySee(user, event.department) ||
+        (event.previousDepartment !== undefined && event.previousDepartment !== null && maySee(user, event.previousDepartment))
+      );
     case 'presence':
       return maySee(user, event.department);
     case 'live':

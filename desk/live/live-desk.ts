@@ -20,7 +20,8 @@ export interface ConversationRef {
 }
 
 /** What the user is told, as the bot's notices (bot/notices.ts renders them). */
-export type UserNotice = { kind: 'agent'; text: string } | { kind: 'agent_joined'; name?: string } | { kind: 'agent_left' } | { kind: 'no_agent'; number?: string };
+export type UserNotice =
+  { kind: 'agent'; text: string } | { kind: 'agent_joined'; name?: string } | { kind: 'agent_left' } | { kind: 'no_agent'; number?: string };
 
 /** Who to tell: the user on their channel, and where the channel delivers. */
 export interface UserAddress {
@@ -90,7 +91,12 @@ export class LiveDesk {
     const key = keyOf(reference);
     const open = key && (await this.store.open(key.channelId, key.conversationId));
     if (!open || open.status !== 'live') return; // ended a moment ago: the message stays in the chat's transcript
-    const message = await this.store.addMessage(this.o.db, open.id, { sender: 'user', authorName: null, text: text.slice(0, 4000), at: this.now().toISOString() });
+    const message = await this.store.addMessage(this.o.db, open.id, {
+      sender: 'user',
+      authorName: null,
+      text: text.slice(0, 4000),
+      at: this.now().toISOString(),
+    });
     const session = await this.store.get(open.id);
     this.o.hub.publish({ type: 'live_message', sessionId: open.id, ticketNumber: session?.ticketNumber ?? null, agentId: session?.agentId ?? null, message });
   }
@@ -123,9 +129,21 @@ export class LiveDesk {
     const waitUntil = new Date(now.getTime() + this.o.waitMs).toISOString();
     try {
       await this.store.insertSession(this.o.db, {
-        id, channel_id: input.channelId, conversation_id: conversationId, user_id: input.userId, reference: JSON.stringify(input.reference),
-        ticket_number: input.ticketNumber ?? null, status: 'waiting', agent_id: null, agent_name: null, requested_at: now.toISOString(),
-        wait_until: waitUntil, joined_at: null, ended_at: null, end_reason: null, last_activity_at: now.toISOString(),
+        id,
+        channel_id: input.channelId,
+        conversation_id: conversationId,
+        user_id: input.userId,
+        reference: JSON.stringify(input.reference),
+        ticket_number: input.ticketNumber ?? null,
+        status: 'waiting',
+        agent_id: null,
+        agent_name: null,
+        requested_at: now.toISOString(),
+        wait_until: waitUntil,
+        joined_at: null,
+        ended_at: null,
+        end_reason: null,
+        last_activity_at: now.toISOString(),
       });
     } catch (err) {
       if (await this.store.open(input.channelId, conversationId)) return undefined; // a request raced this one
@@ -151,7 +169,12 @@ export class LiveDesk {
     const session = await this.store.get(sessionId);
     if (!session) throw notFound('desk: no such live conversation');
     if (session.status === 'live' && session.agentId === agent.id) return session;
-    const taken = await this.changeAndTell(session, 'waiting', { status: 'live', agent_id: agent.id, agent_name: agent.name, joined_at: at, last_activity_at: at, wait_until: null }, { kind: 'agent_joined', name: agent.name });
+    const taken = await this.changeAndTell(
+      session,
+      'waiting',
+      { status: 'live', agent_id: agent.id, agent_name: agent.name, joined_at: at, last_activity_at: at, wait_until: null },
+      { kind: 'agent_joined', name: agent.name },
+    );
     if (!taken) throw this.notTakeable(await this.store.get(sessionId));
     this.o.hub.publish({ type: 'live', kind: 'joined', sessionId, ticketNumber: session.ticketNumber, agentId: agent.id, at });
     return (await this.store.get(sessionId)) as LiveSession;
@@ -169,8 +192,21 @@ export class LiveDesk {
     try {
       await this.o.db.transaction().execute(async (trx) => {
         await this.store.insertSession(trx, {
-          id, channel_id: chat.channelId, conversation_id: conversationId, user_id: chat.userId, reference: JSON.stringify(chat.reference), ticket_number: number,
-          status: 'live', agent_id: agent.id, agent_name: agent.name, requested_at: at, wait_until: null, joined_at: at, ended_at: null, end_reason: null, last_activity_at: at,
+          id,
+          channel_id: chat.channelId,
+          conversation_id: conversationId,
+          user_id: chat.userId,
+          reference: JSON.stringify(chat.reference),
+          ticket_number: number,
+          status: 'live',
+          agent_id: agent.id,
+          agent_name: agent.name,
+          requested_at: at,
+          wait_until: null,
+          joined_at: at,
+          ended_at: null,
+          end_reason: null,
+          last_activity_at: at,
         });
         await this.tell(trx, chat.channelId, chat.userId, chat.reference, { kind: 'agent_joined', name: agent.name });
       });
@@ -219,12 +255,27 @@ export class LiveDesk {
         const at = now.toISOString();
         const missed = session.status === 'waiting';
         const changed = missed
-          ? await this.changeAndTell(session, 'waiting', { status: 'missed', ended_at: at, end_reason: 'no agent in time', wait_until: null }, { kind: 'no_agent', number: session.ticketNumber ?? undefined })
+          ? await this.changeAndTell(
+              session,
+              'waiting',
+              { status: 'missed', ended_at: at, end_reason: 'no agent in time', wait_until: null },
+              { kind: 'no_agent', number: session.ticketNumber ?? undefined },
+            )
           : await this.changeAndTell(session, 'live', { status: 'ended', ended_at: at, end_reason: 'idle' }, { kind: 'agent_left' });
         if (!changed) continue; // another instance handled it
         handled++;
-        this.o.log.info({ session: session.id, ticket: session.ticketNumber, outcome: missed ? 'missed' : 'idle' }, 'desk: live conversation closed by the timer');
-        this.o.hub.publish({ type: 'live', kind: missed ? 'missed' : 'ended', sessionId: session.id, ticketNumber: session.ticketNumber, agentId: session.agentId, at });
+        this.o.log.info(
+          { session: session.id, ticket: session.ticketNumber, outcome: missed ? 'missed' : 'idle' },
+          'desk: live conversation closed by the timer',
+        );
+        this.o.hub.publish({
+          type: 'live',
+          kind: missed ? 'missed' : 'ended',
+          sessionId: session.id,
+          ticketNumber: session.ticketNumber,
+          agentId: session.agentId,
+          at,
+        });
       }
     } catch (err) {
       this.o.log.error({ err }, 'desk: live sweep failed; it runs again shortly');

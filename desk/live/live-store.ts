@@ -51,7 +51,13 @@ export const toSession = (r: LiveSessionRow): LiveSession => ({
   lastActivityAt: r.last_activity_at,
 });
 
-export const toMessage = (r: LiveMessageRow): LiveMessage => ({ id: r.id, sender: r.sender as 'user' | 'agent', authorName: r.author_name, text: r.text, at: r.at });
+export const toMessage = (r: LiveMessageRow): LiveMessage => ({
+  id: r.id,
+  sender: r.sender as 'user' | 'agent',
+  authorName: r.author_name,
+  text: r.text,
+  at: r.at,
+});
 
 export class LiveStore {
   readonly db: Kysely<DeskTables>;
@@ -86,17 +92,36 @@ export class LiveStore {
   }
 
   async openSessions(): Promise<LiveSession[]> {
-    const rows = await this.db.selectFrom('desk_live_sessions').selectAll().where('status', 'in', [...OPEN_STATUSES]).orderBy('requested_at').limit(500).execute();
+    const rows = await this.db
+      .selectFrom('desk_live_sessions')
+      .selectAll()
+      .where('status', 'in', [...OPEN_STATUSES])
+      .orderBy('requested_at')
+      .limit(500)
+      .execute();
     return rows.map(toSession);
   }
 
   async ofTicket(number: string): Promise<LiveSession[]> {
-    const rows = await this.db.selectFrom('desk_live_sessions').selectAll().where('ticket_number', '=', number).orderBy('requested_at', 'desc').limit(20).execute();
+    const rows = await this.db
+      .selectFrom('desk_live_sessions')
+      .selectAll()
+      .where('ticket_number', '=', number)
+      .orderBy('requested_at', 'desc')
+      .limit(20)
+      .execute();
     return rows.map(toSession);
   }
 
   async messages(sessionId: string, limit = 500): Promise<LiveMessage[]> {
-    const rows = await this.db.selectFrom('desk_live_messages').selectAll().where('session_id', '=', sessionId).orderBy('at').orderBy('id').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('desk_live_messages')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .orderBy('at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
     return rows.map(toMessage);
   }
 
@@ -116,7 +141,12 @@ export class LiveStore {
 
   /** Moves a session from one status to another if it is still in `from`; false when someone else moved it first. */
   async transition(db: Kysely<any>, id: string, from: LiveStatus, set: Partial<LiveSessionRow>): Promise<boolean> {
-    const result = await (db as Kysely<DeskTables>).updateTable('desk_live_sessions').set(set).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+    const result = await (db as Kysely<DeskTables>)
+      .updateTable('desk_live_sessions')
+      .set(set)
+      .where('id', '=', id)
+      .where('status', '=', from)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 
@@ -125,7 +155,12 @@ export class LiveStore {
     const rows = await this.db
       .selectFrom('desk_live_sessions')
       .selectAll()
-      .where((eb) => eb.or([eb.and([eb('status', '=', 'waiting'), eb('wait_until', '<=', now)]), eb.and([eb('status', '=', 'live'), eb('last_activity_at', '<=', idleBefore)])]))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'waiting'), eb('wait_until', '<=', now)]),
+          eb.and([eb('status', '=', 'live'), eb('last_activity_at', '<=', idleBefore)]),
+        ]),
+      )
       .limit(100)
       .execute();
     return rows.map(toSession);

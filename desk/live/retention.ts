@@ -29,7 +29,10 @@ export function liveRetention(db: Kysely<any>, keep: KeepConversations) {
         const doomed: string[] = [];
         for (const channel of new Set(rows.map((r) => r.channel_id))) {
           const ofChannel = rows.filter((r) => r.channel_id === channel);
-          const kept = await keep(channel, ofChannel.map((r) => r.conversation_id));
+          const kept = await keep(
+            channel,
+            ofChannel.map((r) => r.conversation_id),
+          );
           doomed.push(...ofChannel.filter((r) => !kept.has(r.conversation_id)).map((r) => r.id));
         }
         if (doomed.length === 0) continue;

@@ -13,7 +13,10 @@ export interface Assignee {
 export class Assignments {
   private readonly db: Kysely<DeskTables>;
 
-  constructor(db: Kysely<any>, private readonly clock: () => Date = () => new Date()) {
+  constructor(
+    db: Kysely<any>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
     this.db = db as Kysely<DeskTables>;
   }
 

@@ -15,17 +15,28 @@ export const MAX_CANNED_REPLIES = 500;
 export class CannedReplies {
   private readonly db: Kysely<DeskTables>;
 
-  constructor(db: Kysely<any>, private readonly clock: () => Date = () => new Date()) {
+  constructor(
+    db: Kysely<any>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
     this.db = db as Kysely<DeskTables>;
   }
 
   async list(): Promise<CannedReply[]> {
-    const rows = await this.db.selectFrom('desk_canned_replies').select(['id', 'title', 'text', 'updated_at']).orderBy('title').limit(MAX_CANNED_REPLIES).execute();
+    const rows = await this.db
+      .selectFrom('desk_canned_replies')
+      .select(['id', 'title', 'text', 'updated_at'])
+      .orderBy('title')
+      .limit(MAX_CANNED_REPLIES)
+      .execute();
     return rows.map((r) => ({ id: r.id, title: r.title, text: r.text, updatedAt: r.updated_at }));
   }
 
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('desk_canned_replies').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('desk_canned_replies')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -38,7 +49,11 @@ export class CannedReplies {
 
   /** False when there is no such reply. */
   async update(id: string, title: string, text: string): Promise<boolean> {
-    const result = await this.db.updateTable('desk_canned_replies').set({ title, text, updated_at: this.clock().toISOString() }).where('id', '=', id).executeTakeFirst();
+    const result = await this.db
+      .updateTable('desk_canned_replies')
+      .set({ title, text, updated_at: this.clock().toISOString() })
+      .where('id', '=', id)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 

@@ -28,7 +28,10 @@ export class Queue {
   private readonly db: Kysely<TicketTables>;
   private readonly filters: FilterSql;
 
-  constructor(db: Kysely<any>, private readonly assignments: Assignments) {
+  constructor(
+    db: Kysely<any>,
+    private readonly assignments: Assignments,
+  ) {
     this.db = db as Kysely<TicketTables>;
     this.filters = new FilterSql(db);
   }
@@ -47,7 +50,11 @@ export class Queue {
     const base = this.filterFor(user, { ...filter, states: undefined, numbers: undefined });
     const open = { ...base, states: OPEN_STATES };
     const count = async (f: TicketFilter) => {
-      const row = await this.db.selectFrom('tickets').select((eb) => eb.fn.countAll<string | number>().as('n')).where((eb) => this.filters.predicate(eb, f, at)).executeTakeFirstOrThrow();
+      const row = await this.db
+        .selectFrom('tickets')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where((eb) => this.filters.predicate(eb, f, at))
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     };
     const groups = async (column: 'state' | 'category' | 'department', f: TicketFilter) => {
@@ -72,7 +79,12 @@ export class Queue {
       total: Object.values(byState).reduce((a, b) => a + b, 0),
       byState,
       open: OPEN_STATES.reduce((n, s) => n + byState[s], 0),
-      overdue, mine, unassigned, redList, byCategory, byDepartment,
+      overdue,
+      mine,
+      unassigned,
+      redList,
+      byCategory,
+      byDepartment,
     };
   }
 }

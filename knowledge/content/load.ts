@@ -105,7 +105,12 @@ function loadFile(file: string, local: LocalSettings, issues: ContentIssue[]): E
     }
     for (const key of local.unlabelledFigures(raw.answer)) {
       const line = lineOfPath(doc, [index, 'answer'], lineAt) ?? itemLine;
-      issues.push({ severity: 'warning', file: name, line, message: `${raw.id}: {{local.${key}}} is a local figure: state the national rule, then write it after a label (本市：{{local.${key}}})` });
+      issues.push({
+        severity: 'warning',
+        file: name,
+        line,
+        message: `${raw.id}: {{local.${key}}} is a local figure: state the national rule, then write it after a label (本市：{{local.${key}}})`,
+      });
     }
     if (!raw.id.startsWith(`${topic}-`)) {
       issues.push({ severity: 'warning', file: name, line: itemLine, message: `${raw.id}: id should start with the file topic "${topic}-"` });
@@ -121,13 +126,24 @@ function crossCheck(entries: Entry[], issues: ContentIssue[]): void {
   for (const e of entries) {
     const first = byId.get(e.id);
     if (first) {
-      issues.push({ severity: 'error', file: e.source.file, line: e.source.line, message: `duplicate id "${e.id}" (first at ${first.source.file}:${first.source.line})` });
+      issues.push({
+        severity: 'error',
+        file: e.source.file,
+        line: e.source.line,
+        message: `duplicate id "${e.id}" (first at ${first.source.file}:${first.source.line})`,
+      });
     } else byId.set(e.id, e);
   }
   for (const e of entries) {
     for (const alias of e.aliases) {
       const other = byId.get(alias);
-      if (other) issues.push({ severity: 'error', file: e.source.file, line: e.source.line, message: `${e.id}: alias "${alias}" is already the id or an alias of ${other.id}` });
+      if (other)
+        issues.push({
+          severity: 'error',
+          file: e.source.file,
+          line: e.source.line,
+          message: `${e.id}: alias "${alias}" is already the id or an alias of ${other.id}`,
+        });
       else byId.set(alias, e);
     }
   }
@@ -144,14 +160,21 @@ function crossCheck(entries: Entry[], issues: ContentIssue[]): void {
       seenHere.add(key);
       const other = owner.get(key);
       if (other && other.id !== e.id) {
-        issues.push({ severity: 'error', file: e.source.file, line: e.source.line, message: `${e.id}: phrasing "${phrasing}" also belongs to ${other.id} (${other.source.file}:${other.source.line})` });
+        issues.push({
+          severity: 'error',
+          file: e.source.file,
+          line: e.source.line,
+          message: `${e.id}: phrasing "${phrasing}" also belongs to ${other.id} (${other.source.file}:${other.source.line})`,
+        });
       } else owner.set(key, e);
     }
   }
   for (const e of entries) {
     for (const rel of e.related) {
-      if (rel === e.id || byId.get(rel) === e) issues.push({ severity: 'warning', file: e.source.file, line: e.source.line, message: `${e.id}: related lists the entry itself` });
-      else if (!byId.has(rel)) issues.push({ severity: 'error', file: e.source.file, line: e.source.line, message: `${e.id}: related id "${rel}" does not exist` });
+      if (rel === e.id || byId.get(rel) === e)
+        issues.push({ severity: 'warning', file: e.source.file, line: e.source.line, message: `${e.id}: related lists the entry itself` });
+      else if (!byId.has(rel))
+        issues.push({ severity: 'error', file: e.source.file, line: e.source.line, message: `${e.id}: related id "${rel}" does not exist` });
     }
   }
 }

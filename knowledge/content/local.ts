@@ -74,5 +74,9 @@ export class LocalSettings {
 }
 
 function parseWith<T>(schema: z.ZodType<T>, file: string): T {
-  return readYamlFile(file, z.preprocess((v) => v ?? {}, schema), 'knowledge/local');
+  return readYamlFile(
+    file,
+    z.preprocess((v) => v ?? {}, schema),
+    'knowledge/local',
+  );
 }

@@ -16,14 +16,7 @@ export const CATEGORIES = [
   '办事渠道',
 ] as const;
 
-export const DEPARTMENTS = [
-  '社会保险经办机构',
-  '人力资源和社会保障部门',
-  '医疗保障部门',
-  '住房公积金管理中心',
-  '税务部门',
-  '12345热线',
-] as const;
+export const DEPARTMENTS = ['社会保险经办机构', '人力资源和社会保障部门', '医疗保障部门', '住房公积金管理中心', '税务部门', '12345热线'] as const;
 
 export type Category = (typeof CATEGORIES)[number];
 export type Department = (typeof DEPARTMENTS)[number];
@@ -35,10 +28,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const text = z.string().trim().min(1, 'must not be empty');
 
 // YAML 1.2 reads 2026-11-29 as a string; a YAML 1.1 writer may produce a Date. Accept both.
-const reviewedDate = z.preprocess(
-  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
-  z.string().regex(ISO_DATE, 'must be a date YYYY-MM-DD'),
-);
+const reviewedDate = z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), z.string().regex(ISO_DATE, 'must be a date YYYY-MM-DD'));
 
 export const EntrySchema = z.strictObject({
   id: z.string().regex(KEBAB, 'must be lowercase kebab-case (e.g. yibao-yidi-beian)'),

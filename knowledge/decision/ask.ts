@@ -27,7 +27,33 @@ const PATTERNS: ReadonlyArray<[Ask, RegExp]> = [
 ];
 
 /** Words that only ask (怎么, 多少 …): a question made of a topic word and these names its topic, nothing more. */
-const QUESTION_WORDS = new Set(['怎么', '怎么办', '怎样', '如何', '什么', '什么时候', '为什么', '多少', '多久', '哪', '哪些', '哪个', '几', '几个', '能否', '是否', '可以', '能', '需要', '要', '吗', '呢', '算', '有没有', '是不是']);
+const QUESTION_WORDS = new Set([
+  '怎么',
+  '怎么办',
+  '怎样',
+  '如何',
+  '什么',
+  '什么时候',
+  '为什么',
+  '多少',
+  '多久',
+  '哪',
+  '哪些',
+  '哪个',
+  '几',
+  '几个',
+  '能否',
+  '是否',
+  '可以',
+  '能',
+  '需要',
+  '要',
+  '吗',
+  '呢',
+  '算',
+  '有没有',
+  '是不是',
+]);
 
 /** Content words that say something beyond asking: the one-word rule counts these. */
 export function substantiveWords(words: readonly string[]): number {

@@ -92,7 +92,10 @@ export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds
       ? '问题只有一个关键词，请用户选择具体问题'
       : offered === 1
         ? `有一个可能的条目（置信度 ${pct(top.confidence)}），请用户确认`
-        : `有 ${offered} 个相近的条目（置信度 ${ranked.slice(0, offered).map((c) => pct(c.confidence)).join(' / ')}），请用户选择`;
+        : `有 ${offered} 个相近的条目（置信度 ${ranked
+            .slice(0, offered)
+            .map((c) => pct(c.confidence))
+            .join(' / ')}），请用户选择`;
     return { decision: 'clarify', offered, neighbours: 0, explanation: why };
   }
   const outside = !aboutTheKb;
@@ -101,6 +104,8 @@ export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds
     reason: outside ? 'out_of_scope' : 'low_confidence',
     offered: 0,
     neighbours: 0,
-    explanation: outside ? `问题不涉及知识库的事项（最高置信度 ${pct(top.confidence)}），转人工` : `没有足够可靠的匹配（最高置信度 ${pct(top.confidence)}），转人工`,
+    explanation: outside
+      ? `问题不涉及知识库的事项（最高置信度 ${pct(top.confidence)}），转人工`
+      : `没有足够可靠的匹配（最高置信度 ${pct(top.confidence)}），转人工`,
   };
 }

@@ -47,7 +47,15 @@ function used(entries: LexicalIndex, word: string, entry: number): number {
  * @param askAnswered whether any candidate answers the question's specific ask: a mismatch only counts against an
  *   entry when another entry does answer it (社保基数怎么算 has an answer; a mismatch with nothing better is noise).
  */
-export function evidenceFor(words: readonly QueryWord[], ask: Ask | undefined, askAnswered: boolean, entries: LexicalIndex, entry: number, profile: EntryProfile, queryWords: ReadonlySet<string>): Evidence {
+export function evidenceFor(
+  words: readonly QueryWord[],
+  ask: Ask | undefined,
+  askAnswered: boolean,
+  entries: LexicalIndex,
+  entry: number,
+  profile: EntryProfile,
+  queryWords: ReadonlySet<string>,
+): Evidence {
   let total = 0;
   let covered = 0;
   let missing = 0;
@@ -73,7 +81,13 @@ export function evidenceFor(words: readonly QueryWord[], ask: Ask | undefined, a
  * rest is a topic of its own (enough weight) that the entry plausibly answers (社保卡 + 挂失 in 社保卡在地铁上丢了). 户口 in 给孩子办社保卡要户口本吗 is incidental (the entry about 社保卡 names
  * 户口簿); 发票 in 发票怎么开 is the question; 落户 in 落户需要交几个月社保 is the topic, 社保 a common word beside it.
  */
-export function incidental(words: readonly QueryWord[], word: string, entries: LexicalIndex, entry: number, how: { mentions: boolean; plausible: boolean; isDomainTerm: (w: string) => boolean }): boolean {
+export function incidental(
+  words: readonly QueryWord[],
+  word: string,
+  entries: LexicalIndex,
+  entry: number,
+  how: { mentions: boolean; plausible: boolean; isDomainTerm: (w: string) => boolean },
+): boolean {
   let total = 0;
   let covered = 0;
   for (const w of words) {

@@ -71,7 +71,8 @@ export class EntryProfiles {
     const analyzer = this.snapshot.analyzer;
     const phrasings = [entry.question, ...entry.alternates].map((p) => analyzer.canonical(p));
     const asks = new Set(entryAsks(phrasings, entry.asks));
-    if (!entry.asks) for (const [, heading] of entry.answer.matchAll(HEADING)) for (const [pattern, ask] of HEADING_ASKS) if (pattern.test(heading ?? '')) asks.add(ask);
+    if (!entry.asks)
+      for (const [, heading] of entry.answer.matchAll(HEADING)) for (const [pattern, ask] of HEADING_ASKS) if (pattern.test(heading ?? '')) asks.add(ask);
     const idf = (w: string) => this.snapshot.entryLexical.idfOf(w);
     const topic = [...new Set(analyzer.words(entry.question))]
       .filter((w) => !this.generic.has(w) && !isAskWord(w) && [...w].length >= 2)

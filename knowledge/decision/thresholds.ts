@@ -29,7 +29,18 @@ export type Signals = Record<Signal, number>;
  * raises it, whatever quirk of the calibration data would suggest (held-out phrasings never match exactly, which
  * taught an unconstrained fit to punish exact matches).
  */
-export const SIGNAL_SIGN: Record<Signal, 1 | -1> = { phrasing: 1, entry: 1, dense: 1, margin: 1, agreement: 1, coverage: 1, missing: -1, extra: -1, ask: 1, known: 1 };
+export const SIGNAL_SIGN: Record<Signal, 1 | -1> = {
+  phrasing: 1,
+  entry: 1,
+  dense: 1,
+  margin: 1,
+  agreement: 1,
+  coverage: 1,
+  missing: -1,
+  extra: -1,
+  ask: 1,
+  known: 1,
+};
 
 /** P(this candidate is the right entry) = sigmoid(bias + Σ weight·signal). */
 export interface ConfidenceModel {
@@ -72,7 +83,19 @@ export interface DecisionThresholds {
   minKnownShare: number;
 }
 
-const weights = (w: Partial<Signals>): Signals => ({ phrasing: 0, entry: 0, dense: 0, margin: 0, agreement: 0, coverage: 0, missing: 0, extra: 0, ask: 0, known: 0, ...w });
+const weights = (w: Partial<Signals>): Signals => ({
+  phrasing: 0,
+  entry: 0,
+  dense: 0,
+  margin: 0,
+  agreement: 0,
+  coverage: 0,
+  missing: 0,
+  extra: 0,
+  ask: 0,
+  known: 0,
+  ...w,
+});
 
 const COMMON = { maxOptions: 3, minWordsToAnswer: 2, exactMatch: 0.98, minKnownShare: 0.5 };
 

@@ -111,10 +111,28 @@ function prepare(results: CaseResult[], model: ConfidenceModel): Prepared[] {
   return results.map((r) => {
     const scored = r.ranked.map((h, i) => {
       const signals = h.signals as Signals;
-      return { entry: i, score: h.score, lexical: signals.phrasing, entryLexical: signals.entry, dense: signals.dense, doc: i, agreement: signals.agreement, evidence: { coverage: signals.coverage, missing: signals.missing, extra: signals.extra, ask: signals.ask }, signals, confidence: confidenceOf(model, signals) };
+      return {
+        entry: i,
+        score: h.score,
+        lexical: signals.phrasing,
+        entryLexical: signals.entry,
+        dense: signals.dense,
+        doc: i,
+        agreement: signals.agreement,
+        evidence: { coverage: signals.coverage, missing: signals.missing, extra: signals.extra, ask: signals.ask },
+        signals,
+        confidence: confidenceOf(model, signals),
+      };
     });
     scored.sort((a, b) => b.confidence - a.confidence || b.score - a.score);
-    return { none: r.case.expect === NONE, expect: r.case.expect, fixed: r.fixed ? r.decision : undefined, ranked: scored, ids: r.ranked.map((h) => h.entryId), queryWords: r.queryWords };
+    return {
+      none: r.case.expect === NONE,
+      expect: r.case.expect,
+      fixed: r.fixed ? r.decision : undefined,
+      ranked: scored,
+      ids: r.ranked.map((h) => h.entryId),
+      queryWords: r.queryWords,
+    };
   });
 }
 
@@ -140,10 +158,16 @@ function simulatePrepared(cases: Prepared[], t: DecisionThresholds): Simulated {
 }
 
 /** Fits the model on all groups, then grid-searches the thresholds: utility on realistic questions, each group under its limit. */
-export function calibrate(groups: CalibrationGroup[], base: DecisionThresholds): { thresholds: DecisionThresholds; outcomes: Map<string, Simulated>; curve: CurvePoint[] } {
+export function calibrate(
+  groups: CalibrationGroup[],
+  base: DecisionThresholds,
+): { thresholds: DecisionThresholds; outcomes: Map<string, Simulated>; curve: CurvePoint[] } {
   const confidence = fitConfidence(groups);
   const prepared = groups.map((g) => ({ name: g.name, weight: utilityWeightOf(g), cases: prepare(g.results, confidence) }));
-  const totalWeight = Math.max(1e-9, prepared.reduce((s, p) => s + p.weight, 0));
+  const totalWeight = Math.max(
+    1e-9,
+    prepared.reduce((s, p) => s + p.weight, 0),
+  );
   let best: { thresholds: DecisionThresholds; outcomes: Map<string, Simulated>; utility: number } | undefined;
   for (let answer = 0.5; answer <= 0.991; answer += 0.01)
     for (let clarify = 0.05; clarify < answer; clarify += 0.05)

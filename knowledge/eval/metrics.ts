@@ -22,7 +22,11 @@ export interface CaseResult {
 /** Whether a result was decided before any threshold applied. */
 export function decidedBeforeThresholds(r: SearchResult): boolean {
   if (r.decision !== 'handoff') return false;
-  return r.needsContext === true || r.department !== undefined || (r.reason !== undefined && (HUMAN_ROUTE.has(r.reason) || r.reason === 'empty' || r.reason === 'error'));
+  return (
+    r.needsContext === true ||
+    r.department !== undefined ||
+    (r.reason !== undefined && (HUMAN_ROUTE.has(r.reason) || r.reason === 'empty' || r.reason === 'error'))
+  );
 }
 
 /** The ids an answer or choice list offers. */
@@ -35,7 +39,15 @@ export async function runCases(kb: KnowledgeBase, cases: EvalCase[], mode?: Fusi
   for (const c of cases) {
     const expect = c.expect === NONE ? NONE : (kb.entry(c.expect)?.id ?? c.expect); // an old id resolves to its merged entry
     const r = await kb.search(c.q, { mode, signals: true });
-    out.push({ case: { q: c.q, expect }, decision: r.decision, explanation: r.explanation, ranked: r.ranked, offered: offeredIds(r), fixed: decidedBeforeThresholds(r), queryWords: r.words ?? 0 });
+    out.push({
+      case: { q: c.q, expect },
+      decision: r.decision,
+      explanation: r.explanation,
+      ranked: r.ranked,
+      offered: offeredIds(r),
+      fixed: decidedBeforeThresholds(r),
+      queryWords: r.words ?? 0,
+    });
   }
   return out;
 }
@@ -78,15 +90,36 @@ export function summarize(results: CaseResult[]): Summary {
   return {
     inScope: inScope.length,
     none: none.length,
-    top1: share(count(inScope, (r) => r.ranked[0]?.entryId === r.case.expect), inScope.length),
-    recall3: share(count(inScope, (r) => r.ranked.slice(0, 3).some((h) => h.entryId === r.case.expect)), inScope.length),
-    direct: share(count(inScope, (r) => r.decision === 'answer'), inScope.length),
-    answeredRight: share(count(inScope, (r) => r.decision === 'answer' && r.offered[0] === r.case.expect), inScope.length),
-    clarifiedRight: share(count(inScope, (r) => r.decision === 'clarify' && r.offered.includes(r.case.expect)), inScope.length),
+    top1: share(
+      count(inScope, (r) => r.ranked[0]?.entryId === r.case.expect),
+      inScope.length,
+    ),
+    recall3: share(
+      count(inScope, (r) => r.ranked.slice(0, 3).some((h) => h.entryId === r.case.expect)),
+      inScope.length,
+    ),
+    direct: share(
+      count(inScope, (r) => r.decision === 'answer'),
+      inScope.length,
+    ),
+    answeredRight: share(
+      count(inScope, (r) => r.decision === 'answer' && r.offered[0] === r.case.expect),
+      inScope.length,
+    ),
+    clarifiedRight: share(
+      count(inScope, (r) => r.decision === 'clarify' && r.offered.includes(r.case.expect)),
+      inScope.length,
+    ),
     wrongRate: share(wrongAnswers, results.length),
     wrongAnswers,
-    oosRejection: share(count(none, (r) => r.decision === 'handoff'), none.length),
-    oosNotAnswered: share(count(none, (r) => r.decision !== 'answer'), none.length),
+    oosRejection: share(
+      count(none, (r) => r.decision === 'handoff'),
+      none.length,
+    ),
+    oosNotAnswered: share(
+      count(none, (r) => r.decision !== 'answer'),
+      none.length,
+    ),
     mixInScope: mix(inScope),
     mixNone: mix(none),
   };

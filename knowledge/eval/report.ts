@@ -17,7 +17,20 @@ export function table(header: string[], rows: (string | number)[][]): string {
 /** @param rows [name, summary, ranking only (no decision figures)] */
 export function modeTable(rows: [string, Summary, boolean][]): string {
   return table(
-    ['channels', 'in/none', 'top-1', 'recall@3', 'direct', 'answered✓', 'choice✓', 'right direct|choice', 'wrong-answer', 'none not answered', 'in a/c/h', 'none a/c/h'],
+    [
+      'channels',
+      'in/none',
+      'top-1',
+      'recall@3',
+      'direct',
+      'answered✓',
+      'choice✓',
+      'right direct|choice',
+      'wrong-answer',
+      'none not answered',
+      'in a/c/h',
+      'none a/c/h',
+    ],
     rows.map(([name, s, rankingOnly]) => [
       name,
       `${s.inScope}/${s.none}`,
@@ -25,7 +38,16 @@ export function modeTable(rows: [string, Summary, boolean][]): string {
       pct(s.recall3),
       ...(rankingOnly
         ? ['-', '-', '-', '-', '-', '-', '-', '-']
-        : [pct(s.direct), pct(s.answeredRight), pct(s.clarifiedRight), pct(s.answeredRight + s.clarifiedRight), `${pct(s.wrongRate)} (${s.wrongAnswers})`, pct(s.oosNotAnswered), mixText(s.mixInScope), mixText(s.mixNone)]),
+        : [
+            pct(s.direct),
+            pct(s.answeredRight),
+            pct(s.clarifiedRight),
+            pct(s.answeredRight + s.clarifiedRight),
+            `${pct(s.wrongRate)} (${s.wrongAnswers})`,
+            pct(s.oosNotAnswered),
+            mixText(s.mixInScope),
+            mixText(s.mixNone),
+          ]),
     ]),
   );
 }
@@ -44,27 +66,54 @@ export function confusion(results: CaseResult[]): string {
 export function followupTable(s: FollowupSummary): string {
   return table(
     ['cases', 'right', 'in context: answered✓', 'choice✓', 'no context: asked', 'confident guesses without context'],
-    [[s.cases, pct(s.right / s.cases), `${pct(s.inContextRight / s.inContext)} (${s.inContextRight}/${s.inContext})`, pct(s.inContextChoice / s.inContext), `${pct(s.askedForContext / s.withoutContext)} (${s.askedForContext}/${s.withoutContext})`, s.guessed]],
+    [
+      [
+        s.cases,
+        pct(s.right / s.cases),
+        `${pct(s.inContextRight / s.inContext)} (${s.inContextRight}/${s.inContext})`,
+        pct(s.inContextChoice / s.inContext),
+        `${pct(s.askedForContext / s.withoutContext)} (${s.askedForContext}/${s.withoutContext})`,
+        s.guessed,
+      ],
+    ],
   );
 }
 
 export function followupProblems(results: FollowupResult[], limit: number): string {
   const bad = results.filter((r) => !r.right).slice(0, limit);
   if (bad.length === 0) return '';
-  return ['Follow-ups not right:', ...bad.map((r) => `  ${r.case.turns.map((t) => `「${t}」`).join(' → ')} expect ${r.case.expect} → ${r.last.decision} ${r.last.hits[0]?.entryId ?? '-'}${r.last.needsContext ? ' (asked for context)' : ''}${r.last.resolvedAs ? ` as「${r.last.resolvedAs}」` : ''}`)].join('\n');
+  return [
+    'Follow-ups not right:',
+    ...bad.map(
+      (r) =>
+        `  ${r.case.turns.map((t) => `「${t}」`).join(' → ')} expect ${r.case.expect} → ${r.last.decision} ${r.last.hits[0]?.entryId ?? '-'}${r.last.needsContext ? ' (asked for context)' : ''}${r.last.resolvedAs ? ` as「${r.last.resolvedAs}」` : ''}`,
+    ),
+  ].join('\n');
 }
 
 export function triageTable(rows: TriageSummary[]): string {
   return table(
     ['kind', 'n', 'routed right', 'answered from KB', 'department right'],
-    rows.map((s) => [s.kind, s.cases, pct(s.right / s.cases), s.kind === 'out_of_scope' ? s.answered : '-', s.departmentExpected > 0 ? `${pct(s.departmentRight / s.departmentExpected)} (${s.departmentRight}/${s.departmentExpected})` : '-']),
+    rows.map((s) => [
+      s.kind,
+      s.cases,
+      pct(s.right / s.cases),
+      s.kind === 'out_of_scope' ? s.answered : '-',
+      s.departmentExpected > 0 ? `${pct(s.departmentRight / s.departmentExpected)} (${s.departmentRight}/${s.departmentExpected})` : '-',
+    ]),
   );
 }
 
 export function triageProblems(results: TriageResult[], limit: number): string {
   const bad = results.filter((r) => !r.right || r.departmentRight === false).slice(0, limit);
   if (bad.length === 0) return '';
-  return ['Triage cases not right:', ...bad.map((r) => `  「${r.case.text}」 ${r.case.kind}${r.case.department ? `/${r.case.department}` : ''} → ${r.outcome}${r.ticketCategory ? `/${r.ticketCategory}` : ''}`)].join('\n');
+  return [
+    'Triage cases not right:',
+    ...bad.map(
+      (r) =>
+        `  「${r.case.text}」 ${r.case.kind}${r.case.department ? `/${r.case.department}` : ''} → ${r.outcome}${r.ticketCategory ? `/${r.ticketCategory}` : ''}`,
+    ),
+  ].join('\n');
 }
 
 export function categoryTable(groups: Map<string, Summary>): string {
@@ -73,7 +122,16 @@ export function categoryTable(groups: Map<string, Summary>): string {
     [...groups].map(([cat, s]) => {
       const isNone = s.inScope === 0;
       const mix = isNone ? s.mixNone : s.mixInScope;
-      return [cat, isNone ? s.none : s.inScope, isNone ? '-' : pct(s.top1), isNone ? '-' : pct(s.recall3), isNone ? '-' : pct(s.answeredRight), isNone ? '-' : pct(s.clarifiedRight), s.wrongAnswers, mixText(mix)];
+      return [
+        cat,
+        isNone ? s.none : s.inScope,
+        isNone ? '-' : pct(s.top1),
+        isNone ? '-' : pct(s.recall3),
+        isNone ? '-' : pct(s.answeredRight),
+        isNone ? '-' : pct(s.clarifiedRight),
+        s.wrongAnswers,
+        mixText(mix),
+      ];
     }),
   );
 }
@@ -89,7 +147,9 @@ export function problems(results: CaseResult[], limit: number): string {
     lines.push(`${label} (${list.length}):`);
     for (const r of list.slice(0, limit)) {
       const top = r.ranked[0];
-      lines.push(`  「${r.case.q}」 expect ${r.case.expect} → ${r.decision} ${top ? `${top.entryId} ${top.score} (${top.confidence}) via「${top.matched}」` : '-'}`);
+      lines.push(
+        `  「${r.case.q}」 expect ${r.case.expect} → ${r.decision} ${top ? `${top.entryId} ${top.score} (${top.confidence}) via「${top.matched}」` : '-'}`,
+      );
     }
   };
   show('WRONG ANSWERS', wrong);

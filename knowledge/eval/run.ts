@@ -80,7 +80,10 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
 
   for (const file of calibrationFiles()) {
     const cases = loadCases(file) ?? [];
-    warnUnknown(basename(file), cases.map((c) => c.expect));
+    warnUnknown(
+      basename(file),
+      cases.map((c) => c.expect),
+    );
     const results = await runModes(kb, cases);
     reportQuestions(print, `Calibration set ${basename(file)}: ${cases.length} questions (full index)`, results, categoryOf, show);
     // The calibration files are pooled into one group: a limit of 1 % on 300 questions would turn on a single case.
@@ -98,15 +101,26 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
 
   // Dev-2 (written blind, labelled here): the tuning split feeds calibration; the check split is only reported, so
   // whoever tunes can see whether a change generalizes.
-  for (const [dir, tuned] of [[DEV_2_DIR, true], [DEV_2_CHECK_DIR, false]] as const) {
+  for (const [dir, tuned] of [
+    [DEV_2_DIR, true],
+    [DEV_2_CHECK_DIR, false],
+  ] as const) {
     const sets = loadHeldOutDir(dir);
     if (!sets) continue;
     const name = tuned ? 'Dev-2 (tuning split)' : 'Dev-2 check (not tuned on)';
     if (sets.questions) {
-      warnUnknown(`${name} questions`, sets.questions.map((c) => c.expect));
+      warnUnknown(
+        `${name} questions`,
+        sets.questions.map((c) => c.expect),
+      );
       const results = await runModes(kb, sets.questions, ['weighted', 'lexical', 'dense']);
       reportQuestions(print, `${name} questions: ${sets.questions.length}`, results, categoryOf, show);
-      if (tuned) for (const [mode, r] of results) tuning.get(mode)?.find((g) => g.name === 'calibration')?.results.push(...r);
+      if (tuned)
+        for (const [mode, r] of results)
+          tuning
+            .get(mode)
+            ?.find((g) => g.name === 'calibration')
+            ?.results.push(...r);
     }
     if (sets.followups) {
       const r = await reportFollowups(print, `${name} follow-ups`, kb, sets.followups, show, warnUnknown);
@@ -128,7 +142,10 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
   // Measuring only from here on.
   const heldout = loadCases();
   if (heldout) {
-    warnUnknown('heldout.yaml', heldout.map((c) => c.expect));
+    warnUnknown(
+      'heldout.yaml',
+      heldout.map((c) => c.expect),
+    );
     reportQuestions(print, `Held-out set heldout.yaml: ${heldout.length} questions (full index)`, await runModes(kb, heldout), categoryOf, show);
   } else print('\n(knowledge/eval/heldout.yaml not present: skipped)');
 
@@ -136,7 +153,10 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
   if (!second) print(`\n(${HELDOUT_2_DIR}: no questions.yaml, followups.yaml or triage.yaml yet: held-out-2 figures skipped)`);
   else {
     if (second.questions) {
-      warnUnknown('heldout-2/questions.yaml', second.questions.map((c) => c.expect));
+      warnUnknown(
+        'heldout-2/questions.yaml',
+        second.questions.map((c) => c.expect),
+      );
       reportQuestions(print, `Held-out-2 questions: ${second.questions.length}`, await runModes(kb, second.questions, ['weighted']), categoryOf, show);
     }
     if (second.followups) await reportFollowups(print, 'Held-out-2 follow-ups', kb, second.followups, show, warnUnknown);
@@ -163,10 +183,18 @@ async function runModes(kb: KnowledgeBase, cases: EvalCase[], modes: FusionMode[
   return out;
 }
 
-function reportQuestions(print: Print, title: string, results: Map<FusionMode, CaseResult[]>, categoryOf: (id: string) => string | undefined, show: number): void {
+function reportQuestions(
+  print: Print,
+  title: string,
+  results: Map<FusionMode, CaseResult[]>,
+  categoryOf: (id: string) => string | undefined,
+  show: number,
+): void {
   print(`\n== ${title} ==`);
   print(modeTable(MODES.filter(([, m]) => results.has(m)).map(([name, mode]) => [name, summarize(results.get(mode) ?? []), mode === 'rrf'])));
-  print('(direct = answered, right or wrong, over in-scope; wrong-answer = a wrong entry or any answer to a none case, over all cases; a/c/h = answer/clarify/handoff)');
+  print(
+    '(direct = answered, right or wrong, over in-scope; wrong-answer = a wrong entry or any answer to a none case, over all cases; a/c/h = answer/clarify/handoff)',
+  );
   const fused = results.get('weighted') ?? [];
   print('\nPer category (fused):');
   print(categoryTable(byCategory(fused, categoryOf)));
@@ -174,8 +202,18 @@ function reportQuestions(print: Print, title: string, results: Map<FusionMode, C
   if (show > 0) print(`\n${problems(fused, show)}`);
 }
 
-async function reportFollowups(print: Print, title: string, kb: KnowledgeBase, cases: FollowupCase[], show: number, warnUnknown: (name: string, expects: string[]) => void): Promise<FollowupResult[]> {
-  warnUnknown(title, cases.map((c) => c.expect));
+async function reportFollowups(
+  print: Print,
+  title: string,
+  kb: KnowledgeBase,
+  cases: FollowupCase[],
+  show: number,
+  warnUnknown: (name: string, expects: string[]) => void,
+): Promise<FollowupResult[]> {
+  warnUnknown(
+    title,
+    cases.map((c) => c.expect),
+  );
   const results = await runFollowups(kb, cases);
   print(`\n== ${title}: ${cases.length} conversations ==`);
   print(followupTable(summarizeFollowups(results)));
@@ -192,12 +230,15 @@ async function reportTriage(print: Print, title: string, kb: KnowledgeBase, case
 
 /** Fits thresholds on the tuning sets and prints them for a person to paste in. */
 function printCalibration(print: Print, tuning: Map<FusionMode, CalibrationGroup[]>): void {
-  print(`\nCalibration on the tuning sets (wrong ≤ ${pct(LIMITS.calibration)} in each calibration set, ≤ ${pct(LIMITS.dev)} on dev); paste into knowledge/decision/thresholds.ts:`);
+  print(
+    `\nCalibration on the tuning sets (wrong ≤ ${pct(LIMITS.calibration)} in each calibration set, ≤ ${pct(LIMITS.dev)} on dev); paste into knowledge/decision/thresholds.ts:`,
+  );
   for (const [name, mode] of MODES.filter(([, m]) => m !== 'rrf')) {
     const { thresholds, outcomes, curve } = calibrate(tuning.get(mode) ?? [], THRESHOLDS[mode]);
     const { confidence, answer, clarify, choiceFloor } = thresholds;
     print(`  ${mode} (${name}): ${JSON.stringify({ confidence, answer, clarify, choiceFloor })}`);
-    for (const [group, o] of outcomes) print(`      ${group}: wrong ${pct(o.wrongRate)}, answered ${o.answered}, clarified ${o.clarified}, utility/case ${o.utility.toFixed(3)}`);
+    for (const [group, o] of outcomes)
+      print(`      ${group}: wrong ${pct(o.wrongRate)}, answered ${o.answered}, clarified ${o.clarified}, utility/case ${o.utility.toFixed(3)}`);
     const points = curve.map((p) => `${p.answer}: ${[...p.groups].map(([g, o]) => `${g} ${o.answered} answered/${pct(o.wrongRate)} wrong`).join(', ')}`);
     print(`      as the answer threshold moves: ${points.join(' | ')}`);
   }

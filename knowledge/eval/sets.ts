@@ -126,7 +126,11 @@ export interface HeldOutSets {
 /** A held-out directory (heldout-2/, format in its README.md): whichever of its three files are present. */
 export function loadHeldOutDir(dir = HELDOUT_2_DIR): HeldOutSets | undefined {
   if (!existsSync(dir)) return undefined;
-  const sets = { questions: loadCases(join(dir, 'questions.yaml')), followups: loadFollowups(join(dir, 'followups.yaml')), triage: loadTriage(join(dir, 'triage.yaml')) };
+  const sets = {
+    questions: loadCases(join(dir, 'questions.yaml')),
+    followups: loadFollowups(join(dir, 'followups.yaml')),
+    triage: loadTriage(join(dir, 'triage.yaml')),
+  };
   return sets.questions || sets.followups || sets.triage ? sets : undefined;
 }
 

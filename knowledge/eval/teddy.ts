@@ -19,7 +19,8 @@ function findShared(from: string): string {
 export const TEDDY_FILE = findShared(resolve(import.meta.dirname, '../..'));
 
 // The keyword list from SOURCE.md, as plain substring matches (so 养老院 counts, as it does there).
-const KEYWORDS = '社保 社会保险 养老 医保 医疗保险 工伤 失业 生育保险 生育津贴 公积金 缴费基数 参保 退休 社保卡 灵活就业 五险 保险费 农保 新农合 城居保 职工医疗'.split(' ');
+const KEYWORDS =
+  '社保 社会保险 养老 医保 医疗保险 工伤 失业 生育保险 生育津贴 公积金 缴费基数 参保 退休 社保卡 灵活就业 五险 保险费 农保 新农合 城居保 职工医疗'.split(' ');
 
 interface Row {
   title: string;

@@ -14,10 +14,7 @@ import { OpenAICompatibleEmbeddings, type OpenAICompatibleConfig } from './opena
 import { rowCount, type TermMatrix } from './term-matrix.ts';
 import { DEFAULT_DENSE_OPTIONS, trainDenseModel, type DenseTrainingOptions } from './train-dense.ts';
 
-export type EmbeddingsConfig =
-  | { kind: 'local'; training?: Partial<DenseTrainingOptions> }
-  | ({ kind: 'openai' } & OpenAICompatibleConfig)
-  | { kind: 'none' };
+export type EmbeddingsConfig = { kind: 'local'; training?: Partial<DenseTrainingOptions> } | ({ kind: 'openai' } & OpenAICompatibleConfig) | { kind: 'none' };
 
 /** What goes into the index hash: everything that changes the vectors, never the API key. */
 export function embeddingsFingerprint(config: EmbeddingsConfig): string {
@@ -99,7 +96,13 @@ export class DenseChannel {
     await writeFile(join(dir, 'dense.json'), JSON.stringify({ kind: this.kind, dim: this.store.dimensions, settings: this.store.settings }));
   }
 
-  static async load(dir: string, config: EmbeddingsConfig, analyzer: Analyzer, docs: PhrasingDoc[], onError: (err: Error) => void): Promise<DenseChannel | undefined> {
+  static async load(
+    dir: string,
+    config: EmbeddingsConfig,
+    analyzer: Analyzer,
+    docs: PhrasingDoc[],
+    onError: (err: Error) => void,
+  ): Promise<DenseChannel | undefined> {
     if (config.kind === 'none') return undefined;
     const metaFile = join(dir, 'dense.json');
     if (!existsSync(metaFile)) throw new Error(`[knowledge/index] ${metaFile} missing`);

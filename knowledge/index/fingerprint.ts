@@ -20,7 +20,10 @@ function codeHash(): string {
   const h = createHash('sha256');
   for (const dir of CODE_DIRS) {
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) h.update(f).update(readFileSync(join(dir, f)));
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.ts'))
+      .sort())
+      h.update(f).update(readFileSync(join(dir, f)));
   }
   codeHashCache = h.digest('hex');
   return codeHashCache;

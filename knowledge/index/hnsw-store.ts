@@ -131,14 +131,22 @@ export class HnswVectorStore extends VectorStore {
    * @param given the dimensions, settings and documents when the caller keeps the documents itself; otherwise
    *   they are read from hnsw-docs.json.
    */
-  static async load(directory: string, embeddings: EmbeddingsInterface, given?: { dim: number; settings?: Partial<HnswSettings>; documentAt: (label: number) => DocumentInterface }): Promise<HnswVectorStore> {
+  static async load(
+    directory: string,
+    embeddings: EmbeddingsInterface,
+    given?: { dim: number; settings?: Partial<HnswSettings>; documentAt: (label: number) => DocumentInterface },
+  ): Promise<HnswVectorStore> {
     let dim = given?.dim;
     let settings = given?.settings;
     let documents: DocumentInterface[] = [];
     if (!given) {
       const docsFile = join(directory, 'hnsw-docs.json');
       if (!existsSync(docsFile)) throw new Error(`[knowledge/hnsw] ${docsFile} missing`);
-      const json = JSON.parse(await readFile(docsFile, 'utf8')) as { dim: number; settings: HnswSettings; docs: { pageContent: string; metadata: Record<string, unknown> }[] };
+      const json = JSON.parse(await readFile(docsFile, 'utf8')) as {
+        dim: number;
+        settings: HnswSettings;
+        docs: { pageContent: string; metadata: Record<string, unknown> }[];
+      };
       ({ dim, settings } = json);
       documents = json.docs.map((d) => new Document(d));
     }

@@ -65,7 +65,8 @@ export class OpenAICompatibleEmbeddings extends Embeddings {
     const sorted = data.map((d, i) => ({ index: typeof d.index === 'number' ? d.index : i, embedding: d.embedding }));
     sorted.sort((a, b) => a.index - b.index);
     return sorted.map(({ embedding }) => {
-      if (!Array.isArray(embedding) || !embedding.every((x) => typeof x === 'number')) throw new Error(`[knowledge/embeddings] ${this.url}: malformed embedding`);
+      if (!Array.isArray(embedding) || !embedding.every((x) => typeof x === 'number'))
+        throw new Error(`[knowledge/embeddings] ${this.url}: malformed embedding`);
       return embedding as number[];
     });
   }

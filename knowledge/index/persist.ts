@@ -63,7 +63,13 @@ export async function saveSnapshot(root: string, snapshot: IndexSnapshot): Promi
   return final;
 }
 
-export async function loadSnapshot(root: string, hash: string, baseAnalyzer: Analyzer, embeddings: EmbeddingsConfig, onError: (err: Error) => void): Promise<IndexSnapshot> {
+export async function loadSnapshot(
+  root: string,
+  hash: string,
+  baseAnalyzer: Analyzer,
+  embeddings: EmbeddingsConfig,
+  onError: (err: Error) => void,
+): Promise<IndexSnapshot> {
   const started = performance.now();
   const dir = versionDir(root, hash);
   const saved = JSON.parse(await readFile(join(dir, SNAPSHOT_FILE), 'utf8')) as SavedSnapshot;

@@ -70,7 +70,8 @@ export class IndexSnapshot {
     const mode = options.fusion.mode;
     const lex = this.lexical.search(analysis.terms, options.lexicalCandidates);
     const phrasing = mode === 'dense' ? [] : lex.hits.map((h) => ({ doc: h.doc, score: h.overlap }));
-    const entry = mode === 'dense' ? [] : this.entryLexical.search(analysis.terms, options.entryCandidates).hits.map((h) => ({ doc: h.doc, score: h.bm25Norm }));
+    const entry =
+      mode === 'dense' ? [] : this.entryLexical.search(analysis.terms, options.entryCandidates).hits.map((h) => ({ doc: h.doc, score: h.bm25Norm }));
     let dense: ChannelHit[] = [];
     if (this.dense && mode !== 'lexical') {
       const vector = await this.dense.queryVector(analysis, text);

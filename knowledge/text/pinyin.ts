@@ -121,14 +121,30 @@ export class PinyinCorrector {
         const range = [...span.keys()].map((k) => start + k);
         if (range.some((k) => done[k]) || range.every((k) => words[k] !== undefined)) continue;
         // Never cut through a real word (自己能 is 自己 + 能, not 自 + 技能): a window takes whole words or none.
-        if (range.some((k) => { const w = anyWords[k]; return w !== undefined && (w[0] < start || w[1] > end); })) continue;
+        if (
+          range.some((k) => {
+            const w = anyWords[k];
+            return w !== undefined && (w[0] < start || w[1] > end);
+          })
+        )
+          continue;
         const window = span.join('');
         if (oracle.known(window) || oracle.isWord(window)) continue;
         sounds ??= syllables(run);
         const candidate = this.bySound.get(sounds.slice(start, end).join(' '));
         if (!candidate || candidate === window) continue;
         const differing = range.filter((k) => candidate[k - start] !== chars[k]);
-        if (!this.plausible(candidate, span, differing.map((k) => k - start), range.map((k) => words[k]), start, end)) continue;
+        if (
+          !this.plausible(
+            candidate,
+            span,
+            differing.map((k) => k - start),
+            range.map((k) => words[k]),
+            start,
+            end,
+          )
+        )
+          continue;
         corrections.push({ from: window, to: candidate });
         [...candidate].forEach((c, k) => {
           out[start + k] = c;
@@ -147,7 +163,14 @@ export class PinyinCorrector {
    *   办事业, nor 生校时间 生小时间);
    * - the unchanged part is not just a known word with a neighbour's character attached (养老进不进 is 养老 + 进).
    */
-  private plausible(candidate: string, span: string[], differing: number[], spans: (readonly [number, number] | undefined)[], start: number, end: number): boolean {
+  private plausible(
+    candidate: string,
+    span: string[],
+    differing: number[],
+    spans: (readonly [number, number] | undefined)[],
+    start: number,
+    end: number,
+  ): boolean {
     // (`differing` holds positions within the window; `spans` is indexed the same way.)
     if (differing.length === span.length) return false;
     if (differing.some((k) => FUNCTION_CHARS.has(candidate[k] as string) || FUNCTION_CHARS.has(span[k] as string))) return false;

@@ -11,9 +11,11 @@ export const DEFAULT_DICT_FILE = fromRoot('knowledge/content/dict.txt');
 // Particles, pronouns and politeness: they appear in every phrasing and say nothing about the topic.
 // Question words (怎么/多少/哪里) stay: low IDF already discounts them, and they separate "how" from "how much".
 const STOPWORDS = new Set(
-  ('的 了 吗 呢 吧 啊 呀 哦 嘛 哈 呐 噢 喔 么 诶 哎 嗯 我 你 您 他 她 它 我们 你们 他们 咱 咱们 自己 请问 请 问 问下 问一下 一下 ' +
+  (
+    '的 了 吗 呢 吧 啊 呀 哦 嘛 哈 呐 噢 喔 么 诶 哎 嗯 我 你 您 他 她 它 我们 你们 他们 咱 咱们 自己 请问 请 问 问下 问一下 一下 ' +
     '下 想 想问 想要 要 麻烦 谢谢 你好 您好 在 是 这 那 这个 那个 这样 那样 个 和 与 及 或 就 都 也 又 还 吧 得 地 着 过 ' +
-    '一个 些 一些 什么的 之 其 该 被 把 给 让 跟 从 对 对于 关于 然后 所以 因为 但是 而且 如果 的话 现在 目前').split(' '),
+    '一个 些 一些 什么的 之 其 该 被 把 给 让 跟 从 对 对于 关于 然后 所以 因为 但是 而且 如果 的话 现在 目前'
+  ).split(' '),
 );
 // A bigram containing one of these characters is glue between words, not a term.
 const GLUE_CHARS = new Set([...'的了吗呢吧啊呀哦嘛哈我你您他她它请么']);

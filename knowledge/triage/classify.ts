@@ -18,7 +18,8 @@ export function classify(text: string, vocabulary: Vocabulary = projectVocabular
   // A lone question mark asks for help: the menu answers it.
   if (compact === '' && typeof text === 'string' && /^[?？]+$/.test(text.trim())) return { kind: 'small_talk', act: 'greeting' };
   // Only emoji or symbols (👍, 🙏🙏, 😊): a thumbs-up or folded hands thanks, anything else greets.
-  if (compact === '' && typeof text === 'string' && /\p{Extended_Pictographic}/u.test(text)) return { kind: 'small_talk', act: THANKING_EMOJI.test(text) ? 'thanks' : 'greeting' };
+  if (compact === '' && typeof text === 'string' && /\p{Extended_Pictographic}/u.test(text))
+    return { kind: 'small_talk', act: THANKING_EMOJI.test(text) ? 'thanks' : 'greeting' };
   if (asksForPerson(compact, vocabulary)) return { kind: 'human' };
   const act: SmallTalkAct | undefined = smallTalkOf(compact, vocabulary);
   if (act) return { kind: 'small_talk', act };

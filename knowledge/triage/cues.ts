@@ -5,15 +5,7 @@
 import { projectVocabulary, type Cue, type Vocabulary } from './vocabulary.ts';
 
 export type HandoffReason =
-  | 'human_request'
-  | 'complaint'
-  | 'personal_case'
-  | 'personal_data'
-  | 'urgent'
-  | 'out_of_scope'
-  | 'low_confidence'
-  | 'empty'
-  | 'error';
+  'human_request' | 'complaint' | 'personal_case' | 'personal_data' | 'urgent' | 'out_of_scope' | 'low_confidence' | 'empty' | 'error';
 
 /** Reasons that send the message to a person whatever the KB holds (the "human route"). */
 export const HUMAN_ROUTE: ReadonlySet<HandoffReason> = new Set(['human_request', 'complaint', 'personal_case', 'personal_data', 'urgent']);

@@ -25,7 +25,8 @@ export function smallTalkOf(compact: string, vocabulary: Vocabulary): SmallTalkA
       if (!vocabulary.smallTalk.has(piece)) continue;
       const cut = { pieces: before.pieces + 1, act: stronger(before.act, vocabulary.smallTalk.get(piece) ?? null) };
       const seen = best[i + len];
-      if (!seen || cut.pieces < seen.pieces || (cut.pieces === seen.pieces && stronger(seen.act, cut.act) === cut.act && cut.act !== seen.act)) best[i + len] = cut;
+      if (!seen || cut.pieces < seen.pieces || (cut.pieces === seen.pieces && stronger(seen.act, cut.act) === cut.act && cut.act !== seen.act))
+        best[i + len] = cut;
     }
   }
   return best[compact.length]?.act ?? undefined;

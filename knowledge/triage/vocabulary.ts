@@ -8,7 +8,25 @@ import { fromRoot } from '../../lib/paths.ts';
 export const DEFAULT_VOCABULARY_FILE = fromRoot('knowledge/triage/vocabulary.yaml');
 
 /** The hotline's ticket categories: every department the vocabulary names carries one of these keys. */
-export const TICKET_CATEGORIES = ['社保', '医保', '公积金', '工伤', '失业', '就业人才', '税务', '市场监管', '城市管理', '住建', '交通', '生态环境', '教育', '卫生健康', '商务', '公安', '其他'] as const;
+export const TICKET_CATEGORIES = [
+  '社保',
+  '医保',
+  '公积金',
+  '工伤',
+  '失业',
+  '就业人才',
+  '税务',
+  '市场监管',
+  '城市管理',
+  '住建',
+  '交通',
+  '生态环境',
+  '教育',
+  '卫生健康',
+  '商务',
+  '公安',
+  '其他',
+] as const;
 export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
 
 export const SMALL_TALK_ACTS = ['goodbye', 'identity', 'thanks', 'greeting'] as const;
@@ -43,7 +61,12 @@ const VocabularySchema = z.strictObject({
   ),
   how_to: z.record(z.string(), z.array(regexSource)),
   departments: z.array(z.strictObject({ key: z.enum(TICKET_CATEGORIES), department: z.string().min(1), words: words })),
-  followup: z.strictObject({ generic: words, swap: z.array(regexSource).min(1), swap_in_context: z.array(regexSource).default([]), families: z.record(z.string(), words).default({}) }),
+  followup: z.strictObject({
+    generic: words,
+    swap: z.array(regexSource).min(1),
+    swap_in_context: z.array(regexSource).default([]),
+    families: z.record(z.string(), words).default({}),
+  }),
 });
 export type RawVocabulary = z.infer<typeof VocabularySchema>;
 
@@ -92,7 +115,12 @@ export function compileVocabulary(raw: RawVocabulary, file = 'vocabulary.yaml'):
   for (const c of raw.cues) {
     const unknown = c.unless.filter((name) => !(name in raw.how_to));
     if (unknown.length > 0) throw new Error(`[knowledge/triage] ${file}: cue ${c.reason} names unknown how_to list(s): ${unknown.join(', ')}`);
-    cues.push({ reason: c.reason, explanation: c.explanation, pattern: anyOf(c.patterns), unless: c.unless.length > 0 ? anyOf(c.unless.flatMap((n) => raw.how_to[n] ?? [])) : undefined });
+    cues.push({
+      reason: c.reason,
+      explanation: c.explanation,
+      pattern: anyOf(c.patterns),
+      unless: c.unless.length > 0 ? anyOf(c.unless.flatMap((n) => raw.how_to[n] ?? [])) : undefined,
+    });
   }
   return {
     smallTalk,

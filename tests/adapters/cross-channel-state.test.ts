@@ -22,15 +22,24 @@ describe('bot state of a web-chat conversation, seen from /api/messages', () => 
     await target.drop();
   });
 
-  const stateRows = () => app.db.kysely.selectFrom('kv_items').select(['key', 'data', 'etag']).orderBy('key').execute() as Promise<Array<{ key: string; data: string; etag: string }>>;
+  const stateRows = () =>
+    app.db.kysely.selectFrom('kv_items').select(['key', 'data', 'etag']).orderBy('key').execute() as Promise<
+      Array<{ key: string; data: string; etag: string }>
+    >;
 
   const attack = async (channelId: string | undefined, conversationId: string, text: string) => {
     const res = await fetch(`${app.url}/api/messages`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
-        type: 'message', text, channelId, serviceUrl: 'https://smba.trafficmanager.net/emea/', deliveryMode: 'expectReplies',
-        from: { id: 'attacker', role: 'user' }, recipient: { id: 'line-one', role: 'bot' }, conversation: { id: conversationId },
+        type: 'message',
+        text,
+        channelId,
+        serviceUrl: 'https://smba.trafficmanager.net/emea/',
+        deliveryMode: 'expectReplies',
+        from: { id: 'attacker', role: 'user' },
+        recipient: { id: 'line-one', role: 'bot' },
+        conversation: { id: conversationId },
       }),
     });
     const body = res.status === 200 ? ((await res.json()) as { activities: Array<{ text?: string }> }) : undefined;
@@ -58,7 +67,8 @@ describe('bot state of a web-chat conversation, seen from /api/messages', () => 
         const result = await attack(channelId, conversationId, '1');
         const label = `${JSON.stringify(channelId)} ${conversationId}`;
         if (channelId?.trim().toLowerCase() === 'lineone-webchat') expect(result.status, label).toBe(403);
-        else if (channelId === undefined) expect(result.status, label).toBe(400); // no channel: no state to key
+        else if (channelId === undefined)
+          expect(result.status, label).toBe(400); // no channel: no state to key
         else expect(result, label).toEqual({ status: 200, texts: control.texts });
       }
     }

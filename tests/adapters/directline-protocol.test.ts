@@ -60,7 +60,12 @@ function directLineSuite(engine: string, make: () => Promise<TestDatabase | unde
       if (!target) return ctx.skip();
       const started = await startConversation(base);
       const first = await getActivities(base, started);
-      const reference = { channelId: 'lineone-webchat', serviceUrl: base, conversation: { id: started.conversationId, isGroup: false, conversationType: 'personal', name: '' }, bot: { id: 'line-one', name: '企业服务一号线' } };
+      const reference = {
+        channelId: 'lineone-webchat',
+        serviceUrl: base,
+        conversation: { id: started.conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        bot: { id: 'line-one', name: '企业服务一号线' },
+      };
       await app.channels.continueConversation(reference, async (context) => void (await context.sendActivity('您的工单已由人社局答复')));
       const next = await getActivities(base, started, first.watermark);
       expect(botTexts(next)).toEqual(['您的工单已由人社局答复']);
@@ -92,11 +97,20 @@ function directLineSuite(engine: string, make: () => Promise<TestDatabase | unde
     it('refuses an expired token with 403', async (ctx) => {
       if (!target) return ctx.skip();
       const started = await startConversation(base);
-      const { value: signingKey } = await app.db.kysely.selectFrom('app_secrets').select('value').where('name', '=', 'directline-token-signing').executeTakeFirstOrThrow();
+      const { value: signingKey } = await app.db.kysely
+        .selectFrom('app_secrets')
+        .select('value')
+        .where('name', '=', 'directline-token-signing')
+        .executeTakeFirstOrThrow();
       const past = new TokenService(signingKey, 60, () => Date.now() - 3_600_000).issue(started.conversationId, 'dl_x');
       const fresh = new TokenService(signingKey, 60).issue(started.conversationId, 'dl_x');
-      expect((await fetch(`${base}/v3/directline/conversations/${started.conversationId}/activities`, { headers: { Authorization: `Bearer ${fresh.token}` } })).status).toBe(200);
-      const res = await fetch(`${base}/v3/directline/conversations/${started.conversationId}/activities`, { headers: { Authorization: `Bearer ${past.token}` } });
+      expect(
+        (await fetch(`${base}/v3/directline/conversations/${started.conversationId}/activities`, { headers: { Authorization: `Bearer ${fresh.token}` } }))
+          .status,
+      ).toBe(200);
+      const res = await fetch(`${base}/v3/directline/conversations/${started.conversationId}/activities`, {
+        headers: { Authorization: `Bearer ${past.token}` },
+      });
       expect(res.status).toBe(403);
     });
 
@@ -105,7 +119,9 @@ function directLineSuite(engine: string, make: () => Promise<TestDatabase | unde
       const generated = (await (await fetch(`${base}/v3/directline/tokens/generate`, { method: 'POST' })).json()) as { conversationId: string; token: string };
       const res = await postMessage(base, { ...generated, expires_in: 0, streamUrl: '' }, '公积金');
       expect(res.status).toBe(404);
-      const read = await fetch(`${base}/v3/directline/conversations/${generated.conversationId}/activities`, { headers: { Authorization: `Bearer ${generated.token}` } });
+      const read = await fetch(`${base}/v3/directline/conversations/${generated.conversationId}/activities`, {
+        headers: { Authorization: `Bearer ${generated.token}` },
+      });
       expect(read.status).toBe(404);
     });
 
@@ -207,9 +223,13 @@ function directLineSuite(engine: string, make: () => Promise<TestDatabase | unde
 
     it('behind a trusted proxy, limits by the X-Forwarded-For client address', async (ctx) => {
       if (!target) return ctx.skip();
-      const limited = await startTestApp({ databaseUrl: target.url, env: { DIRECTLINE_SECRET: SECRET, DIRECTLINE_STARTS_PER_MINUTE: '1', TRUST_PROXY: 'true' } });
+      const limited = await startTestApp({
+        databaseUrl: target.url,
+        env: { DIRECTLINE_SECRET: SECRET, DIRECTLINE_STARTS_PER_MINUTE: '1', TRUST_PROXY: 'true' },
+      });
       try {
-        const start = (ip: string) => fetch(`${limited.url}/v3/directline/conversations`, { method: 'POST', headers: { 'X-Forwarded-For': ip } }).then((r) => r.status);
+        const start = (ip: string) =>
+          fetch(`${limited.url}/v3/directline/conversations`, { method: 'POST', headers: { 'X-Forwarded-For': ip } }).then((r) => r.status);
         expect([await start('203.0.113.1'), await start('203.0.113.2'), await start('203.0.113.1')]).toEqual([201, 201, 429]);
       } finally {
         await limited.close();
@@ -220,7 +240,11 @@ function directLineSuite(engine: string, make: () => Promise<TestDatabase | unde
       if (!target) return ctx.skip();
       const res = await fetch(`${base}/v3/directline/conversations`, {
         method: 'OPTIONS',
-        headers: { Origin: 'https://www.example.gov.cn', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type,x-ms-bot-agent' },
+        headers: {
+          Origin: 'https://www.example.gov.cn',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization,content-type,x-ms-bot-agent',
+        },
       });
       expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-origin')).toBe('*');
@@ -234,7 +258,9 @@ function directLineSuite(engine: string, make: () => Promise<TestDatabase | unde
       await app.close();
       app = await startTestApp({ databaseUrl: target.url, env: { DIRECTLINE_SECRET: SECRET } });
       base = app.url;
-      const resumed = await fetch(`${base}/v3/directline/conversations/${started.conversationId}?watermark=2`, { headers: { Authorization: `Bearer ${started.token}` } });
+      const resumed = await fetch(`${base}/v3/directline/conversations/${started.conversationId}?watermark=2`, {
+        headers: { Authorization: `Bearer ${started.token}` },
+      });
       expect(resumed.status).toBe(200);
       const body = (await resumed.json()) as { streamUrl: string; conversationId: string };
       expect(body.streamUrl).toContain('watermark=2');

@@ -11,7 +11,9 @@ const SECRET = 'site-backend-secret-0123456789-abcdefgh';
 /** A token minted the way the first release did: HMAC-signed with the Direct Line secret itself. */
 function signedWith(key: string, conversationId: string): string {
   const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
-  const payload = Buffer.from(JSON.stringify({ conv: conversationId, user: 'dl_x', exp: Math.floor(Date.now() / 1000) + 600, iss: 'line-one' })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ conv: conversationId, user: 'dl_x', exp: Math.floor(Date.now() / 1000) + 600, iss: 'line-one' })).toString(
+    'base64url',
+  );
   return `${header}.${payload}.${createHmac('sha256', key).update(`${header}.${payload}`).digest('base64url')}`;
 }
 
@@ -37,15 +39,23 @@ describe('Direct Line secret and token-signing key', () => {
     expect(value).not.toBe(SECRET);
     expect(() => new TokenService(SECRET, 60, undefined, SECRET)).toThrow(/must differ/);
     // The secret itself stays a master credential for site back-ends (documented in the README).
-    expect((await fetch(`${app.url}/v3/directline/conversations/${started.conversationId}/activities`, { headers: { Authorization: `Bearer ${SECRET}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${app.url}/v3/directline/conversations/${started.conversationId}/activities`, { headers: { Authorization: `Bearer ${SECRET}` } })).status,
+    ).toBe(200);
   });
 
   it('accepts no secret at all when none is configured (a generated one is never a credential)', async () => {
     const open = await startTestApp({ databaseUrl: target.url });
     try {
       const started = await startConversation(open.url);
-      await open.db.kysely.insertInto('app_secrets').values({ name: 'directline', value: 'generated-by-an-earlier-release-0123456789', created_at: new Date().toISOString() }).onConflict((oc) => oc.column('name').doNothing()).execute();
-      const res = await fetch(`${open.url}/v3/directline/conversations/${started.conversationId}/activities`, { headers: { Authorization: 'Bearer generated-by-an-earlier-release-0123456789' } });
+      await open.db.kysely
+        .insertInto('app_secrets')
+        .values({ name: 'directline', value: 'generated-by-an-earlier-release-0123456789', created_at: new Date().toISOString() })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      const res = await fetch(`${open.url}/v3/directline/conversations/${started.conversationId}/activities`, {
+        headers: { Authorization: 'Bearer generated-by-an-earlier-release-0123456789' },
+      });
       expect(res.status).toBe(403);
       expect((await getActivities(open.url, started)).activities.length).toBe(1);
     } finally {

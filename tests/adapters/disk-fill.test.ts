@@ -102,8 +102,14 @@ function retentionSuite(engine: string, make: () => Promise<TestDatabase | undef
       ];
       for (const c of conversations) {
         await db.insertInto('dl_conversations').values({ id: c.id, user_id: 'dl_u', last_seq: 2, created_at: c.at, updated_at: c.at }).execute();
-        await db.insertInto('dl_activities').values([1, 2].map((seq) => ({ conversation_id: c.id, seq, activity: '{"type":"message","text":"13812345678"}', created_at: c.at }))).execute();
-        await db.insertInto('kv_items').values({ key: `lineone-webchat/conversations/${c.id}/`, data: '{}', etag: 'e', updated_at: c.at }).execute();
+        await db
+          .insertInto('dl_activities')
+          .values([1, 2].map((seq) => ({ conversation_id: c.id, seq, activity: '{"type":"message","text":"13812345678"}', created_at: c.at })))
+          .execute();
+        await db
+          .insertInto('kv_items')
+          .values({ key: `lineone-webchat/conversations/${c.id}/`, data: '{}', etag: 'e', updated_at: c.at })
+          .execute();
       }
       const capture = captureLog('info');
       const keep = async (_channel: string, ids: readonly string[]) => new Set(ids.filter((id) => id === 'kept-ticket'));
@@ -112,12 +118,20 @@ function retentionSuite(engine: string, make: () => Promise<TestDatabase | undef
         return m ? { channelId: m[1]!, conversationId: m[2]! } : undefined;
       };
       const job = new RetentionJob({
-        days: 180, intervalMs: 20, firstRunMs: 0, batchSize: 3, log: capture.log,
+        days: 180,
+        intervalMs: 20,
+        firstRunMs: 0,
+        batchSize: 3,
+        log: capture.log,
         tasks: [directLineRetention(db, keep), keyValueRetention(db, keep, conversationOf)],
       });
       job.start(); // on its timer: wait for the rows to go, not for a fixed time
-      await expect.poll(async () => (await db.selectFrom('dl_conversations').select('id').orderBy('id').execute()).map((r) => r.id), { timeout: 10_000 }).toEqual(['kept-ticket', 'recent']);
-      await expect.poll(() => capture.records().some((r) => r.msg === 'retention: deleted records older than the retention period'), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(async () => (await db.selectFrom('dl_conversations').select('id').orderBy('id').execute()).map((r) => r.id), { timeout: 10_000 })
+        .toEqual(['kept-ticket', 'recent']);
+      await expect
+        .poll(() => capture.records().some((r) => r.msg === 'retention: deleted records older than the retention period'), { timeout: 10_000 })
+        .toBe(true);
       await job.stop();
       const activities = await db.selectFrom('dl_activities').select('conversation_id').execute();
       expect(new Set(activities.map((a) => a.conversation_id))).toEqual(new Set(['kept-ticket', 'recent']));

@@ -59,10 +59,23 @@ describe('SSRF through /api/messages serviceUrl', () => {
   it('never connects to a loopback, private or link-local serviceUrl, in any spelling of the address', async () => {
     const p = listener.port;
     const urls = [
-      `http://127.0.0.1:${p}`, `http://localhost:${p}`, `http://2130706433:${p}`, `http://0x7f000001:${p}`, `http://0x7f.0.0.1:${p}`,
-      `http://0177.0.0.1:${p}`, `http://017700000001:${p}`, `http://127.1:${p}`, `http://[::ffff:127.0.0.1]:${p}`, `http://[::ffff:7f00:1]:${p}`,
-      `http://[::1]:${p}`, `https://127.0.0.1:${p}`, `http://169.254.169.254/latest/meta-data/`, `http://10.0.0.1:${p}`,
-      `http://user:pw@127.0.0.1:${p}`, 'file:///etc/passwd', 'not a url',
+      `http://127.0.0.1:${p}`,
+      `http://localhost:${p}`,
+      `http://2130706433:${p}`,
+      `http://0x7f000001:${p}`,
+      `http://0x7f.0.0.1:${p}`,
+      `http://0177.0.0.1:${p}`,
+      `http://017700000001:${p}`,
+      `http://127.1:${p}`,
+      `http://[::ffff:127.0.0.1]:${p}`,
+      `http://[::ffff:7f00:1]:${p}`,
+      `http://[::1]:${p}`,
+      `https://127.0.0.1:${p}`,
+      `http://169.254.169.254/latest/meta-data/`,
+      `http://10.0.0.1:${p}`,
+      `http://user:pw@127.0.0.1:${p}`,
+      'file:///etc/passwd',
+      'not a url',
     ];
     for (const serviceUrl of urls) {
       const res = await post(app, activity(serviceUrl));
@@ -83,7 +96,12 @@ describe('SSRF through /api/messages serviceUrl', () => {
 
   it('refuses a proactive message into a stored reference whose serviceUrl is private', async () => {
     const before = listener.connections();
-    const reference = { channelId: 'emulator', serviceUrl: `http://2130706433:${listener.port}`, conversation: { id: 'c', isGroup: false, conversationType: 'personal', name: '' }, bot: { id: 'bot', name: 'b' } };
+    const reference = {
+      channelId: 'emulator',
+      serviceUrl: `http://2130706433:${listener.port}`,
+      conversation: { id: 'c', isGroup: false, conversationType: 'personal', name: '' },
+      bot: { id: 'bot', name: 'b' },
+    };
     let refused: unknown;
     await app.channels
       .continueConversation(reference, async (ctx) => {
@@ -174,7 +192,9 @@ describe('serviceUrl policy', () => {
       const agent = policy.agentFor('http://rebind.example.test:1/');
       const error = await new Promise<Error>((resolve) => get(url, { agent }, () => resolve(new Error('connected'))).on('error', resolve));
       expect(error.message).toMatch(/not public/);
-      const literal = await new Promise<Error>((resolve) => get(`http://127.0.0.1:${listener.port}/`, { agent }, () => resolve(new Error('connected'))).on('error', resolve));
+      const literal = await new Promise<Error>((resolve) =>
+        get(`http://127.0.0.1:${listener.port}/`, { agent }, () => resolve(new Error('connected'))).on('error', resolve),
+      );
       expect(literal.message).toMatch(/not public/);
       expect(listener.connections()).toBe(0);
       policy.close();

@@ -110,7 +110,13 @@ describe('POST /api/messages (Bot Framework, anonymous mode)', () => {
 
   it('sends a proactive message into a stored Bot Framework conversation through the channel registry', async () => {
     const before = capture.captured.length;
-    const reference = { channelId: 'emulator', serviceUrl: capture.url, conversation: { id: 'conv-proactive', isGroup: false, conversationType: 'personal', name: '' }, bot: { id: 'bot', name: 'Line One' }, user: { id: 'user-1', name: '王会计' } };
+    const reference = {
+      channelId: 'emulator',
+      serviceUrl: capture.url,
+      conversation: { id: 'conv-proactive', isGroup: false, conversationType: 'personal', name: '' },
+      bot: { id: 'bot', name: 'Line One' },
+      user: { id: 'user-1', name: '王会计' },
+    };
     await app.channels.continueConversation(reference, async (context) => void (await context.sendActivity('您的工单已受理')));
     await expect.poll(() => capture.captured.length).toBe(before + 1);
     expect(capture.captured.at(-1)?.url).toMatch(/^\/v3\/conversations\/conv-proactive\/activities/);
@@ -142,7 +148,11 @@ describe('POST /api/messages with a MicrosoftAppId', () => {
       const headers = { 'Content-Type': 'application/json' };
       const anonymous = await fetch(`${app.url}/api/messages`, { method: 'POST', headers, body });
       expect(anonymous.status).toBe(401);
-      const forged = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { ...headers, Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x' }, body });
+      const forged = await fetch(`${app.url}/api/messages`, {
+        method: 'POST',
+        headers: { ...headers, Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x' },
+        body,
+      });
       expect(forged.status).toBe(401);
     } finally {
       await app.close();

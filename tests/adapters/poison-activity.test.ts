@@ -50,7 +50,11 @@ describe('poison activities', () => {
       expect(await res.json()).toMatchObject({ error: { code: 'BadArgument' } });
     }
     expect((await post(started, { type: 'message', text: '公积金', value: nested(30) })).status).toBe(200);
-    const deepBot = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'message', channelId: 'emulator', value: nested(100) }) });
+    const deepBot = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ type: 'message', channelId: 'emulator', value: nested(100) }),
+    });
     expect(deepBot.status).toBe(400);
     const page = await getActivities(app.url, started);
     expect(page.activities.filter((a) => a.from.role === 'user')).toHaveLength(1);
@@ -63,10 +67,13 @@ describe('poison activities', () => {
     const db = app.db.kysely;
     const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
     const now = new Date().toISOString();
-    await db.insertInto('dl_activities').values([
-      { conversation_id: started.conversationId, seq: 2, activity: '{"type":"message", broken', created_at: now },
-      { conversation_id: started.conversationId, seq: 3, activity: deep, created_at: now },
-    ]).execute();
+    await db
+      .insertInto('dl_activities')
+      .values([
+        { conversation_id: started.conversationId, seq: 2, activity: '{"type":"message", broken', created_at: now },
+        { conversation_id: started.conversationId, seq: 3, activity: deep, created_at: now },
+      ])
+      .execute();
     await db.updateTable('dl_conversations').set({ last_seq: 3 }).where('id', '=', started.conversationId).execute();
 
     expect((await postMessage(app.url, started, '公积金缴存比例')).status).toBe(200);

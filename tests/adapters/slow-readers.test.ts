@@ -11,7 +11,14 @@ import { sqliteDatabase, type TestDatabase } from '../support/services.ts';
 
 const BLOB = 'x'.repeat(3900);
 /** ~28 KB: the largest post a client may make (4,000 characters of text, 4 KB in each free-form field). */
-const BIG = { type: 'message', text: `公积金${'问'.repeat(3990)}`, value: { n: BLOB }, channelData: { n: BLOB }, entities: [{ type: 'n', n: BLOB }], attachments: [{ contentType: 'text/plain', content: BLOB }] };
+const BIG = {
+  type: 'message',
+  text: `公积金${'问'.repeat(3990)}`,
+  value: { n: BLOB },
+  channelData: { n: BLOB },
+  entities: [{ type: 'n', n: BLOB }],
+  attachments: [{ contentType: 'text/plain', content: BLOB }],
+};
 const UNLIMITED = { DIRECTLINE_MESSAGES_PER_MINUTE: '100000', DIRECTLINE_MESSAGES_PER_ADDRESS_PER_MINUTE: '100000', DIRECTLINE_MAX_ACTIVITIES: '1000000' };
 
 /** Opens the stream with a raw handshake and never reads a byte. */
@@ -19,7 +26,9 @@ async function nonReader(app: App, started: Started): Promise<Socket> {
   const url = new URL(started.streamUrl);
   const socket = connect(Number(url.port), '127.0.0.1');
   await once(socket, 'connect');
-  socket.write(`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  socket.write(
+    `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
   socket.pause();
   socket.on('error', () => undefined);
   return socket;
@@ -59,7 +68,9 @@ async function chat(app: App, started: Started, posts: number, concurrency = 8):
 async function total(app: App, started: Started): Promise<number> {
   let watermark = 0;
   for (;;) {
-    const res = await fetch(`${app.url}/v3/directline/conversations/${started.conversationId}/activities?watermark=${watermark}`, { headers: { Authorization: `Bearer ${started.token}` } });
+    const res = await fetch(`${app.url}/v3/directline/conversations/${started.conversationId}/activities?watermark=${watermark}`, {
+      headers: { Authorization: `Bearer ${started.token}` },
+    });
     const page = (await res.json()) as { activities: unknown[]; watermark: string };
     if (page.activities.length === 0) return watermark;
     watermark = Number(page.watermark);
@@ -152,7 +163,10 @@ describe('slow stream readers', () => {
     const lapsed = await startConversation(app.url);
     const issuedIn = Math.floor(Date.now() / 1000);
     const closes = new Map<string, number>();
-    for (const [name, started] of [['kept', kept], ['lapsed', lapsed]] as const) {
+    for (const [name, started] of [
+      ['kept', kept],
+      ['lapsed', lapsed],
+    ] as const) {
       const { ws } = await reader(started);
       cleanup.push(() => ws.terminate());
       ws.on('close', (code) => closes.set(name, code));

@@ -21,7 +21,14 @@ const cipher = new WechatCipher(AES_KEY, CORP_ID);
 
 /** What WeCom posts: an encrypted nudge carrying a short-lived sync token. */
 function kfCallback(token = `SYNC-${Math.random()}`) {
-  const inner = buildWechatXml({ ToUserName: CORP_ID, CreateTime: Math.floor(Date.now() / 1000), MsgType: 'event', Event: 'kf_msg_or_event', Token: token, OpenKfId: OPEN_KFID });
+  const inner = buildWechatXml({
+    ToUserName: CORP_ID,
+    CreateTime: Math.floor(Date.now() / 1000),
+    MsgType: 'event',
+    Event: 'kf_msg_or_event',
+    Token: token,
+    OpenKfId: OPEN_KFID,
+  });
   const encrypt = cipher.encrypt(inner);
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = String(Math.floor(Math.random() * 1e9));
@@ -30,7 +37,15 @@ function kfCallback(token = `SYNC-${Math.random()}`) {
 }
 
 let serial = 0;
-const text = (user: string, content: string, msgid = `m${++serial}`) => ({ msgid, open_kfid: OPEN_KFID, external_userid: user, send_time: Math.floor(Date.now() / 1000), origin: 3, msgtype: 'text', text: { content } });
+const text = (user: string, content: string, msgid = `m${++serial}`) => ({
+  msgid,
+  open_kfid: OPEN_KFID,
+  external_userid: user,
+  send_time: Math.floor(Date.now() / 1000),
+  origin: 3,
+  msgtype: 'text',
+  text: { content },
+});
 
 function kfSuite(target: TestDatabase) {
   describe(`wechat-kf: 微信客服 on ${target.engine}`, () => {
@@ -46,8 +61,15 @@ function kfSuite(target: TestDatabase) {
 
     const build = () => {
       const built = new WechatKfChannel({
-        corpId: CORP_ID, secret: 'kf-secret', token: TOKEN, encodingAesKey: AES_KEY, openKfId: OPEN_KFID, apiBase: recorder.url,
-        db: db.kysely, log: testLog(), bot: (context) => bot.run(context),
+        corpId: CORP_ID,
+        secret: 'kf-secret',
+        token: TOKEN,
+        encodingAesKey: AES_KEY,
+        openKfId: OPEN_KFID,
+        apiBase: recorder.url,
+        db: db.kysely,
+        log: testLog(),
+        bot: (context) => bot.run(context),
       });
       built.onUndelivered((u) => undelivered.push(u));
       return built;
@@ -116,13 +138,32 @@ function kfSuite(target: TestDatabase) {
     });
 
     it('welcomes on enter_session through send_msg_on_event and hands scene_param to the bot', async () => {
-      pages.c3 = { msgs: [{
-        msgid: 'e1', send_time: Math.floor(Date.now() / 1000), origin: 4, msgtype: 'event',
-        event: { event_type: 'enter_session', open_kfid: OPEN_KFID, external_userid: 'wm_new', scene: 'qrcode', scene_param: '91350100M000100Y43', welcome_code: 'WELCOME-CODE-1' },
-      }], next: 'c4' };
+      pages.c3 = {
+        msgs: [
+          {
+            msgid: 'e1',
+            send_time: Math.floor(Date.now() / 1000),
+            origin: 4,
+            msgtype: 'event',
+            event: {
+              event_type: 'enter_session',
+              open_kfid: OPEN_KFID,
+              external_userid: 'wm_new',
+              scene: 'qrcode',
+              scene_param: '91350100M000100Y43',
+              welcome_code: 'WELCOME-CODE-1',
+            },
+          },
+        ],
+        next: 'c4',
+      };
       await channel.requestSync();
       const welcome = recorder.callsTo('/cgi-bin/kf/send_msg_on_event').at(-1);
-      expect(welcome?.body).toEqual({ code: 'WELCOME-CODE-1', msgtype: 'text', text: { content: '欢迎使用企业服务一号线！\n\n回复数字选择：\n1. 医保报销\n2. 转人工' } });
+      expect(welcome?.body).toEqual({
+        code: 'WELCOME-CODE-1',
+        msgtype: 'text',
+        text: { content: '欢迎使用企业服务一号线！\n\n回复数字选择：\n1. 医保报销\n2. 转人工' },
+      });
       const seen = bot.seen.find((a) => a.type === 'conversationUpdate' && a.from.id === 'wm_new');
       expect(seen?.channelData).toMatchObject({ sceneParam: '91350100M000100Y43', scene: 'qrcode' });
     });
@@ -131,7 +172,10 @@ function kfSuite(target: TestDatabase) {
       const turns = bot.turns;
       pages.c4 = { msgs: [{ msgid: 'img1', external_userid: 'wm_img', origin: 3, msgtype: 'image', image: { media_id: 'x' } }], next: 'c5' };
       await channel.requestSync();
-      expect(recorder.callsTo(SEND).at(-1)?.body).toMatchObject({ touser: 'wm_img', text: { content: '目前只能处理文字消息，请用文字描述您的问题，我们会尽快为您解答。' } });
+      expect(recorder.callsTo(SEND).at(-1)?.body).toMatchObject({
+        touser: 'wm_img',
+        text: { content: '目前只能处理文字消息，请用文字描述您的问题，我们会尽快为您解答。' },
+      });
       expect(bot.turns).toBe(turns);
     });
 

@@ -32,9 +32,16 @@ describe('wechat-official: the 服务号 callback', () => {
     recorder = await WechatRecorder.start();
     bot = new EchoBot();
     channel = new WechatOfficialChannel({
-      token: TOKEN, appId: APP_ID, appSecret: 'secret', encodingAesKey: AES_KEY, apiBase: recorder.url,
-      passiveBudgetMs: 600, menuClicks: { MENU_SOCIAL: '社保' },
-      db: db.kysely, log: testLog(), bot: (context) => bot.run(context),
+      token: TOKEN,
+      appId: APP_ID,
+      appSecret: 'secret',
+      encodingAesKey: AES_KEY,
+      apiBase: recorder.url,
+      passiveBudgetMs: 600,
+      menuClicks: { MENU_SOCIAL: '社保' },
+      db: db.kysely,
+      log: testLog(),
+      bot: (context) => bot.run(context),
       onTurnError: async (context) => void (await context.sendActivity('系统繁忙，请稍后再试')),
     });
     channel.onInbound((signal) => inbound.push(signal));
@@ -117,10 +124,18 @@ describe('wechat-official: the 服务号 callback', () => {
   it('sends the 5 messages a window allows, the last with the follow-up hint; the sixth is deferred until the user writes', async () => {
     const user = 'o_quota';
     await say(user, '你好');
-    const reference = { channelId: 'wechat-official', conversation: { id: user, isGroup: false, conversationType: 'personal', name: '' }, user: { id: user, name: '' }, bot: { id: 'gh_lineone', name: '' } };
+    const reference = {
+      channelId: 'wechat-official',
+      conversation: { id: user, isGroup: false, conversationType: 'personal', name: '' },
+      user: { id: user, name: '' },
+      bot: { id: 'gh_lineone', name: '' },
+    };
     const push = (n: number) => channel.continueConversation(reference, async (context) => void (await context.sendActivity(`工单进展${n}`)));
     for (let n = 1; n <= 5; n++) await push(n);
-    const sent = recorder.callsTo(SEND).filter((c) => c.body.touser === user).map((c) => c.body.text.content);
+    const sent = recorder
+      .callsTo(SEND)
+      .filter((c) => c.body.touser === user)
+      .map((c) => c.body.text.content);
     expect(sent.slice(0, 4)).toEqual(['工单进展1', '工单进展2', '工单进展3', '工单进展4']);
     expect(sent[4]).toBe('工单进展5\n\n如需继续咨询或查看办理进度，请回复“查询工单”查看进度。');
     const sixth = await push(6).catch((err: unknown) => err);
@@ -179,7 +194,13 @@ describe('wechat-official: the 服务号 callback', () => {
   it('turns WeChat being unreachable (connection refused) into a retryable DeliveryDeferred', async () => {
     await say('o_refused', '你好');
     const offline = new WechatOfficialChannel({
-      token: TOKEN, appId: 'wxoffline', appSecret: 'secret', apiBase: 'http://127.0.0.1:9', db: db.kysely, log: testLog(), bot: (context) => bot.run(context),
+      token: TOKEN,
+      appId: 'wxoffline',
+      appSecret: 'secret',
+      apiBase: 'http://127.0.0.1:9',
+      db: db.kysely,
+      log: testLog(),
+      bot: (context) => bot.run(context),
     });
     const reference = { conversation: { id: 'o_refused', isGroup: false, conversationType: 'personal', name: '' } };
     const err = await offline.continueConversation(reference, async (c) => void (await c.sendActivity('x'))).catch((e: unknown) => e);
@@ -193,7 +214,16 @@ describe('wechat-official: the 服务号 callback', () => {
     expect(replyContent(welcome.text)).toBe('欢迎使用企业服务一号线！\n\n回复数字选择：\n1. 医保报销\n2. 转人工');
     const click = await postXml(url, signedQuery(TOKEN), eventXml('o_events', 'CLICK', { EventKey: 'MENU_SOCIAL' }, Math.floor(Date.now() / 1000) + 1));
     expect(replyContent(click.text)).toContain('社保可在网上办事大厅');
-    const voice = buildWechatXml({ ToUserName: 'gh_lineone', FromUserName: 'o_events', CreateTime: 1, MsgType: 'voice', MediaId: 'm1', Format: 'amr', Recognition: '公积金怎么提取', MsgId: nextMsgId() });
+    const voice = buildWechatXml({
+      ToUserName: 'gh_lineone',
+      FromUserName: 'o_events',
+      CreateTime: 1,
+      MsgType: 'voice',
+      MediaId: 'm1',
+      Format: 'amr',
+      Recognition: '公积金怎么提取',
+      MsgId: nextMsgId(),
+    });
     expect(replyContent((await postXml(url, signedQuery(TOKEN), voice)).text)).toBe('您说：公积金怎么提取');
     const bye = await postXml(url, signedQuery(TOKEN), eventXml('o_events', 'unsubscribe', {}, Math.floor(Date.now() / 1000) + 2));
     expect(bye.text).toBe('success');
@@ -242,18 +272,21 @@ describe('wechat-official: the 服务号 callback', () => {
     const secondDb = await openDatabase(target.url, [wechatSchema]);
     const secondBot = new EchoBot();
     const second = new WechatOfficialChannel({
-      token: TOKEN, appId: APP_ID, appSecret: 'secret', apiBase: recorder.url, passiveBudgetMs: 600,
-      db: secondDb.kysely, log: testLog(), bot: (context) => secondBot.run(context),
+      token: TOKEN,
+      appId: APP_ID,
+      appSecret: 'secret',
+      apiBase: recorder.url,
+      passiveBudgetMs: 600,
+      db: secondDb.kysely,
+      log: testLog(),
+      bot: (context) => secondBot.run(context),
     });
     const secondServer = await startServer((s) => second.register(s));
     try {
       const before = bot.turns;
       const msgId = nextMsgId();
       const body = textXml('o_two', '两个实例', msgId);
-      const replies = await Promise.all([
-        postXml(url, signedQuery(TOKEN), body),
-        postXml(`${secondServer.url}/wechat/official`, signedQuery(TOKEN), body),
-      ]);
+      const replies = await Promise.all([postXml(url, signedQuery(TOKEN), body), postXml(`${secondServer.url}/wechat/official`, signedQuery(TOKEN), body)]);
       expect(bot.turns - before + secondBot.turns).toBe(1);
       expect(replies.map((r) => replyContent(r.text))).toContain('您说：两个实例');
     } finally {

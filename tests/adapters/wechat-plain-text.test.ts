@@ -28,10 +28,13 @@ describe('plain-text: choices', () => {
       type: 'message',
       text: '**请选择**',
       textFormat: 'markdown',
-      suggestedActions: { to: [], actions: [
-        { type: 'imBack', title: '医保报销', value: '医保报销' },
-        { type: 'imBack', title: '转人工', value: '转人工' },
-      ] },
+      suggestedActions: {
+        to: [],
+        actions: [
+          { type: 'imBack', title: '医保报销', value: '医保报销' },
+          { type: 'imBack', title: '转人工', value: '转人工' },
+        ],
+      },
     });
     expect(text).toBe('请选择\n\n回复数字选择：\n1. 医保报销\n2. 转人工');
   });
@@ -39,11 +42,19 @@ describe('plain-text: choices', () => {
   it('hero-card buttons come first, then suggested actions, so digit N is the N-th action', () => {
     const text = renderActivity({
       type: 'message',
-      attachments: [{ contentType: 'application/vnd.microsoft.card.hero', content: {
-        title: '公积金', text: '可提取的情形', buttons: [
-          { type: 'imBack', title: '租房提取', value: '租房提取' },
-          { type: 'openUrl', title: '官网', value: 'https://gjj.example.cn' },
-        ] } }],
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.hero',
+          content: {
+            title: '公积金',
+            text: '可提取的情形',
+            buttons: [
+              { type: 'imBack', title: '租房提取', value: '租房提取' },
+              { type: 'openUrl', title: '官网', value: 'https://gjj.example.cn' },
+            ],
+          },
+        },
+      ],
       suggestedActions: { to: [], actions: [{ type: 'imBack', title: '转人工', value: '转人工' }] },
     });
     expect(text).toBe('公积金\n可提取的情形\n\n回复数字选择：\n1. 租房提取\n2. 官网（https://gjj.example.cn）\n3. 转人工');
@@ -58,12 +69,23 @@ describe('plain-text: choices', () => {
     });
     expect(text).toBe('您是不是想问：\n1. 公积金怎么提取\n2. 公积金缴存比例\n3. 转人工\n\n回复数字选择');
     // A list that does not match the actions is left alone; the actions are listed as usual.
-    const other = renderActivity({ type: 'message', text: '步骤：\n1. 登录\n2. 提交', suggestedActions: { to: [], actions: [{ type: 'imBack', title: '转人工', value: '转人工' }] } });
+    const other = renderActivity({
+      type: 'message',
+      text: '步骤：\n1. 登录\n2. 提交',
+      suggestedActions: { to: [], actions: [{ type: 'imBack', title: '转人工', value: '转人工' }] },
+    });
     expect(other).toBe('步骤：\n1. 登录\n2. 提交\n\n回复数字选择：\n1. 转人工');
   });
 
   it('labels fall back to the value; plain text is left alone; non-messages render as nothing', () => {
-    expect(renderActivity({ type: 'message', text: '**x**', textFormat: 'plain', suggestedActions: { to: [], actions: [{ type: 'imBack', title: '', value: '是' }] } })).toBe('**x**\n\n回复数字选择：\n1. 是');
+    expect(
+      renderActivity({
+        type: 'message',
+        text: '**x**',
+        textFormat: 'plain',
+        suggestedActions: { to: [], actions: [{ type: 'imBack', title: '', value: '是' }] },
+      }),
+    ).toBe('**x**\n\n回复数字选择：\n1. 是');
     expect(renderActivity({ type: 'typing' })).toBe('');
   });
 });
@@ -92,7 +114,11 @@ describe('plain-text: splitting under the byte limit', () => {
 
   it('renders a turn: markdown answer plus choices, packed', () => {
     const messages = renderForTextChannel(
-      [{ type: 'message', text: '收到' }, { type: 'typing' }, { type: 'message', text: '**答**', suggestedActions: { to: [], actions: [{ type: 'imBack', title: '菜单', value: '菜单' }] } }],
+      [
+        { type: 'message', text: '收到' },
+        { type: 'typing' },
+        { type: 'message', text: '**答**', suggestedActions: { to: [], actions: [{ type: 'imBack', title: '菜单', value: '菜单' }] } },
+      ],
       { maxBytes: 2048 },
     );
     expect(messages).toEqual(['收到\n\n答\n\n回复数字选择：\n1. 菜单']);

@@ -66,7 +66,9 @@ function stateSuite(engine: string, make: () => TestDatabase | Promise<TestDatab
       const b = new ServiceWindows(other.kysely, 'wechat-official');
       await expect(a.claim('u1')).rejects.toMatchObject({ reason: 'window_closed', retryWhen: 'next_inbound' });
       await a.open('u1');
-      const slots = await Promise.all([a.claim('u1'), b.claim('u1'), a.claim('u1'), b.claim('u1'), a.claim('u1'), b.claim('u1')].map((p) => p.catch((e: unknown) => e)));
+      const slots = await Promise.all(
+        [a.claim('u1'), b.claim('u1'), a.claim('u1'), b.claim('u1'), a.claim('u1'), b.claim('u1')].map((p) => p.catch((e: unknown) => e)),
+      );
       const numbers = slots.flatMap((s) => (s instanceof DeliveryDeferred ? [] : [(s as { number: number }).number])).sort();
       expect(numbers).toEqual([1, 2, 3, 4, 5]);
       expect(slots.filter((s) => s instanceof DeliveryDeferred && s.reason === 'quota_used')).toHaveLength(1);
@@ -159,7 +161,10 @@ function stateSuite(engine: string, make: () => TestDatabase | Promise<TestDatab
     it('stores the latest conversation reference per chat', async (ctx) => {
       if (!target) return ctx.skip();
       const references = new ConversationReferences(db.kysely);
-      await references.save({ conversation: { id: 'room@chatroom', isGroup: true, name: '群', conversationType: 'group' }, user: { id: 'alice', name: 'Alice' } });
+      await references.save({
+        conversation: { id: 'room@chatroom', isGroup: true, name: '群', conversationType: 'group' },
+        user: { id: 'alice', name: 'Alice' },
+      });
       await references.save({ conversation: { id: 'room@chatroom', isGroup: true, name: '群', conversationType: 'group' }, user: { id: 'bob', name: 'Bob' } });
       expect((await new ConversationReferences(other.kysely).get('room@chatroom'))?.user?.id).toBe('bob');
       expect(await references.get('nobody')).toBeUndefined();

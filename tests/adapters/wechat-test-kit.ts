@@ -39,7 +39,10 @@ export class EchoBot extends ActivityHandler {
         await new Promise((resolve) => setTimeout(resolve, Number(slow[1])));
         await context.sendActivity('让您久等了');
       } else if (text === '社保') {
-        const reply = MessageFactory.suggestedActions(['社保缴费基数', '转人工'], '**社保**可在[网上办事大厅](https://ggfw.example.gov.cn)办理：\n\n1. 登录\n2. 提交');
+        const reply = MessageFactory.suggestedActions(
+          ['社保缴费基数', '转人工'],
+          '**社保**可在[网上办事大厅](https://ggfw.example.gov.cn)办理：\n\n1. 登录\n2. 提交',
+        );
         reply.textFormat = 'markdown';
         await context.sendActivity(reply);
       } else if (text === '三条') {
@@ -82,7 +85,14 @@ export const nextMsgId = () => String(++msgSerial);
 
 /** An OA text message as WeChat posts it (plaintext). */
 export function textXml(openid: string, content: string, msgId = nextMsgId()): string {
-  return buildWechatXml({ ToUserName: 'gh_lineone', FromUserName: openid, CreateTime: Math.floor(Date.now() / 1000), MsgType: 'text', Content: content, MsgId: msgId });
+  return buildWechatXml({
+    ToUserName: 'gh_lineone',
+    FromUserName: openid,
+    CreateTime: Math.floor(Date.now() / 1000),
+    MsgType: 'text',
+    Content: content,
+    MsgId: msgId,
+  });
 }
 
 export function eventXml(openid: string, event: string, extra: Record<string, string> = {}, createTime = Math.floor(Date.now() / 1000)): string {
@@ -94,7 +104,9 @@ export function encryptedCallback(token: string, cipher: WechatCipher, innerXml:
   const encrypt = cipher.encrypt(innerXml);
   const query = signedQuery(token, { encrypt_type: 'aes' });
   query.set('msg_signature', sha1Signature(token, query.get('timestamp') ?? '', query.get('nonce') ?? '', encrypt));
-  const outer = plainToo ? innerXml.replace('</xml>', `<Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`) : buildWechatXml({ ToUserName: 'gh_lineone', Encrypt: encrypt });
+  const outer = plainToo
+    ? innerXml.replace('</xml>', `<Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`)
+    : buildWechatXml({ ToUserName: 'gh_lineone', Encrypt: encrypt });
   return { query, body: outer };
 }
 

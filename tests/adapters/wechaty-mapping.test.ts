@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { mapWechatyMessage, targetOf, type WechatyMessageData } from '../../adapters/wechaty/mapping.ts';
 
 const bot = { id: 'bot-1', name: '一号线' };
-const base: WechatyMessageData = { id: 'm1', isText: true, text: '你好', self: false, ageSeconds: 2, talker: { id: 'alice', name: 'Alice' }, mentionsSelf: false, bot };
+const base: WechatyMessageData = {
+  id: 'm1',
+  isText: true,
+  text: '你好',
+  self: false,
+  ageSeconds: 2,
+  talker: { id: 'alice', name: 'Alice' },
+  mentionsSelf: false,
+  bot,
+};
 const room = { id: 'r1@chatroom', topic: '企业群' };
 
 describe('wechaty: Message → Activity', () => {
@@ -23,9 +32,23 @@ describe('wechaty: Message → Activity', () => {
     const mapped = mapWechatyMessage({ ...base, room, mentionsSelf: true, text: '@一号线\u2005社保怎么交', textWithoutMention: '社保怎么交\u2005' }, 180);
     expect(mapped).toMatchObject({
       kind: 'turn',
-      activity: { type: 'message', text: '社保怎么交', channelId: 'wechaty', from: { id: 'alice', role: 'user' }, conversation: { id: 'r1@chatroom', isGroup: true }, recipient: { id: 'bot-1' } },
+      activity: {
+        type: 'message',
+        text: '社保怎么交',
+        channelId: 'wechaty',
+        from: { id: 'alice', role: 'user' },
+        conversation: { id: 'r1@chatroom', isGroup: true },
+        recipient: { id: 'bot-1' },
+      },
     });
-    expect(targetOf({ conversation: { id: 'r1@chatroom', isGroup: true, name: '', conversationType: 'group' }, user: { id: 'alice', name: '' } })).toEqual({ kind: 'room', roomId: 'r1@chatroom', mentionId: 'alice' });
-    expect(targetOf({ conversation: { id: 'alice', isGroup: false, name: '', conversationType: 'personal' } })).toEqual({ kind: 'contact', contactId: 'alice' });
+    expect(targetOf({ conversation: { id: 'r1@chatroom', isGroup: true, name: '', conversationType: 'group' }, user: { id: 'alice', name: '' } })).toEqual({
+      kind: 'room',
+      roomId: 'r1@chatroom',
+      mentionId: 'alice',
+    });
+    expect(targetOf({ conversation: { id: 'alice', isGroup: false, name: '', conversationType: 'personal' } })).toEqual({
+      kind: 'contact',
+      contactId: 'alice',
+    });
   });
 });

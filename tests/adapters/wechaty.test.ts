@@ -37,8 +37,14 @@ describe('wechaty: personal WeChat through a mock puppet', () => {
   const heard: Array<{ text: string; roomId?: string }> = [];
 
   const options = (overrides: Partial<ConstructorParameters<typeof WechatyChannel>[0]> = {}) => ({
-    name: 'line-one-test', paceMs: 10, heartbeatMs: 100, leaseMs: 1000,
-    db: db.kysely, log: testLog(), bot: (context: Parameters<EchoBot['run']>[0]) => bot.run(context), printQr: () => {},
+    name: 'line-one-test',
+    paceMs: 10,
+    heartbeatMs: 100,
+    leaseMs: 1000,
+    db: db.kysely,
+    log: testLog(),
+    bot: (context: Parameters<EchoBot['run']>[0]) => bot.run(context),
+    printQr: () => {},
     ...overrides,
   });
 
@@ -98,7 +104,12 @@ describe('wechaty: personal WeChat through a mock puppet', () => {
     };
     alice.say('在吗').to(botUser);
     await until(() => undelivered.length > 0, 'the undelivered reply');
-    expect(undelivered[0]).toMatchObject({ channel: 'wechaty', userId: alice.id, texts: ['您说：在吗'], error: { name: 'DeliveryDeferred', reason: 'api_unavailable' } });
+    expect(undelivered[0]).toMatchObject({
+      channel: 'wechaty',
+      userId: alice.id,
+      texts: ['您说：在吗'],
+      error: { name: 'DeliveryDeferred', reason: 'api_unavailable' },
+    });
     puppet.messageSendText = original;
     alice.say('还在吗').to(botUser);
     await until(() => heard.some((h) => h.text === '您说：还在吗'), 'the next answer');
@@ -106,13 +117,17 @@ describe('wechaty: personal WeChat through a mock puppet', () => {
 
   it('retries a puppet that fails to start, with backoff', async () => {
     let attempts = 0;
-    const flaky = new WechatyChannel(options({
-      name: 'line-one-flaky', instanceId: 'F', retryMinMs: 20,
-      puppet: () => {
-        if (++attempts < 3) throw new Error('puppet service unreachable');
-        return new PuppetMock({ mocker: new mock.Mocker() });
-      },
-    }));
+    const flaky = new WechatyChannel(
+      options({
+        name: 'line-one-flaky',
+        instanceId: 'F',
+        retryMinMs: 20,
+        puppet: () => {
+          if (++attempts < 3) throw new Error('puppet service unreachable');
+          return new PuppetMock({ mocker: new mock.Mocker() });
+        },
+      }),
+    );
     await flaky.start();
     await until(() => flaky.loginState === 'waiting_login', 'the third attempt to start', 20_000);
     expect(attempts).toBe(3);

@@ -67,7 +67,13 @@ describe.each([
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     try {
       const url = `http://127.0.0.1:${port}`;
-      const ready = () => (child.exitCode !== null ? -1 : fetch(`${url}/readyz`).then((r) => r.status, () => 0));
+      const ready = () =>
+        child.exitCode !== null
+          ? -1
+          : fetch(`${url}/readyz`).then(
+              (r) => r.status,
+              () => 0,
+            );
       await expect.poll(ready, { timeout: 60_000, interval: 100 }).toBe(200);
 
       const chat = await startConversation(url);

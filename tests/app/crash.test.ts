@@ -18,10 +18,27 @@ async function freePort(): Promise<number> {
 
 async function startChild(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DIRECTLINE_SECRET: SECRET, LOG_LEVEL: 'warn', DIRECTLINE_STARTS_PER_MINUTE: '10000' };
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    DIRECTLINE_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+    DIRECTLINE_STARTS_PER_MINUTE: '10000',
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
-  await expect.poll(() => fetch(`${url}/readyz`).then((r) => r.status, () => 0), { timeout: 150_000, interval: 100 }).toBe(200);
+  await expect
+    .poll(
+      () =>
+        fetch(`${url}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      { timeout: 150_000, interval: 100 },
+    )
+    .toBe(200);
   return { child, url };
 }
 
@@ -30,7 +47,9 @@ async function history(base: string, conversationId: string): Promise<ActivityPa
   const all: ActivityPage['activities'] = [];
   let watermark = '';
   for (;;) {
-    const res = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities?watermark=${watermark}`, { headers: { Authorization: `Bearer ${SECRET}` } });
+    const res = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities?watermark=${watermark}`, {
+      headers: { Authorization: `Bearer ${SECRET}` },
+    });
     const page = (await res.json()) as ActivityPage;
     if (page.activities.length === 0) return all;
     all.push(...page.activities);

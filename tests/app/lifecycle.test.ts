@@ -22,7 +22,10 @@ describe('start-up and shutdown', () => {
     const inFlight = postMessage(app.url, started, '公积金缴存比例');
     await searching; // the turn is inside the bot when shutdown begins
     const closing = app.close();
-    const ready = await fetch(`${app.url}/readyz`).then((r) => r.status, () => 0);
+    const ready = await fetch(`${app.url}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
     expect([0, 503]).toContain(ready);
     release();
     expect((await inFlight).status).toBe(200);

@@ -17,11 +17,30 @@ async function freePort(): Promise<number> {
 async function startChild(databaseUrl: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', DESK_ADMIN_TOKEN: ADMIN_TOKEN, DIRECTLINE_SECRET: 'outbox-crash-secret-0123456789-abcdef', OUTBOX_POLL_MS: '50', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'warn',
+      DESK_ADMIN_TOKEN: ADMIN_TOKEN,
+      DIRECTLINE_SECRET: 'outbox-crash-secret-0123456789-abcdef',
+      OUTBOX_POLL_MS: '50',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await expect.poll(() => fetch(`${url}/readyz`).then((r) => r.status, () => 0), { timeout: 150_000, interval: 100 }).toBe(200);
+  await expect
+    .poll(
+      () =>
+        fetch(`${url}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      { timeout: 150_000, interval: 100 },
+    )
+    .toBe(200);
   return { child, url };
 }
 

@@ -27,7 +27,9 @@ describe('retention across modules', () => {
       const deleted = await app.retention.runOnce();
       expect(deleted).toMatchObject({ 'directline transcripts': 1, 'outbox messages': 1, 'bot turns': 1 });
       expect((await getActivities(app.url, withTicket)).activities.length).toBeGreaterThan(5);
-      const gone = await fetch(`${app.url}/v3/directline/conversations/${plain.conversationId}/activities`, { headers: { Authorization: `Bearer ${plain.token}` } });
+      const gone = await fetch(`${app.url}/v3/directline/conversations/${plain.conversationId}/activities`, {
+        headers: { Authorization: `Bearer ${plain.token}` },
+      });
       expect(gone.status).toBe(404);
       expect((await db.selectFrom('outbox_messages').select('id').execute()).map((r) => r.id)).toEqual([waiting]);
     } finally {

@@ -92,7 +92,10 @@ describe('a ticket raised on a Bot Framework channel (/api/messages)', () => {
     const serviceUrl = `http://127.0.0.1:${(connector.address() as { port: number }).port}`;
     const target = sqliteDatabase();
     // The connector stands in on loopback: allowed here by name, as an operator would allow the Emulator.
-    const app = await startTestApp({ databaseUrl: target.url, env: { DESK_ADMIN_TOKEN: ADMIN_TOKEN, OUTBOX_POLL_MS: '50', BOTFRAMEWORK_SERVICE_URLS: serviceUrl } });
+    const app = await startTestApp({
+      databaseUrl: target.url,
+      env: { DESK_ADMIN_TOKEN: ADMIN_TOKEN, OUTBOX_POLL_MS: '50', BOTFRAMEWORK_SERVICE_URLS: serviceUrl },
+    });
     try {
       const conversation = { id: 'teams-conv-1' };
       const say = async (text: string) => {
@@ -100,11 +103,24 @@ describe('a ticket raised on a Bot Framework channel (/api/messages)', () => {
         const res = await fetch(`${app.url}/api/messages`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ type: 'message', id: `a${Math.random()}`, text, channelId: 'msteams', serviceUrl, from: { id: 'user-7', name: '李会计' }, recipient: { id: 'bot' }, conversation, locale: 'zh-CN' }),
+          body: JSON.stringify({
+            type: 'message',
+            id: `a${Math.random()}`,
+            text,
+            channelId: 'msteams',
+            serviceUrl,
+            from: { id: 'user-7', name: '李会计' },
+            recipient: { id: 'bot' },
+            conversation,
+            locale: 'zh-CN',
+          }),
         });
         expect(res.status).toBe(200);
         await expect.poll(() => received.length).toBeGreaterThan(before);
-        return received.slice(before).map((r) => r.text ?? '').join('\n');
+        return received
+          .slice(before)
+          .map((r) => r.text ?? '')
+          .join('\n');
       };
       for (const text of ['转人工', '个人', '李女士', '13912345678', '灵活就业人员社保怎么交']) await say(text);
       const receipt = await say('确认提交');

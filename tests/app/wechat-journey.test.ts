@@ -38,7 +38,14 @@ describe('WeChat Official Account, end to end', () => {
     app = await startTestApp({
       databaseUrl: target.url,
       knowledge,
-      env: { WECHAT_OA_TOKEN: TOKEN, WECHAT_OA_APPID: 'wx5823bf96d3bd56c7', WECHAT_OA_SECRET: 'secret', WECHAT_API_BASE: recorder.url, DESK_ADMIN_TOKEN: ADMIN_TOKEN, OUTBOX_POLL_MS: '50' },
+      env: {
+        WECHAT_OA_TOKEN: TOKEN,
+        WECHAT_OA_APPID: 'wx5823bf96d3bd56c7',
+        WECHAT_OA_SECRET: 'secret',
+        WECHAT_API_BASE: recorder.url,
+        DESK_ADMIN_TOKEN: ADMIN_TOKEN,
+        OUTBOX_POLL_MS: '50',
+      },
     });
     url = `${app.url}/wechat/official`;
   });
@@ -54,7 +61,11 @@ describe('WeChat Official Account, end to end', () => {
     expect(res.status).toBe(200);
     return replyContent(res.text) ?? '';
   };
-  const pushed = (openid: string) => recorder.callsTo(SEND).filter((c) => c.body?.touser === openid && c.answeredOk).map((c) => String(c.body.text.content));
+  const pushed = (openid: string) =>
+    recorder
+      .callsTo(SEND)
+      .filter((c) => c.body?.touser === openid && c.answeredOk)
+      .map((c) => String(c.body.text.content));
 
   it('answers a KB question passively, with the buttons as numbered lines answered by a digit', async () => {
     const answer = await say('o_answer', '公积金缴存比例是多少');

@@ -55,8 +55,14 @@ describe('微信客服 through the real bot and ticket domain', () => {
     app = await startTestApp({
       databaseUrl: target.url,
       env: {
-        WECHAT_KF_CORPID: CORP_ID, WECHAT_KF_SECRET: 'kf-secret', WECHAT_KF_TOKEN: TOKEN, WECHAT_KF_AESKEY: AES_KEY, WECHAT_KF_OPEN_KFID: OPEN_KFID,
-        WECHAT_KF_API_BASE: recorder.url, DESK_ADMIN_TOKEN: ADMIN_TOKEN, OUTBOX_POLL_MS: '50',
+        WECHAT_KF_CORPID: CORP_ID,
+        WECHAT_KF_SECRET: 'kf-secret',
+        WECHAT_KF_TOKEN: TOKEN,
+        WECHAT_KF_AESKEY: AES_KEY,
+        WECHAT_KF_OPEN_KFID: OPEN_KFID,
+        WECHAT_KF_API_BASE: recorder.url,
+        DESK_ADMIN_TOKEN: ADMIN_TOKEN,
+        OUTBOX_POLL_MS: '50',
       },
     });
   });
@@ -66,13 +72,34 @@ describe('微信客服 through the real bot and ticket domain', () => {
     await target?.drop();
   });
 
-  const sent = (user: string) => recorder.callsTo(SEND).filter((c) => c.body?.touser === user && c.answeredOk).map((c) => String(c.body.text?.content ?? ''));
+  const sent = (user: string) =>
+    recorder
+      .callsTo(SEND)
+      .filter((c) => c.body?.touser === user && c.answeredOk)
+      .map((c) => String(c.body.text?.content ?? ''));
 
   /** A user's message through WeCom: a signed callback, then sync_msg hands it out; returns the replies to it. */
   async function say(user: string, text: string): Promise<string> {
     const before = sent(user).length;
-    pages.set(String(cursor++), [{ msgid: `kf-${++serial}`, open_kfid: OPEN_KFID, external_userid: user, send_time: Math.floor(Date.now() / 1000), origin: 3, msgtype: 'text', text: { content: text } }]);
-    const inner = buildWechatXml({ ToUserName: CORP_ID, CreateTime: Math.floor(Date.now() / 1000), MsgType: 'event', Event: 'kf_msg_or_event', Token: `T${serial}`, OpenKfId: OPEN_KFID });
+    pages.set(String(cursor++), [
+      {
+        msgid: `kf-${++serial}`,
+        open_kfid: OPEN_KFID,
+        external_userid: user,
+        send_time: Math.floor(Date.now() / 1000),
+        origin: 3,
+        msgtype: 'text',
+        text: { content: text },
+      },
+    ]);
+    const inner = buildWechatXml({
+      ToUserName: CORP_ID,
+      CreateTime: Math.floor(Date.now() / 1000),
+      MsgType: 'event',
+      Event: 'kf_msg_or_event',
+      Token: `T${serial}`,
+      OpenKfId: OPEN_KFID,
+    });
     const encrypt = cipher.encrypt(inner);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const query = new URLSearchParams({ msg_signature: sha1Signature(TOKEN, timestamp, '1', encrypt), timestamp, nonce: '1' });

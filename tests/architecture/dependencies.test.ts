@@ -15,13 +15,20 @@ interface Rule {
   forbids: (target: string) => boolean;
 }
 
-const under = (...dirs: string[]) => (path: string) => dirs.some((d) => path === d || path.startsWith(`${d}/`));
+const under =
+  (...dirs: string[]) =>
+  (path: string) =>
+    dirs.some((d) => path === d || path.startsWith(`${d}/`));
 const BROWSER = under('web/widget', 'web/desk');
 const FEATURES = under('app', 'bot', 'knowledge', 'adapters', 'tickets', 'desk', 'outbox', 'insights');
 
 export const RULES: readonly Rule[] = [
   { name: 'adapters translate only: no tickets, knowledge or desk', from: under('adapters'), forbids: under('tickets', 'knowledge', 'desk') },
-  { name: 'the bot knows no channel and no desk, and reaches tickets and insights through its ports', from: under('bot'), forbids: under('adapters', 'desk', 'tickets', 'insights', 'outbox') },
+  {
+    name: 'the bot knows no channel and no desk, and reaches tickets and insights through its ports',
+    from: under('bot'),
+    forbids: under('adapters', 'desk', 'tickets', 'insights', 'outbox'),
+  },
   { name: 'knowledge stands alone: no bot, tickets, adapters or desk', from: under('knowledge'), forbids: under('bot', 'tickets', 'adapters', 'desk') },
   { name: 'tickets are a domain: no bot, adapters or desk', from: under('tickets'), forbids: under('bot', 'adapters', 'desk') },
   { name: 'the desk is a client of tickets: no bot or adapters', from: under('desk'), forbids: under('bot', 'adapters') },
@@ -29,7 +36,11 @@ export const RULES: readonly Rule[] = [
   { name: 'insights only record and count: no bot, adapters, tickets or desk', from: under('insights'), forbids: under('bot', 'adapters', 'tickets', 'desk') },
   { name: 'foundations (http, log, lib, storage) import no feature module', from: under('http', 'log', 'lib', 'storage'), forbids: FEATURES },
   // Browser bundles may use npm packages (preact, @preact/signals, uplot), never the server's source or Node built-ins.
-  { name: 'browser code imports no server code', from: BROWSER, forbids: (t) => t.startsWith('node:') || under(...SOURCE_DIRS.filter((d) => d !== 'web'))(t) || (!t.startsWith('web/') && t.endsWith('.ts')) },
+  {
+    name: 'browser code imports no server code',
+    from: BROWSER,
+    forbids: (t) => t.startsWith('node:') || under(...SOURCE_DIRS.filter((d) => d !== 'web'))(t) || (!t.startsWith('web/') && t.endsWith('.ts')),
+  },
   { name: 'nothing imports app/ (the composition root)', from: (f) => !f.startsWith('app/'), forbids: under('app') },
   { name: 'botbuilder stays inside bot/ and adapters/', from: (f) => !under('bot', 'adapters')(f), forbids: (t) => /^botbuilder(-|$)/.test(t) },
 ];

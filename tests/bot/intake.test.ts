@@ -111,7 +111,13 @@ describe('registering a ticket in the chat', () => {
     expect(again.buttons).toContain(`沿用：${ENTERPRISE}`);
     await say(adapter, `沿用：${ENTERPRISE}`, `沿用：${VALID_CODE}`, '李经理', '13987654321', '公积金租房提取要什么材料', '确认提交');
     expect(tickets.tickets).toHaveLength(1);
-    expect(tickets.tickets[0]).toMatchObject({ enterpriseName: ENTERPRISE, creditCode: VALID_CODE, contactName: '李经理', mobile: '13987654321', request: '公积金租房提取要什么材料' });
+    expect(tickets.tickets[0]).toMatchObject({
+      enterpriseName: ENTERPRISE,
+      creditCode: VALID_CODE,
+      contactName: '李经理',
+      mobile: '13987654321',
+      request: '公积金租房提取要什么材料',
+    });
   });
 
   it('continues where the user was after a restart (the dialog state is persisted)', async () => {
@@ -200,7 +206,12 @@ describe('messages outside a turn', () => {
   it('tells the user when the ticket is answered, asks for a rating when resolved, and 不满意 reopens it', async () => {
     const { adapter, bot, tickets } = harness();
     await say(adapter, '转人工', '个人', '张先生', '13812345678', '医保断缴了怎么补', '确认提交');
-    const [answered] = await notify(adapter, bot, { kind: 'answered', number: 'QY20261130-0001', department: '医疗保障部门', reply: '请于本月内到参保地经办机构补缴。' });
+    const [answered] = await notify(adapter, bot, {
+      kind: 'answered',
+      number: 'QY20261130-0001',
+      department: '医疗保障部门',
+      reply: '请于本月内到参保地经办机构补缴。',
+    });
     expect(answered?.text).toContain('您的工单 QY20261130-0001 有了答复（医疗保障部门）');
     const [resolved] = await notify(adapter, bot, { kind: 'resolved', number: 'QY20261130-0001' });
     expect(resolved?.text).toContain('您对办理结果满意吗？');

@@ -117,7 +117,10 @@ describe('LineOneBot', () => {
     ['complaint', '收到您的反映。投诉、举报需要人工受理'],
     ['urgent', '如有人身危险请立即拨打 110 或 120'],
   ])('goes straight to the intake when retrieval says %s', async (reason, expected) => {
-    const knowledge: KnowledgePort = { ...fixtureKnowledge(), search: async () => ({ hits: [], decision: 'handoff', reason: reason as 'complaint', explanation: '' }) };
+    const knowledge: KnowledgePort = {
+      ...fixtureKnowledge(),
+      search: async () => ({ hits: [], decision: 'handoff', reason: reason as 'complaint', explanation: '' }),
+    };
     const reply = await replies(harness(knowledge), '单位三个月没发工资了');
     expect(texts(reply)).toContain(expected);
     expect(texts(reply)).toContain('请输入企业全称');

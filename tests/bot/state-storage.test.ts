@@ -72,10 +72,7 @@ function storageContract(name: string, make: () => Promise<Subject | undefined>)
       if (!subject) return ctx.skip();
       await storage.write({ 'conv/5': { v: 0 } });
       const base = (await storage.read(['conv/5']))['conv/5'];
-      const results = await Promise.allSettled([
-        storage.write({ 'conv/5': { ...base, v: 'a' } }),
-        storage.write({ 'conv/5': { ...base, v: 'b' } }),
-      ]);
+      const results = await Promise.allSettled([storage.write({ 'conv/5': { ...base, v: 'a' } }), storage.write({ 'conv/5': { ...base, v: 'b' } })]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
     });

@@ -93,7 +93,12 @@ function authSuite(engine: string, make: () => Promise<TestDatabase | undefined>
 
     it('refuses a sign-in posted from another site', async (ctx) => {
       if (!target) return ctx.skip();
-      const res = await new DeskClient(app.url).call('POST', '/api/desk/session', { username: FIRST_ADMIN.username, password: NEW_PASSWORD }, { headers: { origin: 'https://evil.example' } });
+      const res = await new DeskClient(app.url).call(
+        'POST',
+        '/api/desk/session',
+        { username: FIRST_ADMIN.username, password: NEW_PASSWORD },
+        { headers: { origin: 'https://evil.example' } },
+      );
       expect(res.status).toBe(403);
     });
 
@@ -114,7 +119,8 @@ function authSuite(engine: string, make: () => Promise<TestDatabase | undefined>
       if (!target) return ctx.skip();
       const agent = await signedIn(app.url, 'agent');
       const old = new Date(Date.now() - 20 * 60_000).toISOString();
-      const lastSeen = async () => (await app.db.kysely.selectFrom('desk_sessions').select('last_seen_at').where('account_id', '=', agent.user.id).executeTakeFirstOrThrow()).last_seen_at;
+      const lastSeen = async () =>
+        (await app.db.kysely.selectFrom('desk_sessions').select('last_seen_at').where('account_id', '=', agent.user.id).executeTakeFirstOrThrow()).last_seen_at;
       await app.db.kysely.updateTable('desk_sessions').set({ last_seen_at: old }).where('account_id', '=', agent.user.id).execute();
       expect((await agent.call('GET', '/api/desk/tickets', undefined, { headers: { 'x-desk-background': '1' } })).status).toBe(200);
       expect(await lastSeen()).toBe(old);

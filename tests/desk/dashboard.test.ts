@@ -58,7 +58,21 @@ function dashboardSuite(engine: string, make: () => Promise<TestDatabase | undef
       await tickets.redList.import([{ creditCode: RED_LISTED, name: '重点企业', tier: 'leading' }]);
       let turn = 0;
       for (const [channel, conversation, local, question, outcome, reason, vote] of TURNS) {
-        await db.kysely.insertInto('bot_turns').values({ id: `t${++turn}`, at: at(local), channel_id: channel, conversation_id: conversation, question, outcome, reason, entry_id: null, topic: null, vote }).execute();
+        await db.kysely
+          .insertInto('bot_turns')
+          .values({
+            id: `t${++turn}`,
+            at: at(local),
+            channel_id: channel,
+            conversation_id: conversation,
+            question,
+            outcome,
+            reason,
+            entry_id: null,
+            topic: null,
+            vote,
+          })
+          .execute();
       }
       const act = async (number: string, when: string, command: Parameters<Tickets['service']['act']>[1]) => {
         clock.set(at(when));
@@ -86,13 +100,21 @@ function dashboardSuite(engine: string, make: () => Promise<TestDatabase | undef
       await create('2026-11-03T10:10:00', 'help', 'housing_fund', 'F');
       // T3: by phone, 投诉, 11-03 14:00; its due time moved to 15:00, resolved 17:00: late (3 h); rated 基本满意.
       const t3 = await create('2026-11-03T14:00:00', 'complaint', 'transport');
-      await db.kysely.updateTable('tickets').set({ due_at: at('2026-11-03T15:00:00') }).where('number', '=', t3).execute();
+      await db.kysely
+        .updateTable('tickets')
+        .set({ due_at: at('2026-11-03T15:00:00') })
+        .where('number', '=', t3)
+        .execute();
       await act(t3, '2026-11-03T17:00:00', { action: 'resolve', reply: '已处理' });
       await act(t3, '2026-11-03T18:00:00', { action: 'rate', satisfaction: 'basically_satisfied' });
       // T5: by phone, 举报, 11-03 15:00, dispatched to 市场监管 at 15:30, due moved to 18:00: overdue at 20:00.
       const t5 = await create('2026-11-03T15:00:00', 'report', 'market');
       await act(t5, '2026-11-03T15:30:00', { action: 'dispatch' });
-      await db.kysely.updateTable('tickets').set({ due_at: at('2026-11-03T18:00:00') }).where('number', '=', t5).execute();
+      await db.kysely
+        .updateTable('tickets')
+        .set({ due_at: at('2026-11-03T18:00:00') })
+        .where('number', '=', t5)
+        .execute();
 
       d = await dashboard(db.kysely, db.engine, period('2026-11-02', '2026-11-03'), new Date(at('2026-11-03T20:00:00')));
     });
@@ -135,28 +157,62 @@ function dashboardSuite(engine: string, make: () => Promise<TestDatabase | undef
     it('shows the backlog and the overdue tickets per department, now', (ctx) => {
       if (!target) return ctx.skip();
       // Open at 11-03 20:00: T2 (new, with the hotline) and T5 (with 市场监管, overdue since 18:00).
-      expect(d.tickets.backlog).toEqual(expect.arrayContaining([{ department: null, open: 1, overdue: 0 }, { department: 'market', open: 1, overdue: 1 }]));
+      expect(d.tickets.backlog).toEqual(
+        expect.arrayContaining([
+          { department: null, open: 1, overdue: 0 },
+          { department: 'market', open: 1, overdue: 1 },
+        ]),
+      );
       expect(d.tickets.backlog).toHaveLength(2);
     });
 
     it('draws the trend by day', (ctx) => {
       if (!target) return ctx.skip();
       expect(d.trend).toEqual([
-        { day: '2026-11-02', conversations: 3, directAnswered: 2, escalated: 1, directAnswerRate: 2 / 3, ticketsCreated: 1, ticketsResolved: 1, resolvedOnTime: 1, onTimeRate: 1 },
-        { day: '2026-11-03', conversations: 4, directAnswered: 0, escalated: 3, directAnswerRate: 0, ticketsCreated: 3, ticketsResolved: 2, resolvedOnTime: 1, onTimeRate: 0.5 },
+        {
+          day: '2026-11-02',
+          conversations: 3,
+          directAnswered: 2,
+          escalated: 1,
+          directAnswerRate: 2 / 3,
+          ticketsCreated: 1,
+          ticketsResolved: 1,
+          resolvedOnTime: 1,
+          onTimeRate: 1,
+        },
+        {
+          day: '2026-11-03',
+          conversations: 4,
+          directAnswered: 0,
+          escalated: 3,
+          directAnswerRate: 0,
+          ticketsCreated: 3,
+          ticketsResolved: 2,
+          resolvedOnTime: 1,
+          onTimeRate: 0.5,
+        },
       ]);
     });
 
     it('finds the hotspots, consultations and complaints apart', (ctx) => {
       if (!target) return ctx.skip();
       expect(d.hotspots.categories).toEqual({
-        consultations: [{ key: 'commerce', n: 1 }, { key: 'housing_fund', n: 1 }],
-        complaints: [{ key: 'market', n: 1 }, { key: 'transport', n: 1 }],
+        consultations: [
+          { key: 'commerce', n: 1 },
+          { key: 'housing_fund', n: 1 },
+        ],
+        complaints: [
+          { key: 'market', n: 1 },
+          { key: 'transport', n: 1 },
+        ],
       });
       // "技改补贴怎么申请？" and "技改补贴怎么申请" are one question (shown as the first wording in order); F's answer was
       // voted 没解决.
       expect(d.hotspots.questions).toEqual({
-        consultations: [{ key: '技改补贴怎么申请', n: 2 }, { key: '公积金怎么提取', n: 1 }],
+        consultations: [
+          { key: '技改补贴怎么申请', n: 2 },
+          { key: '公积金怎么提取', n: 1 },
+        ],
         complaints: [{ key: '投诉 网约车乱收费', n: 1 }],
       });
     });
@@ -164,7 +220,12 @@ function dashboardSuite(engine: string, make: () => Promise<TestDatabase | undef
     it('lays the same figures out as tables for CSV, with labels', (ctx) => {
       if (!target) return ctx.skip();
       expect(dashboardTable(d, 'summary', tickets.catalog)).toContainEqual(['按时办结率(%)', '66.7']);
-      expect(dashboardTable(d, 'backlog', tickets.catalog)).toEqual(expect.arrayContaining([['热线待派单', '1', '0'], ['市市场监督管理局', '1', '1']]));
+      expect(dashboardTable(d, 'backlog', tickets.catalog)).toEqual(
+        expect.arrayContaining([
+          ['热线待派单', '1', '0'],
+          ['市市场监督管理局', '1', '1'],
+        ]),
+      );
       expect(dashboardTable(d, 'trend', tickets.catalog)[1]).toEqual(['2026-11-02', '3', '2', '1', '66.7', '1', '1', '1', '100.0']);
     });
   });

@@ -83,7 +83,10 @@ describe('desk CSV and bad input', () => {
   });
 
   it('imports a red list as CSV, and refuses a bad one naming its lines', async () => {
-    const good = await admin.call('POST', '/api/desk/redlist', undefined, { raw: '统一社会信用代码,企业名称,类别\r\n91350100M000100Y43,福州重点企业,龙头骨干\r\n', type: 'text/csv' });
+    const good = await admin.call('POST', '/api/desk/redlist', undefined, {
+      raw: '统一社会信用代码,企业名称,类别\r\n91350100M000100Y43,福州重点企业,龙头骨干\r\n',
+      type: 'text/csv',
+    });
     expect(good.body).toMatchObject({ added: 1 });
     const bad = await admin.call('POST', '/api/desk/redlist', undefined, { raw: '统一社会信用代码,企业名称,类别\r\n123,<b>坏</b>,未知\r\n', type: 'text/csv' });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'BadCsv' } } });

@@ -6,7 +6,16 @@ import { RedisDeskHub } from '../../desk/events/redis-hub.ts';
 import { createLogger } from '../../log/logger.ts';
 import { redisUrl } from '../support/services.ts';
 
-const ticket = (number: string, version: number): DeskEvent => ({ type: 'ticket', number, version, state: 'new', department: null, action: 'create', actor: 'x', at: new Date().toISOString() });
+const ticket = (number: string, version: number): DeskEvent => ({
+  type: 'ticket',
+  number,
+  version,
+  state: 'new',
+  department: null,
+  action: 'create',
+  actor: 'x',
+  at: new Date().toISOString(),
+});
 
 /** Collects the ticket events of this run a subscriber hears. */
 function listen(hub: DeskHub, run: string) {
@@ -70,8 +79,22 @@ function hubContract(name: string, pair: () => Promise<[DeskHub, DeskHub] | unde
       const t = `${run}-T`;
       pa.announce(t, null, { id: 'u1', name: '小王' }, 30_000);
       pb.announce(t, null, { id: 'u2', name: '小李' }, 30_000);
-      await expect.poll(() => pa.viewers(t).map((v) => v.name).sort()).toEqual(['小李', '小王']);
-      await expect.poll(() => pb.viewers(t).map((v) => v.name).sort()).toEqual(['小李', '小王']);
+      await expect
+        .poll(() =>
+          pa
+            .viewers(t)
+            .map((v) => v.name)
+            .sort(),
+        )
+        .toEqual(['小李', '小王']);
+      await expect
+        .poll(() =>
+          pb
+            .viewers(t)
+            .map((v) => v.name)
+            .sort(),
+        )
+        .toEqual(['小李', '小王']);
       pb.leave(t, null, { id: 'u2', name: '小李' });
       await expect.poll(() => pa.viewers(t).map((v) => v.name)).toEqual(['小王']);
       pa.close();

@@ -130,7 +130,10 @@ function liveSuite(engine: string, make: () => Promise<TestDatabase | undefined>
       expect(handlerStream.events.some((e) => e.type.startsWith('live'))).toBe(false);
       // A return takes the ticket from the department: its handlers hear that too, so their lists drop it.
       await hrss.post(`/api/desk/tickets/${social.body.ticket.number}/actions/return`, { expectedVersion: 2, reason: '非本单位职责' });
-      expect(await handlerStream.next((e) => e.type === 'ticket' && e.number === social.body.ticket.number && e.state === 'returned')).toMatchObject({ department: null, previousDepartment: 'hrss' });
+      expect(await handlerStream.next((e) => e.type === 'ticket' && e.number === social.body.ticket.number && e.state === 'returned')).toMatchObject({
+        department: null,
+        previousDepartment: 'hrss',
+      });
       agentStream.close();
       handlerStream.close();
     });

@@ -20,12 +20,40 @@ describe('live conversations under retention', () => {
 
   it('deletes old ended sessions and their messages, keeps live ones and those of open tickets', async () => {
     const session = (id: string, status: string, at: string) => ({
-      id, channel_id: 'web', conversation_id: `c-${id}`, user_id: 'u', reference: '{}', ticket_number: null, status, agent_id: null, agent_name: null,
-      requested_at: at, wait_until: null, joined_at: null, ended_at: null, end_reason: null, last_activity_at: at,
+      id,
+      channel_id: 'web',
+      conversation_id: `c-${id}`,
+      user_id: 'u',
+      reference: '{}',
+      ticket_number: null,
+      status,
+      agent_id: null,
+      agent_name: null,
+      requested_at: at,
+      wait_until: null,
+      joined_at: null,
+      ended_at: null,
+      end_reason: null,
+      last_activity_at: at,
     });
     const old = '2026-01-01T00:00:00.000Z';
-    await db.kysely.insertInto('desk_live_sessions').values([session('gone', 'ended', old), session('kept', 'ended', old), session('live', 'live', old), session('new', 'ended', '2026-11-01T00:00:00.000Z')]).execute();
-    await db.kysely.insertInto('desk_live_messages').values(['gone', 'kept', 'live', 'new'].map((s) => ({ id: `m-${s}`, session_id: s, sender: 'user', author_name: null, text: '我的手机号 13800138000', at: old }))).execute();
+    await db.kysely
+      .insertInto('desk_live_sessions')
+      .values([session('gone', 'ended', old), session('kept', 'ended', old), session('live', 'live', old), session('new', 'ended', '2026-11-01T00:00:00.000Z')])
+      .execute();
+    await db.kysely
+      .insertInto('desk_live_messages')
+      .values(
+        ['gone', 'kept', 'live', 'new'].map((s) => ({
+          id: `m-${s}`,
+          session_id: s,
+          sender: 'user',
+          author_name: null,
+          text: '我的手机号 13800138000',
+          at: old,
+        })),
+      )
+      .execute();
     const task = liveRetention(db.kysely, async (_channel, ids) => new Set(ids.filter((id) => id === 'c-kept')));
     expect(await task.purge(new Date('2026-06-01T00:00:00Z'), 1)).toBe(1);
     const left = await db.kysely.selectFrom('desk_live_sessions').select('id').orderBy('id').execute();

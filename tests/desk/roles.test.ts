@@ -103,7 +103,14 @@ function rolesSuite(engine: string, make: () => Promise<TestDatabase | undefined
       expect((await agent.post(`/api/desk/tickets/${t.number}/actions/approve_extension`, { expectedVersion: 4 })).status).toBe(403);
       expect((await supervisor.post(`/api/desk/tickets/${t.number}/actions/approve_extension`, { expectedVersion: 4 })).status).toBe(200);
       // The detail offers each role only its own buttons.
-      expect((await hrss.get(`/api/desk/tickets/${t.number}`)).body.allowedActions).toEqual(['return', 'start', 'reply', 'request_extension', 'resolve', 'note']);
+      expect((await hrss.get(`/api/desk/tickets/${t.number}`)).body.allowedActions).toEqual([
+        'return',
+        'start',
+        'reply',
+        'request_extension',
+        'resolve',
+        'note',
+      ]);
     });
 
     it('shows a handler only its department: another department’s ticket reads as not found', async (ctx) => {
@@ -138,7 +145,10 @@ function rolesSuite(engine: string, make: () => Promise<TestDatabase | undefined
       const number = created.body.ticket.number;
       const unassigned = async () => (await agent.get('/api/desk/tickets?assigned=none&pageSize=100')).body.items.map((i: { number: string }) => i.number);
       expect(await unassigned()).toContain(number);
-      expect((await agent.post(`/api/desk/tickets/${number}/assign`, { to: 'me' })).body.assignee).toMatchObject({ accountId: agent.user.id, name: '坐席小王' });
+      expect((await agent.post(`/api/desk/tickets/${number}/assign`, { to: 'me' })).body.assignee).toMatchObject({
+        accountId: agent.user.id,
+        name: '坐席小王',
+      });
       expect(await unassigned()).not.toContain(number);
       expect((await agent.get('/api/desk/tickets?assigned=me')).body.items.map((i: { number: string }) => i.number)).toContain(number);
       expect((await agent.post(`/api/desk/tickets/${number}/assign`, { to: supervisor.user.id })).status).toBe(403);

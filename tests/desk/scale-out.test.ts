@@ -41,7 +41,9 @@ describe('the desk on two instances (PostgreSQL + Redis)', () => {
     await stream.next((e) => e.type === 'ticket' && e.number === created.body.ticket.number);
 
     await colleagueOnB.post('/api/desk/presence', { ticket: created.body.ticket.number });
-    expect((await agentOnA.post('/api/desk/presence', { ticket: created.body.ticket.number })).body.viewers).toEqual([{ id: colleagueOnB.user.id, name: '小李' }]);
+    expect((await agentOnA.post('/api/desk/presence', { ticket: created.body.ticket.number })).body.viewers).toEqual([
+      { id: colleagueOnB.user.id, name: '小李' },
+    ]);
 
     // A user chatting through instance B, in a conversation the agent took on instance A.
     const c = await startConversation(b.url);

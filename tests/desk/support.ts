@@ -28,13 +28,22 @@ export class DeskClient {
 
   constructor(readonly base: string) {}
 
-  async call(method: string, path: string, body?: unknown, init: { csrf?: string | null; headers?: Record<string, string>; raw?: string | Buffer; type?: string } = {}): Promise<Reply> {
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    init: { csrf?: string | null; headers?: Record<string, string>; raw?: string | Buffer; type?: string } = {},
+  ): Promise<Reply> {
     const headers: Record<string, string> = { ...init.headers };
     if (body !== undefined || init.raw !== undefined) headers['content-type'] = init.type ?? 'application/json';
     if (this.cookie) headers.cookie = this.cookie;
     const csrf = init.csrf === null ? undefined : (init.csrf ?? this.csrf);
     if (csrf && method !== 'GET') headers['x-csrf-token'] = csrf;
-    const res = await fetch(`${this.base}${path}`, { method, headers, body: (init.raw ?? (body === undefined ? undefined : JSON.stringify(body))) as BodyInit | undefined });
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers,
+      body: (init.raw ?? (body === undefined ? undefined : JSON.stringify(body))) as BodyInit | undefined,
+    });
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) {
       const [pair] = setCookie.split(';');
@@ -75,7 +84,11 @@ export function tokenCall(base: string, method: string, path: string, body?: unk
 let counter = 0;
 
 /** A new account of that role, signed in with its own password (the temporary one changed). */
-export async function signedIn(base: string, role: 'agent' | 'handler' | 'supervisor' | 'admin', options: { department?: string; name?: string } = {}): Promise<DeskClient> {
+export async function signedIn(
+  base: string,
+  role: 'agent' | 'handler' | 'supervisor' | 'admin',
+  options: { department?: string; name?: string } = {},
+): Promise<DeskClient> {
   const username = `${role}${++counter}-${Math.random().toString(36).slice(2, 7)}`;
   const created = await tokenCall(base, 'POST', '/api/desk/accounts', {
     username,
@@ -117,7 +130,11 @@ export async function readEvents(client: DeskClient): Promise<EventReader> {
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const frame = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const data = frame.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          const data = frame
+            .split('\n')
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('\n');
           if (!data) continue;
           const event = JSON.parse(data);
           events.push(event);

@@ -51,7 +51,17 @@ function apiSuite(engine: string, make: () => Promise<TestDatabase | undefined>)
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     };
     const seed = (text = '公司缴纳社保的基数怎么申报', overrides = {}) =>
-      h.tickets.service.create({ requestText: text, category: 'social_insurance', requester: alice, contactMobile: '13800138000', transcript: [{ from: 'user', text, at: MONDAY_10AM }], ...overrides }, { kind: 'user', id: alice.userId });
+      h.tickets.service.create(
+        {
+          requestText: text,
+          category: 'social_insurance',
+          requester: alice,
+          contactMobile: '13800138000',
+          transcript: [{ from: 'user', text, at: MONDAY_10AM }],
+          ...overrides,
+        },
+        { kind: 'user', id: alice.userId },
+      );
     const post = (number: string, action: string, body: unknown) => call('POST', `/api/desk/tickets/${number}/actions/${action}`, body);
 
     it.each([
@@ -59,7 +69,10 @@ function apiSuite(engine: string, make: () => Promise<TestDatabase | undefined>)
       ['a wrong token', 'not-the-token'],
       ['the token with one character changed', `${TOKEN.slice(0, -1)}X`],
     ])('refuses %s with 401 in the one error shape', async (_name, token) => {
-      expect(await call('GET', '/api/desk/tickets', undefined, { token })).toEqual({ status: 401, body: { error: { code: 'Unauthorized', message: 'desk: missing or invalid admin token' } } });
+      expect(await call('GET', '/api/desk/tickets', undefined, { token })).toEqual({
+        status: 401,
+        body: { error: { code: 'Unauthorized', message: 'desk: missing or invalid admin token' } },
+      });
     });
 
     it('lists, filters, sorts and paginates the queue, and counts per state', async () => {
@@ -67,11 +80,18 @@ function apiSuite(engine: string, make: () => Promise<TestDatabase | undefined>)
       const b = await seed('网约车平台乱收费', { category: 'transport', type: 'complaint' });
       await h.tickets.service.act(a.number, { action: 'dispatch' }, { actor: { kind: 'agent', id: 'x' }, expectedVersion: 1 });
       const all = await call('GET', '/api/desk/tickets?pageSize=1&sort=created&order=desc');
-      expect(all).toMatchObject({ status: 200, body: { total: 2, page: 1, pageSize: 1, items: [{ number: b.number, type: 'complaint', excerpt: '网约车平台乱收费' }] } });
+      expect(all).toMatchObject({
+        status: 200,
+        body: { total: 2, page: 1, pageSize: 1, items: [{ number: b.number, type: 'complaint', excerpt: '网约车平台乱收费' }] },
+      });
       const dispatched = await call('GET', '/api/desk/tickets?state=dispatched,accepted&department=hrss');
       expect(dispatched.body.items.map((i: { number: string }) => i.number)).toEqual([a.number]);
       expect((await call('GET', `/api/desk/tickets?q=${encodeURIComponent('网约车')}`)).body.total).toBe(1);
-      expect((await call('GET', '/api/desk/tickets/counts?category=transport')).body).toMatchObject({ total: 1, overdue: 0, byState: { new: 1, dispatched: 0 } });
+      expect((await call('GET', '/api/desk/tickets/counts?category=transport')).body).toMatchObject({
+        total: 1,
+        overdue: 0,
+        byState: { new: 1, dispatched: 0 },
+      });
     });
 
     it.each([
@@ -93,7 +113,11 @@ function apiSuite(engine: string, make: () => Promise<TestDatabase | undefined>)
       const res = await call('GET', `/api/desk/tickets/${t.number}`);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
-        ticket: { number: t.number, requestText: '<script>alert(1)</script>社保怎么交', transcript: [{ from: 'user', text: '<script>alert(1)</script>社保怎么交' }] },
+        ticket: {
+          number: t.number,
+          requestText: '<script>alert(1)</script>社保怎么交',
+          transcript: [{ from: 'user', text: '<script>alert(1)</script>社保怎么交' }],
+        },
         events: [{ version: 1, action: 'create' }],
         requesters: [{ channelId: alice.channelId, userId: alice.userId, mobile: '13800138000' }],
         allowedActions: ['dispatch', 'reply', 'resolve', 'close', 'merge', 'note', 'recategorize'],
@@ -107,7 +131,11 @@ function apiSuite(engine: string, make: () => Promise<TestDatabase | undefined>)
     });
 
     it('takes a ticket by phone, and refuses a bad mobile number in Chinese', async () => {
-      const created = await call('POST', '/api/desk/tickets', { requestText: '来电反映公积金提取被驳回', category: 'housing_fund', contactMobile: '13912345678' });
+      const created = await call('POST', '/api/desk/tickets', {
+        requestText: '来电反映公积金提取被驳回',
+        category: 'housing_fund',
+        contactMobile: '13912345678',
+      });
       expect(created).toMatchObject({ status: 201, body: { ticket: { state: 'new', category: 'housing_fund', contactMobile: '13912345678' } } });
       const refused = await call('POST', '/api/desk/tickets', { requestText: '来电', contactMobile: '1391234567' });
       expect(refused).toMatchObject({ status: 400, body: { error: { code: 'BadArgument', message: expect.stringContaining('手机号码应为 11 位') } } });
@@ -125,7 +153,10 @@ function apiSuite(engine: string, make: () => Promise<TestDatabase | undefined>)
       res = await post(t.number, 'note', { expectedVersion: 4, text: '已电话联系企业人事' });
       res = await post(t.number, 'recategorize', { expectedVersion: 5, category: 'tax', note: '涉及社保费征收' });
       res = await post(t.number, 'resolve', { expectedVersion: 6 });
-      expect(res).toMatchObject({ status: 200, body: { ticket: { state: 'resolved', category: 'tax', reply: { text: '您好，缴费基数在每年7月申报。', by: '管理员' } } } });
+      expect(res).toMatchObject({
+        status: 200,
+        body: { ticket: { state: 'resolved', category: 'tax', reply: { text: '您好，缴费基数在每年7月申报。', by: '管理员' } } },
+      });
       const detail = await call('GET', `/api/desk/tickets/${t.number}`);
       expect(detail.body.events.map((e: { action: string }) => e.action)).toEqual(['create', 'dispatch', 'accept', 'reply', 'note', 'recategorize', 'resolve']);
       expect(detail.body.events[4]).toMatchObject({ note: '已电话联系企业人事', actor: { kind: 'agent', id: 'admin' } });
@@ -152,7 +183,10 @@ function apiSuite(engine: string, make: () => Promise<TestDatabase | undefined>)
 
     it('lets exactly one of two simultaneous changes win; the other gets 409', async () => {
       const t = await seed();
-      const results = await Promise.all([post(t.number, 'dispatch', { expectedVersion: 1 }), post(t.number, 'close', { expectedVersion: 1, reason: '重复来电' })]);
+      const results = await Promise.all([
+        post(t.number, 'dispatch', { expectedVersion: 1 }),
+        post(t.number, 'close', { expectedVersion: 1, reason: '重复来电' }),
+      ]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
       expect((await call('GET', `/api/desk/tickets/${t.number}`)).body.events).toHaveLength(2);
     });

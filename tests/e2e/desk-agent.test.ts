@@ -87,7 +87,12 @@ describe('the desk in a browser: an agent', () => {
   it('moves through the queue with j / k, opens with Enter, and shows HTML as text', async (ctx) => {
     if (!browser) return ctx.skip();
     const html = '<img src=x onerror="window.__pwned=1">企业反映<b>加粗</b>';
-    const created = await tokenCall(app.url, 'POST', '/api/desk/tickets', { requestText: html, enterpriseName: '<script>window.__pwned=2</script>', category: 'tax', priority: 'urgent' });
+    const created = await tokenCall(app.url, 'POST', '/api/desk/tickets', {
+      requestText: html,
+      enterpriseName: '<script>window.__pwned=2</script>',
+      category: 'tax',
+      priority: 'urgent',
+    });
     const { page, errors, context } = await person(browser);
     await signIn(page, app.url, agent.user.username);
     await page.locator('.queue .row').first().waitFor();

@@ -42,7 +42,10 @@ describe('the desk in a browser: a supervisor', () => {
 
     const created = await tokenCall(app.url, 'POST', '/api/desk/tickets', { requestText: '企业咨询稳岗返还', category: 'unemployment' });
     await expect.poll(() => kpi('新建工单').textContent(), { timeout: 8000 }).toBe('1');
-    await tokenCall(app.url, 'POST', `/api/desk/tickets/${created.body.ticket.number}/actions/resolve`, { expectedVersion: 1, reply: '稳岗返还无需申请，符合条件的直接发放。' });
+    await tokenCall(app.url, 'POST', `/api/desk/tickets/${created.body.ticket.number}/actions/resolve`, {
+      expectedVersion: 1,
+      reply: '稳岗返还无需申请，符合条件的直接发放。',
+    });
     await expect.poll(() => kpi('按时办结率').textContent(), { timeout: 8000 }).toBe('100.0%');
     expect(await page.locator('.bars li', { hasText: '失业' }).count()).toBeGreaterThan(0);
     await shot(page, 'dashboard');

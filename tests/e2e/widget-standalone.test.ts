@@ -227,7 +227,12 @@ describe('webchat widget against the real server', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const conversationId = await openChat(page);
     await push(conversationId, {
-      attachments: [{ contentType: 'application/vnd.microsoft.card.hero', content: { title: '办事指南', buttons: [{ type: 'openUrl', title: '打开', value: 'https://example.gov.cn' }] } }],
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.hero',
+          content: { title: '办事指南', buttons: [{ type: 'openUrl', title: '打开', value: 'https://example.gov.cn' }] },
+        },
+      ],
     });
     await page.locator('.lo-card-btn').first().waitFor();
     await expect.poll(() => page.locator('.lo-panel').boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });

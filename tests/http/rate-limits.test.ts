@@ -44,8 +44,7 @@ describe('client address', () => {
 describe('rate limits at the front door', () => {
   let target: TestDatabase;
   let app: App;
-  const start = (headers: Record<string, string> = {}) =>
-    fetch(`${app.url}/v3/directline/conversations`, { method: 'POST', headers });
+  const start = (headers: Record<string, string> = {}) => fetch(`${app.url}/v3/directline/conversations`, { method: 'POST', headers });
 
   beforeAll(async () => {
     target = sqliteDatabase();

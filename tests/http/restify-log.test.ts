@@ -40,7 +40,9 @@ describe('restify’s own log lines', () => {
 
   it('masks every personal number restify writes, and drops Authorization and cookies', async () => {
     const started = await startConversation(app.url);
-    const query = Object.entries(FORMS).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+    const query = Object.entries(FORMS)
+      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+      .join('&');
     const headers = { Authorization: `Bearer ${started.token}`, Cookie: 'session=s3cr3t-cookie', 'X-Note': `call back ${FORMS.spaced} ${FORMS.email}` };
     // A plain-text answer to a client that only accepts XML: restify logs the request while refusing it.
     app.server.get('/test/plain', (_req, res, next) => {
@@ -55,7 +57,9 @@ describe('restify’s own log lines', () => {
     expect((await fetch(`${app.url}/v3/directline/tokens/refresh`, { method: 'POST', headers })).status).toBe(200);
 
     await expect.poll(() => capture.lines.some((l) => l.includes('error retrieving formatter'))).toBe(true);
-    const formatter = JSON.parse(capture.lines.find((l) => l.includes('error retrieving formatter'))!) as { req?: { url?: string; headers?: Record<string, string> } };
+    const formatter = JSON.parse(capture.lines.find((l) => l.includes('error retrieving formatter'))!) as {
+      req?: { url?: string; headers?: Record<string, string> };
+    };
     expect(formatter.req?.url).toContain('/test/plain?');
     expect(formatter.req?.headers?.['x-note']).toBe('call back 139 **** 4321 w***@example.com');
     expect(Object.keys(formatter.req?.headers ?? {})).not.toContain('authorization');

@@ -36,7 +36,10 @@ describe('headers and smaller doors', () => {
     const page = await fetch(`${app.url}/`, { headers: { Origin: 'https://www.example.gov.cn' } });
     expect(page.status).toBe(200);
     const csp = page.headers.get('content-security-policy') ?? '';
-    const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
+    const scriptSrc = csp
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith('script-src'));
     expect(scriptSrc).toBe("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'self'");
     expect(csp).toContain("object-src 'none'");
@@ -86,7 +89,11 @@ describe('headers and smaller doors', () => {
     expect((JSON.parse(local.body) as { streamUrl: string }).streamUrl).toMatch(new RegExp(`^ws://localhost:${port}/`));
     const proxied = await startTestApp({ databaseUrl: target.url, env: { TRUST_PROXY: 'true' } });
     try {
-      const res = await rawPost(`${proxied.url}/v3/directline/conversations`, { Host: 'bot.example.gov.cn', 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.5' });
+      const res = await rawPost(`${proxied.url}/v3/directline/conversations`, {
+        Host: 'bot.example.gov.cn',
+        'X-Forwarded-Proto': 'https',
+        'X-Forwarded-For': '203.0.113.5',
+      });
       expect((JSON.parse(res.body) as { streamUrl: string }).streamUrl).toMatch(/^wss:\/\/bot\.example\.gov\.cn\/v3\/directline\//);
     } finally {
       await proxied.close();
@@ -112,7 +119,11 @@ describe('headers and smaller doors', () => {
     });
     const guarded = await startTestApp({
       databaseUrl: target.url,
-      env: { MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'x', BOTFRAMEWORK_OPENID_METADATA_URL: `http://127.0.0.1:${closed}/.well-known/openidconfiguration` },
+      env: {
+        MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+        MicrosoftAppPassword: 'x',
+        BOTFRAMEWORK_OPENID_METADATA_URL: `http://127.0.0.1:${closed}/.well-known/openidconfiguration`,
+      },
     });
     try {
       const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -126,7 +137,15 @@ describe('headers and smaller doors', () => {
         const res = await fetch(`${guarded.url}/api/messages`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-          body: JSON.stringify({ type: 'message', text: 'hi', channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/emea/', from: { id: 'u' }, recipient: { id: 'b' }, conversation: { id: 'c' } }),
+          body: JSON.stringify({
+            type: 'message',
+            text: 'hi',
+            channelId: 'msteams',
+            serviceUrl: 'https://smba.trafficmanager.net/emea/',
+            from: { id: 'u' },
+            recipient: { id: 'b' },
+            conversation: { id: 'c' },
+          }),
         });
         const body = await res.text();
         expect(res.status, token.slice(0, 20)).toBe(401);

@@ -54,11 +54,32 @@ describe('what a question asks for', () => {
   });
 });
 
-const signals = (s: Partial<Signals>): Signals => ({ phrasing: 0.5, entry: 0.5, dense: 0.8, margin: 0, agreement: 1, coverage: 1, missing: 0, extra: 0, ask: 0, known: 1, ...s });
+const signals = (s: Partial<Signals>): Signals => ({
+  phrasing: 0.5,
+  entry: 0.5,
+  dense: 0.8,
+  margin: 0,
+  agreement: 1,
+  coverage: 1,
+  missing: 0,
+  extra: 0,
+  ask: 0,
+  known: 1,
+  ...s,
+});
 
 function candidate(entry: number, score: number, s: Partial<Signals> = {}): WeighedCandidate {
   const sig = signals(s);
-  return { entry, score, lexical: sig.phrasing, entryLexical: sig.entry, dense: sig.dense, doc: entry, agreement: sig.agreement, evidence: { coverage: sig.coverage, missing: sig.missing, extra: sig.extra, ask: sig.ask } };
+  return {
+    entry,
+    score,
+    lexical: sig.phrasing,
+    entryLexical: sig.entry,
+    dense: sig.dense,
+    doc: entry,
+    agreement: sig.agreement,
+    evidence: { coverage: sig.coverage, missing: sig.missing, extra: sig.extra, ask: sig.ask },
+  };
 }
 
 const t: DecisionThresholds = THRESHOLDS.weighted;

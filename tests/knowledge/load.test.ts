@@ -92,7 +92,9 @@ describe('content loader', () => {
   it('warns about a local figure written without its 本市 label, not about a labelled one', () => {
     const warningsOf = (answer: string) => {
       const dirs = writeFixture({ files: { 'b.yaml': entry('b-seven').replace('answer: 答案', `answer: ${answer}`) } });
-      return loadContent({ contentDir: dirs.contentDir, localDir: dirs.localDir }).issues.filter((i) => i.file === 'b.yaml' && i.severity === 'warning').map(formatIssue);
+      return loadContent({ contentDir: dirs.contentDir, localDir: dirs.localDir })
+        .issues.filter((i) => i.file === 'b.yaml' && i.severity === 'warning')
+        .map(formatIssue);
     };
     expect(warningsOf('单位缴费比例为 {{local.pension_rate}}。')).toEqual([expect.stringMatching(/b-seven: \{\{local\.pension_rate\}\} is a local figure/)]);
     expect(warningsOf('单位一般按 16% 缴纳（本市：{{local.pension_rate}}）。')).toEqual([]);

@@ -43,10 +43,7 @@ describe('search on a fixture KB', () => {
     expect(r.ranked[0]?.entryId).toBe('shebao-duanjiao');
   });
 
-  it.each([
-    ['火星上的房价多少'],
-    ['讲个笑话吧'],
-  ])('hands over chit-chat the KB has no words for as out of scope, having looked: %s', async (q) => {
+  it.each([['火星上的房价多少'], ['讲个笑话吧']])('hands over chit-chat the KB has no words for as out of scope, having looked: %s', async (q) => {
     const r = await kb.search(q);
     expect(r.decision).toBe('handoff');
     expect(r.reason).toBe('out_of_scope');

@@ -57,17 +57,25 @@ describe('small talk', () => {
 });
 
 describe('requests for a person', () => {
-  it.each(['转人工', '人工', '人工客服', '我要找真人客服', '帮我接人工', '能转人工吗', '不想和机器人说 找个活人聊聊', '请联系工作人员'])('%s → the human route', (text) => {
-    expect(classify(text)).toEqual({ kind: 'human' });
-    expect(findCue(compactKey(text))?.reason).toBe('human_request');
-  });
-
-  it.each(['麻烦安排个专员跟我对接', '叫你们负责人出来', '找个明白人给我讲讲', '让工作人员给我回个电话', '我想跟你们客服通话', '说了好几遍你都答非所问', '人工呢 人工'])(
-    'a person word after a request verb, or a call-back: %s',
+  it.each(['转人工', '人工', '人工客服', '我要找真人客服', '帮我接人工', '能转人工吗', '不想和机器人说 找个活人聊聊', '请联系工作人员'])(
+    '%s → the human route',
     (text) => {
       expect(classify(text)).toEqual({ kind: 'human' });
+      expect(findCue(compactKey(text))?.reason).toBe('human_request');
     },
   );
+
+  it.each([
+    '麻烦安排个专员跟我对接',
+    '叫你们负责人出来',
+    '找个明白人给我讲讲',
+    '让工作人员给我回个电话',
+    '我想跟你们客服通话',
+    '说了好几遍你都答非所问',
+    '人工呢 人工',
+  ])('a person word after a request verb, or a call-back: %s', (text) => {
+    expect(classify(text)).toEqual({ kind: 'human' });
+  });
 
   it.each(['人工流产能休几天', '人工授精医保能报吗', '工伤待遇的本人工资怎么算', '人工关节医保能报吗'])('人工 inside a topic is not a request: %s', (text) => {
     expect(classify(text)).toEqual({ kind: 'question' });
@@ -98,12 +106,18 @@ describe('handoff cues', () => {
     expect(findCue(compactKey(text))?.reason).toBe(reason);
   });
 
-  it.each(['怎么投诉单位不交社保', '投诉电话是多少', '帮我查下生育津贴怎么领', '2024年12月的社保', '<script>alert(1)</script>', '公司快撑不下去了社保能缓缴吗', '养老保险交了15年了还要交吗', '申请了一个月了在哪能查进度'])(
-    'a question about the same words is not a cue: %s',
-    (text) => {
-      expect(findCue(compactKey(text))).toBeUndefined();
-    },
-  );
+  it.each([
+    '怎么投诉单位不交社保',
+    '投诉电话是多少',
+    '帮我查下生育津贴怎么领',
+    '2024年12月的社保',
+    '<script>alert(1)</script>',
+    '公司快撑不下去了社保能缓缴吗',
+    '养老保险交了15年了还要交吗',
+    '申请了一个月了在哪能查进度',
+  ])('a question about the same words is not a cue: %s', (text) => {
+    expect(findCue(compactKey(text))).toBeUndefined();
+  });
 
   it('distress wins over everything else in the same message', () => {
     expect(findCue(compactKey('我要投诉 再不处理我就跳楼'))?.reason).toBe('urgent');
@@ -168,7 +182,11 @@ followup: { generic: [多久], swap: ['^(?<subject>.+)呢$'] }
   });
 
   it('names the file when a pattern is not a regular expression or a how_to list is missing', () => {
-    expect(() => loadVocabulary(write(minimal("  - { reason: complaint, explanation: 投诉, patterns: ['(投诉'] }")))).toThrow(/\[knowledge\/triage\][\s\S]*vocabulary\.yaml:4: cues\.0\.patterns\.0: not a valid regular expression/);
-    expect(() => loadVocabulary(write(minimal("  - { reason: complaint, explanation: 投诉, patterns: ['投诉'], unless: [nope] }")))).toThrow(/\[knowledge\/triage\].*unknown how_to list.*nope/);
+    expect(() => loadVocabulary(write(minimal("  - { reason: complaint, explanation: 投诉, patterns: ['(投诉'] }")))).toThrow(
+      /\[knowledge\/triage\][\s\S]*vocabulary\.yaml:4: cues\.0\.patterns\.0: not a valid regular expression/,
+    );
+    expect(() => loadVocabulary(write(minimal("  - { reason: complaint, explanation: 投诉, patterns: ['投诉'], unless: [nope] }")))).toThrow(
+      /\[knowledge\/triage\].*unknown how_to list.*nope/,
+    );
   });
 });

@@ -63,7 +63,11 @@ describe('OpenAICompatibleEmbeddings', () => {
     const port = (server.address() as { port: number }).port;
     try {
       const emb = new OpenAICompatibleEmbeddings({ baseUrl: `http://127.0.0.1:${port}/v1/`, model: 'bge-m3', apiKey: 'k', batchSize: 2 });
-      expect(await emb.embedDocuments(['a', 'bb', 'ccc'])).toEqual([[1, 0], [2, 1], [3, 0]]);
+      expect(await emb.embedDocuments(['a', 'bb', 'ccc'])).toEqual([
+        [1, 0],
+        [2, 1],
+        [3, 0],
+      ]);
       expect(await emb.embedQuery('dddd')).toEqual([4, 0]);
       expect(seen[0]).toEqual({ auth: 'Bearer k', body: { model: 'bge-m3', input: ['a', 'bb'] } });
       expect(seen).toHaveLength(3);
@@ -79,6 +83,8 @@ describe('OpenAICompatibleEmbeddings', () => {
     const { port } = probe.address() as AddressInfo;
     probe.close();
     const emb = new OpenAICompatibleEmbeddings({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'x', timeoutMs: 500 }, { maxRetries: 0 });
-    await expect(emb.embedQuery('x')).rejects.toThrow(new RegExp(`^\\[knowledge/embeddings\\] http://127\\.0\\.0\\.1:${port}/v1/embeddings unreachable: .*ECONNREFUSED`));
+    await expect(emb.embedQuery('x')).rejects.toThrow(
+      new RegExp(`^\\[knowledge/embeddings\\] http://127\\.0\\.0\\.1:${port}/v1/embeddings unreachable: .*ECONNREFUSED`),
+    );
   });
 });

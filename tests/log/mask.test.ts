@@ -46,7 +46,11 @@ describe('maskText', () => {
     ['15-digit ID', '身份证110101900307123号', '身份证110101******123号'],
     ['lower-case credit code', '代码91350100m000100y43', '代码91350100******0y43'],
     ['bank card, 19 digits', `卡号${CARD_19}`, `卡号${CARD_19.slice(0, 6)}*********${CARD_19.slice(-4)}`],
-    ['bank card in groups of four', `卡号 ${CARD_16.replace(/(\d{4})(?=\d)/g, '$1 ')}`, `卡号 ${CARD_16.slice(0, 4)} ${CARD_16.slice(4, 6)}** **** ${CARD_16.slice(-4)}`],
+    [
+      'bank card in groups of four',
+      `卡号 ${CARD_16.replace(/(\d{4})(?=\d)/g, '$1 ')}`,
+      `卡号 ${CARD_16.slice(0, 4)} ${CARD_16.slice(4, 6)}** **** ${CARD_16.slice(-4)}`,
+    ],
     ['e-mail', '邮箱 wang.kuaiji@example.com.cn 联系', '邮箱 w***@example.com.cn 联系'],
     ['bearer token', 'Authorization: Bearer abc.def-ghi', 'Authorization: Bearer [redacted]'],
     ['JWT in a URL', '/stream?watermark=0&t=eyJhbGciOiJIUzI1NiJ9.eyJjb252IjoiYSJ9.c2lnbmF0dXJl', '/stream?watermark=0&t=[jwt]'],
@@ -56,7 +60,8 @@ describe('maskText', () => {
 
   it('leaves ordinary numbers, dates and ticket numbers alone', () => {
     expect(maskText('工单号 GD20261129-0042，2026-11-29 办理，金额 123456 元')).toBe('工单号 GD20261129-0042，2026-11-29 办理，金额 123456 元');
-    const ordinary = '金额 1,234,567.89 元，工单 QY20261130-0042，时间 2026-11-30T02:19:39.962Z，1732931979962 ms，第 13 条，比例16%，v20.20.2，端口 3978，卡号样 1234567812345678';
+    const ordinary =
+      '金额 1,234,567.89 元，工单 QY20261130-0042，时间 2026-11-30T02:19:39.962Z，1732931979962 ms，第 13 条，比例16%，v20.20.2，端口 3978，卡号样 1234567812345678';
     expect(maskText(ordinary)).toBe(ordinary);
   });
 

@@ -10,7 +10,12 @@ import { postgresDatabase, sqliteDatabase, type TestDatabase } from '../support/
 const log = createLogger('silent');
 const FAST = { pollMs: 20, batchSize: 5, leaseMs: 60_000, maxAttempts: 3, retryBaseMs: 1, retryMaxMs: 5 };
 let n = 0;
-const message = (user: string, text: string) => ({ channelId: 'test', userKey: `test:${user}`, reference: { conversation: { id: user } }, payload: { text, n: ++n } });
+const message = (user: string, text: string) => ({
+  channelId: 'test',
+  userKey: `test:${user}`,
+  reference: { conversation: { id: user } },
+  payload: { text, n: ++n },
+});
 const textOf = (m: OutboxMessage) => (m.payload as { text: string }).text;
 
 function outboxContract(engine: string, make: () => Promise<TestDatabase | undefined>) {
@@ -60,10 +65,15 @@ function outboxContract(engine: string, make: () => Promise<TestDatabase | undef
       if (!target) return ctx.skip();
       await store.enqueue(message('carol', '重试'));
       let calls = 0;
-      const sender = new OutboxSender(store, async () => {
-        calls++;
-        if (calls < 2) throw new Error('connection refused');
-      }, log, FAST);
+      const sender = new OutboxSender(
+        store,
+        async () => {
+          calls++;
+          if (calls < 2) throw new Error('connection refused');
+        },
+        log,
+        FAST,
+      );
       await sender.runOnce();
       await expect.poll(async () => (await sender.runOnce(), calls)).toBe(2);
       const failing = new OutboxSender(store, async () => Promise.reject(new Error('WeChat API down')), log, FAST);
@@ -78,10 +88,15 @@ function outboxContract(engine: string, make: () => Promise<TestDatabase | undef
       await store.enqueue(message('erin', '第二条'));
       let windowOpen = false;
       const sent: string[] = [];
-      const sender = new OutboxSender(store, async (m) => {
-        if (!windowOpen) throw new DeliveryDeferred('window_closed', 'next_inbound');
-        sent.push(textOf(m));
-      }, log, FAST);
+      const sender = new OutboxSender(
+        store,
+        async (m) => {
+          if (!windowOpen) throw new DeliveryDeferred('window_closed', 'next_inbound');
+          sent.push(textOf(m));
+        },
+        log,
+        FAST,
+      );
       await sender.runOnce();
       await sender.runOnce();
       expect(sent).toEqual([]);
@@ -97,10 +112,15 @@ function outboxContract(engine: string, make: () => Promise<TestDatabase | undef
       await store.enqueue(message('frank', '被拒'));
       await store.enqueue(message('frank', '之后'));
       const sent: string[] = [];
-      const sender = new OutboxSender(store, async (m) => {
-        if (textOf(m) === '被拒') throw new DeliveryFailed('wechat-kf', 95018, 'session taken by a WeCom agent');
-        sent.push(textOf(m));
-      }, log, FAST);
+      const sender = new OutboxSender(
+        store,
+        async (m) => {
+          if (textOf(m) === '被拒') throw new DeliveryFailed('wechat-kf', 95018, 'session taken by a WeCom agent');
+          sent.push(textOf(m));
+        },
+        log,
+        FAST,
+      );
       await sender.runOnce();
       await sender.runOnce();
       expect(sent).toEqual(['之后']);

@@ -13,10 +13,35 @@ import { postgresDatabase, sqliteDatabase, type TestDatabase } from '../support/
 const firstRelease = {
   '2026-11-29-001-foundation': {
     async up(db: Kysely<any>) {
-      await db.schema.createTable('bot_state').addColumn('key', 'varchar(512)', (c) => c.primaryKey()).addColumn('data', 'text', (c) => c.notNull()).addColumn('etag', 'varchar(64)', (c) => c.notNull()).addColumn('updated_at', 'varchar(32)', (c) => c.notNull()).execute();
-      await db.schema.createTable('app_secrets').addColumn('name', 'varchar(64)', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).addColumn('created_at', 'varchar(32)', (c) => c.notNull()).execute();
-      await db.schema.createTable('dl_conversations').addColumn('id', 'varchar(64)', (c) => c.primaryKey()).addColumn('user_id', 'varchar(128)', (c) => c.notNull()).addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0)).addColumn('created_at', 'varchar(32)', (c) => c.notNull()).addColumn('updated_at', 'varchar(32)', (c) => c.notNull()).execute();
-      await db.schema.createTable('dl_activities').addColumn('conversation_id', 'varchar(64)', (c) => c.notNull()).addColumn('seq', 'integer', (c) => c.notNull()).addColumn('activity', 'text', (c) => c.notNull()).addColumn('created_at', 'varchar(32)', (c) => c.notNull()).addPrimaryKeyConstraint('dl_activities_pk', ['conversation_id', 'seq']).execute();
+      await db.schema
+        .createTable('bot_state')
+        .addColumn('key', 'varchar(512)', (c) => c.primaryKey())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('etag', 'varchar(64)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('app_secrets')
+        .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('dl_conversations')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('user_id', 'varchar(128)', (c) => c.notNull())
+        .addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('dl_activities')
+        .addColumn('conversation_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('activity', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('dl_activities_pk', ['conversation_id', 'seq'])
+        .execute();
     },
   },
 };
@@ -36,10 +61,16 @@ function migrationSuite(engine: string, make: () => Promise<TestDatabase | undef
       const migrated = await new Migrator({ db: old.kysely, provider: { getMigrations: async () => firstRelease } }).migrateToLatest();
       expect(migrated.error).toBeUndefined();
       const now = new Date().toISOString();
-      await old.kysely.insertInto('bot_state').values({ key: 'webchat/conversations/c1/', data: '{"dialog":{"offered":["a"]}}', etag: 'e1', updated_at: now }).execute();
+      await old.kysely
+        .insertInto('bot_state')
+        .values({ key: 'webchat/conversations/c1/', data: '{"dialog":{"offered":["a"]}}', etag: 'e1', updated_at: now })
+        .execute();
       await old.kysely.insertInto('app_secrets').values({ name: 'directline', value: 'the-old-secret', created_at: now }).execute();
       await old.kysely.insertInto('dl_conversations').values({ id: 'c1', user_id: 'dl_u1', last_seq: 1, created_at: now, updated_at: now }).execute();
-      await old.kysely.insertInto('dl_activities').values({ conversation_id: 'c1', seq: 1, activity: '{"type":"message","text":"社保断缴怎么办"}', created_at: now }).execute();
+      await old.kysely
+        .insertInto('dl_activities')
+        .values({ conversation_id: 'c1', seq: 1, activity: '{"type":"message","text":"社保断缴怎么办"}', created_at: now })
+        .execute();
       await old.close();
 
       const db = await openDatabase(target.url, SCHEMAS);

@@ -22,5 +22,9 @@ export async function startTestApp(options: TestAppOptions): Promise<App> {
     LOG_LEVEL: process.env.LINEONE_TEST_LOG ?? 'silent',
     ...options.env,
   });
-  return startApp(config, { knowledge: options.knowledge ?? fixtureKnowledge(), log: options.log ?? createLogger(config.LOG_LEVEL), wechatyPuppet: options.wechatyPuppet });
+  return startApp(config, {
+    knowledge: options.knowledge ?? fixtureKnowledge(),
+    log: options.log ?? createLogger(config.LOG_LEVEL),
+    wechatyPuppet: options.wechatyPuppet,
+  });
 }

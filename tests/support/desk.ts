@@ -24,4 +24,3 @@ export async function desk(base: string, method: 'GET' | 'POST', path: string, b
   });
   return { status: res.status, body: (await res.json()) as any };
 }
-

@@ -24,7 +24,14 @@ export async function postMessage(base: string, started: Started, text: string, 
 }
 
 export interface ActivityPage {
-  activities: Array<{ id: string; type: string; text?: string; from: { id: string; role?: string }; channelData?: Record<string, unknown>; suggestedActions?: { actions: Array<{ title: string; value: string }> } }>;
+  activities: Array<{
+    id: string;
+    type: string;
+    text?: string;
+    from: { id: string; role?: string };
+    channelData?: Record<string, unknown>;
+    suggestedActions?: { actions: Array<{ title: string; value: string }> };
+  }>;
   watermark: string;
 }
 

@@ -51,7 +51,6 @@ export async function postgresDatabase(): Promise<TestDatabase | undefined> {
   };
 }
 
-
 const REDIS_URL = process.env.LINEONE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** The local Redis URL, or undefined (reason printed) when it does not answer. */

@@ -17,7 +17,13 @@ const CODE_SET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 export function fakeTickets(): TicketPort & { tickets: FakeTicket[] } {
   const tickets: FakeTicket[] = [];
   const mine = (r: Requester, t: FakeTicket) => t.requester.channelId === r.channelId && t.requester.userId === r.userId;
-  const view = (t: FakeTicket): TicketView => ({ number: t.number, state: t.state, department: '社会保险经办机构', updated: '12月1日 10:00', due: '12月3日（周四）18:00' });
+  const view = (t: FakeTicket): TicketView => ({
+    number: t.number,
+    state: t.state,
+    department: '社会保险经办机构',
+    updated: '12月1日 10:00',
+    due: '12月3日（周四）18:00',
+  });
   return {
     tickets,
     checkCreditCode(code: string): Checked {
@@ -36,7 +42,13 @@ export function fakeTickets(): TicketPort & { tickets: FakeTicket[] } {
     async create(requester, draft): Promise<TicketReceipt> {
       const number = `QY20261130-${String(tickets.length + 1).padStart(4, '0')}`;
       tickets.push({ ...draft, number, requester, state: '已受理' });
-      return { number, category: '社保', department: '社会保险经办机构', due: '12月3日（周四）18:00', redListTier: draft.creditCode === '91350100M000100Y43' ? '龙头骨干' : undefined };
+      return {
+        number,
+        category: '社保',
+        department: '社会保险经办机构',
+        due: '12月3日（周四）18:00',
+        redListTier: draft.creditCode === '91350100M000100Y43' ? '龙头骨干' : undefined,
+      };
     },
     async find(requester, number, mobile) {
       const t = tickets.find((x) => x.number === number && (mine(requester, x) || (mobile !== undefined && x.mobile === mobile)));

@@ -51,7 +51,9 @@ export class WechatRecorder {
 
   /** Texts that reached a user through custom/send (OA) or kf/send_msg (微信客服). */
   sentTexts(path = '/cgi-bin/message/custom/send'): string[] {
-    return this.callsTo(path).filter((c) => c.answeredOk).map((c) => String(c.body?.text?.content ?? ''));
+    return this.callsTo(path)
+      .filter((c) => c.answeredOk)
+      .map((c) => String(c.body?.text?.content ?? ''));
   }
 
   /** Resolves when `predicate` holds (checked on every call), or fails after `timeoutMs`. */
@@ -103,7 +105,9 @@ export class WechatRecorder {
     switch (call.path) {
       case '/cgi-bin/stable_token':
       case '/cgi-bin/gettoken':
-        return { json: { ...(call.path === '/cgi-bin/gettoken' ? { errcode: 0, errmsg: 'ok' } : {}), access_token: `TOKEN-${++this.tokenSerial}`, expires_in: 7200 } };
+        return {
+          json: { ...(call.path === '/cgi-bin/gettoken' ? { errcode: 0, errmsg: 'ok' } : {}), access_token: `TOKEN-${++this.tokenSerial}`, expires_in: 7200 },
+        };
       case '/cgi-bin/kf/sync_msg':
         return { json: { errcode: 0, errmsg: 'ok', next_cursor: call.body?.cursor ?? '', has_more: 0, msg_list: [] } };
       case '/cgi-bin/kf/send_msg':

@@ -25,12 +25,18 @@ describe('import boundaries', () => {
     ['desk', ['desk', 'tickets', 'http', 'log']],
   ])('%s/ imports only from %j', (dir, allowed) => {
     expect(sources(dir).length).toBeGreaterThan(3);
-    const offending = sources(dir).flatMap((file) => importedFolders(file).filter((f) => !allowed.includes(f)).map((f) => `${relative(root, file)} → ${f}/`));
+    const offending = sources(dir).flatMap((file) =>
+      importedFolders(file)
+        .filter((f) => !allowed.includes(f))
+        .map((f) => `${relative(root, file)} → ${f}/`),
+    );
     expect(offending).toEqual([]);
   });
 
   it('tickets/ reads only the text pipeline of knowledge/', () => {
-    const reaches = sources('tickets').flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/'((?:\.\.\/)+knowledge\/[^']+)'/g)].map((m) => m[1] as string));
+    const reaches = sources('tickets').flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/'((?:\.\.\/)+knowledge\/[^']+)'/g)].map((m) => m[1] as string),
+    );
     expect(reaches.every((path) => /\/knowledge\/text\//.test(path))).toBe(true);
   });
 });

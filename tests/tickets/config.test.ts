@@ -20,7 +20,24 @@ describe('shipped configuration', () => {
   it('has at least the sixteen required categories, each with a known department', () => {
     const catalog = Catalog.load();
     const labels = catalog.categories.map((c) => c.label);
-    for (const label of ['社保', '医保', '公积金', '工伤', '失业', '就业人才', '税务', '市场监管', '城市管理', '住建', '交通', '生态环境', '教育', '卫生健康', '商务', '其他']) {
+    for (const label of [
+      '社保',
+      '医保',
+      '公积金',
+      '工伤',
+      '失业',
+      '就业人才',
+      '税务',
+      '市场监管',
+      '城市管理',
+      '住建',
+      '交通',
+      '生态环境',
+      '教育',
+      '卫生健康',
+      '商务',
+      '其他',
+    ]) {
       expect(labels).toContain(label);
     }
     for (const c of catalog.categories) expect(catalog.hasDepartment(c.department)).toBe(true);
@@ -70,13 +87,7 @@ describe('configuration mistakes name the file and line', () => {
       (p: string) => SlaPolicy.load({ file: p }),
       'sla.yaml:3: limits.consultation:',
     ],
-    [
-      'broken YAML',
-      'broken.yaml',
-      'departments:\n  hrss: [人社局\n',
-      (p: string) => Catalog.load(p),
-      'broken.yaml:',
-    ],
+    ['broken YAML', 'broken.yaml', 'departments:\n  hrss: [人社局\n', (p: string) => Catalog.load(p), 'broken.yaml:'],
   ])('%s', (_name, name, text, load, message) => {
     const path = file(name, text);
     expect(() => load(path)).toThrow(TicketConfigError);
@@ -86,7 +97,10 @@ describe('configuration mistakes name the file and line', () => {
   it('a 调休 workday that is not a weekend day, and a date outside the year', () => {
     const calendarDir = join(dir, 'calendar');
     mkdirSync(calendarDir, { recursive: true });
-    writeFileSync(join(calendarDir, '2027.yaml'), "year: 2027\nholidays:\n  - { name: 元旦, from: '2027-01-01', to: '2026-12-31' }\nworkdays:\n  - '2027-01-05'\n");
+    writeFileSync(
+      join(calendarDir, '2027.yaml'),
+      "year: 2027\nholidays:\n  - { name: 元旦, from: '2027-01-01', to: '2026-12-31' }\nworkdays:\n  - '2027-01-05'\n",
+    );
     expect(() => loadSchedules(calendarDir)).toThrow(/2027\.yaml:3: holidays\.0: dates must be in 2027/);
     expect(() => loadSchedules(calendarDir)).toThrow(/2027\.yaml:5: workdays\.0: 2027-01-05 is a weekday already/);
   });

@@ -30,7 +30,14 @@ describe('red list CSV', () => {
 
   it.each([
     ['a bad check character', `统一社会信用代码,企业名称,类别\n${A},甲,专精特新\n91350100M000100Y44,乙,专精特新\n`, [[3, '校验码对不上']]],
-    ['a forbidden letter and an unknown tier on one row', `统一社会信用代码,企业名称,类别\n91350100MO00100Y43,甲,重点\n`, [[2, '不使用字母 I、O、S、V、Z'], [2, '类别“重点”不认识']]],
+    [
+      'a forbidden letter and an unknown tier on one row',
+      `统一社会信用代码,企业名称,类别\n91350100MO00100Y43,甲,重点\n`,
+      [
+        [2, '不使用字母 I、O、S、V、Z'],
+        [2, '类别“重点”不认识'],
+      ],
+    ],
     ['a duplicate row', `统一社会信用代码,企业名称,类别\n${A},甲,专精特新\n${B},乙,龙头骨干\n${A},甲二,专精特新\n`, [[4, `${A} 与第 2 行重复`]]],
     ['an empty name', `统一社会信用代码,企业名称,类别\n${A},,专精特新\n`, [[2, '企业名称为空']]],
     ['a missing column', `统一社会信用代码,企业名称\n${A},甲\n`, [[1, 'the header must name the columns']]],
@@ -73,13 +80,31 @@ function storeContract(engine: string, make: () => Promise<TestDatabase | undefi
       targets.push(target);
       const db = await openDatabase(target.url, [ticketsSchema]);
       const store = new RedListStore(db.kysely);
-      expect(await store.import([{ creditCode: A, name: '甲', tier: 'specialized' }, { creditCode: B, name: '乙', tier: 'leading' }])).toEqual({ added: 2, updated: 0, unchanged: 0, removed: 0 });
-      expect(await store.import([{ creditCode: A, name: '甲（更名）', tier: 'specialized' }, { creditCode: C, name: '丙', tier: 'headquarters' }], { replace: true })).toEqual({ added: 1, updated: 1, unchanged: 0, removed: 1 });
+      expect(
+        await store.import([
+          { creditCode: A, name: '甲', tier: 'specialized' },
+          { creditCode: B, name: '乙', tier: 'leading' },
+        ]),
+      ).toEqual({ added: 2, updated: 0, unchanged: 0, removed: 0 });
+      expect(
+        await store.import(
+          [
+            { creditCode: A, name: '甲（更名）', tier: 'specialized' },
+            { creditCode: C, name: '丙', tier: 'headquarters' },
+          ],
+          { replace: true },
+        ),
+      ).toEqual({ added: 1, updated: 1, unchanged: 0, removed: 1 });
       expect(await store.tierOf(C)).toBe('headquarters');
       expect(await store.tierOf(B)).toBeNull();
       const before = await store.list();
       // A duplicate key inside one import fails on its second row: the first row's change must not stay.
-      await expect(store.import([{ creditCode: B, name: '乙', tier: 'leading' }, { creditCode: B, name: '乙', tier: 'leading' }])).rejects.toThrow();
+      await expect(
+        store.import([
+          { creditCode: B, name: '乙', tier: 'leading' },
+          { creditCode: B, name: '乙', tier: 'leading' },
+        ]),
+      ).rejects.toThrow();
       expect(await store.list()).toEqual(before);
       await closeDatabase(db, target);
     });
@@ -120,7 +145,10 @@ describe('npm run redlist', () => {
   });
 
   it('runs as a script from npm', async () => {
-    const { stdout, stderr } = await promisify(execFile)('npm', ['run', '--silent', 'redlist', '--', 'list'], { env: { ...process.env, ...env }, cwd: join(import.meta.dirname, '../..') });
+    const { stdout, stderr } = await promisify(execFile)('npm', ['run', '--silent', 'redlist', '--', 'list'], {
+      env: { ...process.env, ...env },
+      cwd: join(import.meta.dirname, '../..'),
+    });
     expect(stdout).toContain(A);
     expect(stderr).toContain('2 enterprise(s) on the red list');
   });

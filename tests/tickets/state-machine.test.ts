@@ -15,12 +15,35 @@ const ctx = { now, actor: { kind: 'agent' as const, id: 'a1' }, sla, catalog };
 
 function ticket(state: TicketState, overrides: Partial<Ticket> = {}): Ticket {
   return {
-    number: 'QY20261130-0001', state, type: 'consultation', category: 'social_insurance', department: 'hrss', priority: 'normal',
-    redListTier: null, enterpriseName: null, creditCode: null, creditCheck: 'none', contactName: null, contactMobile: null,
-    requestText: '问题', requestTruncated: false, transcript: [], dueAt: '2026-12-03T02:00:00.000Z', pendingExtension: null,
-    reply: { text: '答复', at: '2026-11-30T01:00:00.000Z', by: 'a1' }, satisfaction: null, mergedInto: null, supervised: false,
-    overdueReminderKey: null, createdAt: '2026-11-30T01:00:00.000Z', updatedAt: '2026-11-30T01:00:00.000Z',
-    dispatchedAt: '2026-11-30T01:30:00.000Z', resolvedAt: null, closedAt: null, version: 3, ...overrides,
+    number: 'QY20261130-0001',
+    state,
+    type: 'consultation',
+    category: 'social_insurance',
+    department: 'hrss',
+    priority: 'normal',
+    redListTier: null,
+    enterpriseName: null,
+    creditCode: null,
+    creditCheck: 'none',
+    contactName: null,
+    contactMobile: null,
+    requestText: '问题',
+    requestTruncated: false,
+    transcript: [],
+    dueAt: '2026-12-03T02:00:00.000Z',
+    pendingExtension: null,
+    reply: { text: '答复', at: '2026-11-30T01:00:00.000Z', by: 'a1' },
+    satisfaction: null,
+    mergedInto: null,
+    supervised: false,
+    overdueReminderKey: null,
+    createdAt: '2026-11-30T01:00:00.000Z',
+    updatedAt: '2026-11-30T01:00:00.000Z',
+    dispatchedAt: '2026-11-30T01:30:00.000Z',
+    resolvedAt: null,
+    closedAt: null,
+    version: 3,
+    ...overrides,
   };
 }
 
@@ -101,7 +124,15 @@ describe('conditions beyond the state', () => {
   it('notices carry data, not prose', () => {
     const d = decide(ticket('new', { department: null }), { action: 'dispatch' }, ctx);
     expect(d.notices).toEqual([
-      { kind: 'dispatched', ticketNumber: 'QY20261130-0001', state: 'dispatched', at: now.toISOString(), department: 'hrss', departmentName: '市人力资源和社会保障局', dueAt: '2026-12-03T02:00:00.000Z' },
+      {
+        kind: 'dispatched',
+        ticketNumber: 'QY20261130-0001',
+        state: 'dispatched',
+        at: now.toISOString(),
+        department: 'hrss',
+        departmentName: '市人力资源和社会保障局',
+        dueAt: '2026-12-03T02:00:00.000Z',
+      },
     ]);
   });
 });

@@ -31,7 +31,10 @@ export class RecordingNotices implements TicketNotices {
   }
 
   async enqueue(trx: Kysely<any>, to: Requester, notice: TicketNotice): Promise<void> {
-    await trx.insertInto('test_ticket_notices').values({ ticket_number: notice.ticketNumber, channel_id: to.channelId, user_id: to.userId, notice: JSON.stringify(notice) }).execute();
+    await trx
+      .insertInto('test_ticket_notices')
+      .values({ ticket_number: notice.ticketNumber, channel_id: to.channelId, user_id: to.userId, notice: JSON.stringify(notice) })
+      .execute();
     if (this.failNext) {
       this.failNext = false;
       throw new Error('outbox unavailable');

@@ -18,12 +18,34 @@ function seedTickets(): Ticket[] {
     const category = CATEGORIES[i % 4]!;
     const state = TICKET_STATES[(i * 5) % TICKET_STATES.length]!;
     return {
-      number: `QY20260601-${String(i + 1).padStart(4, '0')}`, state, type: 'consultation', category, department: state === 'new' ? null : DEPARTMENTS[category],
-      priority: i % 13 === 0 ? 'urgent' : 'normal', redListTier: i % 7 === 0 ? 'leading' : null, enterpriseName: `企业${i % 50}`, creditCode: null, creditCheck: 'none',
-      contactName: null, contactMobile: `139${String(i).padStart(8, '0')}`, requestText: i % 3 === 0 ? `关于社保缴费的问题 ${i}` : `关于道路维修的问题 ${i}`,
-      requestTruncated: false, transcript: [], dueAt: new Date(Date.parse('2026-06-20T00:00:00Z') + ((i * 7919) % COUNT) * 3_600_000).toISOString(),
-      pendingExtension: null, reply: null, satisfaction: null, mergedInto: null, supervised: false, overdueReminderKey: null,
-      createdAt: created, updatedAt: created, dispatchedAt: null, resolvedAt: null, closedAt: null, version: 1,
+      number: `QY20260601-${String(i + 1).padStart(4, '0')}`,
+      state,
+      type: 'consultation',
+      category,
+      department: state === 'new' ? null : DEPARTMENTS[category],
+      priority: i % 13 === 0 ? 'urgent' : 'normal',
+      redListTier: i % 7 === 0 ? 'leading' : null,
+      enterpriseName: `企业${i % 50}`,
+      creditCode: null,
+      creditCheck: 'none',
+      contactName: null,
+      contactMobile: `139${String(i).padStart(8, '0')}`,
+      requestText: i % 3 === 0 ? `关于社保缴费的问题 ${i}` : `关于道路维修的问题 ${i}`,
+      requestTruncated: false,
+      transcript: [],
+      dueAt: new Date(Date.parse('2026-06-20T00:00:00Z') + ((i * 7919) % COUNT) * 3_600_000).toISOString(),
+      pendingExtension: null,
+      reply: null,
+      satisfaction: null,
+      mergedInto: null,
+      supervised: false,
+      overdueReminderKey: null,
+      createdAt: created,
+      updatedAt: created,
+      dispatchedAt: null,
+      resolvedAt: null,
+      closedAt: null,
+      version: 1,
     } satisfies Ticket;
   });
 }
@@ -34,8 +56,11 @@ function oracle(all: Ticket[], options: ListOptions): string[] {
   const q = f.q?.toLowerCase();
   const matches = all.filter(
     (t) =>
-      (!f.states || f.states.includes(t.state)) && (!f.department || t.department === f.department) && (!f.category || t.category === f.category) &&
-      (f.redList === undefined || (t.redListTier !== null) === f.redList) && (f.overdue === undefined || overdue(t) === f.overdue) &&
+      (!f.states || f.states.includes(t.state)) &&
+      (!f.department || t.department === f.department) &&
+      (!f.category || t.category === f.category) &&
+      (f.redList === undefined || (t.redListTier !== null) === f.redList) &&
+      (f.overdue === undefined || overdue(t) === f.overdue) &&
       (!q || [t.number, t.enterpriseName, t.contactMobile, t.requestText].some((v) => v?.toLowerCase().includes(q))),
   );
   const order = options.order ?? (options.sort === 'created' ? 'desc' : 'asc');
@@ -82,7 +107,11 @@ function oracleSuite(engine: string, make: () => Promise<TestDatabase | undefine
       if (!target) return;
       h = await openHarness(target);
       const rows = all.map(fromTicket);
-      for (let i = 0; i < rows.length; i += 200) await h.db.kysely.insertInto('tickets').values(rows.slice(i, i + 200)).execute();
+      for (let i = 0; i < rows.length; i += 200)
+        await h.db.kysely
+          .insertInto('tickets')
+          .values(rows.slice(i, i + 200))
+          .execute();
     });
     afterAll(async () => {
       await h?.close();

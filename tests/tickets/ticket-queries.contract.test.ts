@@ -26,7 +26,10 @@ function queriesContract(engine: string, make: () => Promise<TestDatabase | unde
     });
 
     const create = (overrides: Record<string, unknown> = {}) =>
-      h.tickets.service.create({ requestText: '企业职工医保缴费基数怎么申报', category: 'medical_insurance', requester: alice, contactMobile: '13800138000', ...overrides }, agent);
+      h.tickets.service.create(
+        { requestText: '企业职工医保缴费基数怎么申报', category: 'medical_insurance', requester: alice, contactMobile: '13800138000', ...overrides },
+        agent,
+      );
     const act = (t: Ticket, command: Parameters<TicketHarness['tickets']['service']['act']>[1], actor = agent) =>
       h.tickets.service.act(t.number, command, { actor, expectedVersion: t.version });
 
@@ -35,8 +38,20 @@ function queriesContract(engine: string, make: () => Promise<TestDatabase | unde
         const t = await act(await create(), { action: 'note', text: '内部备注：来电人情绪激动' });
         const status = await h.tickets.lookups.forRequester(t.number.toLowerCase().replace('-', ' '), alice);
         expect(status).toEqual({
-          number: t.number, state: 'new', type: 'consultation', category: 'medical_insurance', categoryLabel: '医保', departmentName: null,
-          createdAt: t.createdAt, updatedAt: t.updatedAt, dueAt: t.dueAt, reply: null, mergedInto: null, satisfaction: null, awaitingRating: false, version: 2,
+          number: t.number,
+          state: 'new',
+          type: 'consultation',
+          category: 'medical_insurance',
+          categoryLabel: '医保',
+          departmentName: null,
+          createdAt: t.createdAt,
+          updatedAt: t.updatedAt,
+          dueAt: t.dueAt,
+          reply: null,
+          mergedInto: null,
+          satisfaction: null,
+          awaitingRating: false,
+          version: 2,
         });
         expect(JSON.stringify(status)).not.toContain('内部备注');
       });
@@ -63,7 +78,10 @@ function queriesContract(engine: string, make: () => Promise<TestDatabase | unde
         const second = await act(await create({ requestText: '公积金提取' }), { action: 'resolve', reply: '可以在公积金APP办理。' });
         await h.tickets.service.create({ requestText: '别人的工单', category: 'tax', requester: bob }, agent);
         const recent = await h.tickets.lookups.recent(alice);
-        expect(recent.map((s) => [s.number, s.state, s.awaitingRating])).toEqual([[second.number, 'resolved', true], [first.number, 'new', false]]);
+        expect(recent.map((s) => [s.number, s.state, s.awaitingRating])).toEqual([
+          [second.number, 'resolved', true],
+          [first.number, 'new', false],
+        ]);
         expect(recent[0]?.reply?.text).toBe('可以在公积金APP办理。');
       });
     });
@@ -139,7 +157,11 @@ function queriesContract(engine: string, make: () => Promise<TestDatabase | unde
         expect(await run('2026-12-04T10:30:00+08:00')).toMatchObject({ overdue: 1, reminded: 1 });
         const trail = (await h.tickets.queries.detail(late.number))!.events.filter((e) => e.action === 'remind');
         expect(trail).toHaveLength(2);
-        expect(trail[0]).toMatchObject({ actor: { kind: 'system' }, note: '工单已超过办理时限（12月3日（周四）10:00），请尽快办理并答复。', data: { overdue: true } });
+        expect(trail[0]).toMatchObject({
+          actor: { kind: 'system' },
+          note: '工单已超过办理时限（12月3日（周四）10:00），请尽快办理并答复。',
+          data: { overdue: true },
+        });
         expect((await h.tickets.queries.detail(fine.number))!.events.map((e) => e.action)).toEqual(['create', 'dispatch']);
         expect(h.tickets.watcher.lastRun).toMatchObject({ overdue: 1, reminded: 1 });
         expect((await h.tickets.queries.detail(resolved.number))!.events.map((e) => e.action)).not.toContain('remind');

@@ -30,7 +30,10 @@ export function ticketContract(engine: string, make: () => Promise<TestDatabase 
     });
 
     const create = (overrides: Record<string, unknown> = {}) =>
-      h.tickets.service.create({ requestText: '公司社保缴费基数申报怎么操作', category: 'social_insurance', requester: alice, contactMobile: '13800138000', ...overrides }, agent);
+      h.tickets.service.create(
+        { requestText: '公司社保缴费基数申报怎么操作', category: 'social_insurance', requester: alice, contactMobile: '13800138000', ...overrides },
+        agent,
+      );
     const act = (t: Ticket, command: Parameters<TicketHarness['tickets']['service']['act']>[1], actor = agent) =>
       h.tickets.service.act(t.number, command, { actor, expectedVersion: t.version });
     const events = async (number: string) => (await h.tickets.queries.detail(number))!.events;
@@ -94,8 +97,14 @@ export function ticketContract(engine: string, make: () => Promise<TestDatabase 
       expect(trail[2]?.actor).toEqual(clerk);
       const notices = await h.notices.stored(h.db.kysely, t.number);
       expect(notices.map((n) => n.notice.kind)).toEqual(['dispatched', 'answered', 'resolved']);
-      expect(notices[0]).toEqual({ to: { channelId: alice.channelId, userId: alice.userId }, notice: expect.objectContaining({ departmentName: '市人力资源和社会保障局', dueAt: t.dueAt }) });
-      expect(notices[2]?.notice).toMatchObject({ reply: '请登录电子税务局，在“社保费申报”中填报缴费基数。', survey: ['satisfied', 'basically_satisfied', 'dissatisfied'] });
+      expect(notices[0]).toEqual({
+        to: { channelId: alice.channelId, userId: alice.userId },
+        notice: expect.objectContaining({ departmentName: '市人力资源和社会保障局', dueAt: t.dueAt }),
+      });
+      expect(notices[2]?.notice).toMatchObject({
+        reply: '请登录电子税务局，在“社保费申报”中填报缴费基数。',
+        survey: ['satisfied', 'basically_satisfied', 'dissatisfied'],
+      });
     });
 
     it('refuses an illegal transition with a typed error and writes nothing', async () => {
@@ -177,7 +186,10 @@ export function ticketContract(engine: string, make: () => Promise<TestDatabase 
 
     it('merges a duplicate into an open ticket: both requesters hear the answer', async () => {
       const primary = await act(await create(), { action: 'dispatch' });
-      const duplicate = await h.tickets.service.create({ requestText: '同一件事：社保基数怎么报', category: 'social_insurance', requester: bob, contactMobile: '13900139000' }, agent);
+      const duplicate = await h.tickets.service.create(
+        { requestText: '同一件事：社保基数怎么报', category: 'social_insurance', requester: bob, contactMobile: '13900139000' },
+        agent,
+      );
       h.clock.advanceHours(1);
       const merged = await act(duplicate, { action: 'merge', into: primary.number });
       expect(merged).toMatchObject({ state: 'merged', mergedInto: primary.number });
@@ -189,7 +201,10 @@ export function ticketContract(engine: string, make: () => Promise<TestDatabase 
       expect(answered.map((n) => n.to.userId).sort()).toEqual([alice.userId, bob.userId].sort());
       const toBob = (await h.notices.stored(h.db.kysely, duplicate.number))[0];
       expect(toBob).toMatchObject({ to: { userId: bob.userId }, notice: { kind: 'merged', into: primary.number, state: 'dispatched' } });
-      expect((await h.tickets.lookups.recent({ channelId: bob.channelId, userId: bob.userId })).map((s) => s.number)).toEqual([primary.number, duplicate.number]);
+      expect((await h.tickets.lookups.recent({ channelId: bob.channelId, userId: bob.userId })).map((s) => s.number)).toEqual([
+        primary.number,
+        duplicate.number,
+      ]);
     });
 
     it.each([
@@ -209,11 +224,17 @@ export function ticketContract(engine: string, make: () => Promise<TestDatabase 
     it('records a category correction as an event', async () => {
       const t = await act(await create(), { action: 'recategorize', category: 'medical_insurance', note: '实为医保问题' });
       expect(t.category).toBe('medical_insurance');
-      expect((await events(t.number)).at(-1)).toMatchObject({ action: 'recategorize', note: '实为医保问题', data: { from: 'social_insurance', to: 'medical_insurance' } });
+      expect((await events(t.number)).at(-1)).toMatchObject({
+        action: 'recategorize',
+        note: '实为医保问题',
+        data: { from: 'social_insurance', to: 'medical_insurance' },
+      });
     });
 
     it('answers an unknown number with TicketNotFoundError', async () => {
-      await expect(h.tickets.service.act('QY20261130-0404', { action: 'note', text: 'x' }, { actor: agent, expectedVersion: 1 })).rejects.toBeInstanceOf(TicketNotFoundError);
+      await expect(h.tickets.service.act('QY20261130-0404', { action: 'note', text: 'x' }, { actor: agent, expectedVersion: 1 })).rejects.toBeInstanceOf(
+        TicketNotFoundError,
+      );
     });
 
     it('stores HTML as text, strips control characters, caps a 5,000-character request with a note', async () => {

@@ -95,9 +95,7 @@ describe('safety', () => {
   it('keeps <script> and <img onerror> as literal text', () => {
     const src = '<script>alert(1)</script>\n<img src=x onerror=alert(1)>';
     const blocks = parseMarkdown(src);
-    expect(blocks).toEqual([
-      { t: 'p', c: [{ t: 'text', v: '<script>alert(1)</script>' }, { t: 'br' }, { t: 'text', v: '<img src=x onerror=alert(1)>' }] },
-    ]);
+    expect(blocks).toEqual([{ t: 'p', c: [{ t: 'text', v: '<script>alert(1)</script>' }, { t: 'br' }, { t: 'text', v: '<img src=x onerror=alert(1)>' }] }]);
     expect(toPlainText(blocks)).toBe(src);
   });
 

@@ -32,7 +32,7 @@ export function parseCsv(text: string): CsvRecord[] {
   for (let i = 0; i < src.length; i++) {
     const ch = src[i] as string;
     if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') (field += '"'), i++;
+      if (ch === '"' && src[i + 1] === '"') ((field += '"'), i++);
       else if (ch === '"') quoted = false;
       else {
         if (ch === '\n') line++;

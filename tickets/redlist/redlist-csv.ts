@@ -8,9 +8,12 @@ import type { RedListEntry } from './redlist-store.ts';
 
 export const CSV_HEADER = ['统一社会信用代码', '企业名称', '类别'] as const;
 const HEADER_ALIASES: Record<string, 'code' | 'name' | 'tier'> = {
-  统一社会信用代码: 'code', credit_code: 'code',
-  企业名称: 'name', name: 'name',
-  类别: 'tier', tier: 'tier',
+  统一社会信用代码: 'code',
+  credit_code: 'code',
+  企业名称: 'name',
+  name: 'name',
+  类别: 'tier',
+  tier: 'tier',
 };
 
 export interface CsvProblem {

@@ -50,7 +50,10 @@ export class RedListStore implements RedListLookup {
         const old = existing.get(e.creditCode);
         existing.delete(e.creditCode);
         if (!old) {
-          await trx.insertInto('redlist_enterprises').values({ credit_code: e.creditCode, name: e.name, tier: e.tier, created_at: at, updated_at: at }).execute();
+          await trx
+            .insertInto('redlist_enterprises')
+            .values({ credit_code: e.creditCode, name: e.name, tier: e.tier, created_at: at, updated_at: at })
+            .execute();
           result.added++;
         } else if (old.name !== e.name || old.tier !== e.tier) {
           await trx.updateTable('redlist_enterprises').set({ name: e.name, tier: e.tier, updated_at: at }).where('credit_code', '=', e.creditCode).execute();
@@ -59,7 +62,11 @@ export class RedListStore implements RedListLookup {
       }
       if (options.replace && existing.size > 0) {
         const gone = [...existing.keys()];
-        for (let i = 0; i < gone.length; i += 500) await trx.deleteFrom('redlist_enterprises').where('credit_code', 'in', gone.slice(i, i + 500)).execute();
+        for (let i = 0; i < gone.length; i += 500)
+          await trx
+            .deleteFrom('redlist_enterprises')
+            .where('credit_code', 'in', gone.slice(i, i + 500))
+            .execute();
         result.removed = gone.length;
       }
       return result;

@@ -32,7 +32,8 @@ const CatalogFile = z
     file.categories.forEach((c, i) => {
       if (seen.has(c.code)) ctx.addIssue({ code: 'custom', path: ['categories', i, 'code'], message: `category "${c.code}" is declared twice` });
       seen.add(c.code);
-      if (!(c.department in file.departments)) ctx.addIssue({ code: 'custom', path: ['categories', i, 'department'], message: `unknown department "${c.department}" (not under departments:)` });
+      if (!(c.department in file.departments))
+        ctx.addIssue({ code: 'custom', path: ['categories', i, 'department'], message: `unknown department "${c.department}" (not under departments:)` });
     });
     if (!seen.has(file.fallback)) ctx.addIssue({ code: 'custom', path: ['fallback'], message: `fallback "${file.fallback}" is not a category` });
   });

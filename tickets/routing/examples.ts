@@ -20,7 +20,9 @@ const ExampleFile = z.array(z.string().trim().min(2, 'an example needs at least 
 
 /** Every examples/<category>.yaml; the file name is the category code and must be in the catalog. */
 export function loadExamples(catalog: Catalog, dir = DEFAULT_EXAMPLES_DIR): Example[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   const examples: Example[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {

@@ -112,8 +112,16 @@ function modelKey(categoriesFile: string): string {
     categoriesFile,
     DEFAULT_DICT_FILE,
     DEFAULT_SYNONYMS_FILE,
-    ...readdirSync(DEFAULT_EXAMPLES_DIR).filter((n) => n.endsWith('.yaml')).sort().map((n) => join(DEFAULT_EXAMPLES_DIR, n)),
-    ...['tickets/routing', 'knowledge/text'].flatMap((d) => readdirSync(fromRoot(d)).filter((n) => n.endsWith('.ts')).sort().map((n) => fromRoot(d, n))),
+    ...readdirSync(DEFAULT_EXAMPLES_DIR)
+      .filter((n) => n.endsWith('.yaml'))
+      .sort()
+      .map((n) => join(DEFAULT_EXAMPLES_DIR, n)),
+    ...['tickets/routing', 'knowledge/text'].flatMap((d) =>
+      readdirSync(fromRoot(d))
+        .filter((n) => n.endsWith('.ts'))
+        .sort()
+        .map((n) => fromRoot(d, n)),
+    ),
   ];
   for (const file of files) hash.update(`\n${relative(ROOT, file)}\n`).update(existsSync(file) ? readFileSync(file) : '<absent>');
   return hash.digest('hex').slice(0, 24);

@@ -24,7 +24,13 @@ export class SoftmaxModel {
     private readonly bias: Float64Array,
   ) {}
 
-  static train(xs: readonly SparseVector[], ys: readonly number[], classes: readonly string[], dims: number, s: TrainSettings = DEFAULT_TRAIN_SETTINGS): SoftmaxModel {
+  static train(
+    xs: readonly SparseVector[],
+    ys: readonly number[],
+    classes: readonly string[],
+    dims: number,
+    s: TrainSettings = DEFAULT_TRAIN_SETTINGS,
+  ): SoftmaxModel {
     const k = classes.length;
     const model = new SoftmaxModel(classes, new Float64Array(dims * k), new Float64Array(k));
     const order = xs.map((_, i) => i);
@@ -58,13 +64,18 @@ export class SoftmaxModel {
   }
 
   toJSON(): { classes: string[]; weights: string; bias: number[] } {
-    return { classes: [...this.classes], weights: Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength).toString('base64'), bias: Array.from(this.bias) };
+    return {
+      classes: [...this.classes],
+      weights: Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength).toString('base64'),
+      bias: Array.from(this.bias),
+    };
   }
 
   static fromJSON(saved: { classes: string[]; weights: string; bias: number[] }, dims: number): SoftmaxModel {
     const bytes = Buffer.from(saved.weights, 'base64');
     const weights = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    if (weights.length !== dims * saved.classes.length || saved.bias.length !== saved.classes.length) throw new Error('softmax: saved weights do not fit the vocabulary');
+    if (weights.length !== dims * saved.classes.length || saved.bias.length !== saved.classes.length)
+      throw new Error('softmax: saved weights do not fit the vocabulary');
     return new SoftmaxModel(saved.classes, weights, Float64Array.from(saved.bias));
   }
 

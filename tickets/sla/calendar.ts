@@ -44,7 +44,8 @@ export class WorkingCalendar {
   readonly hours: WorkingHours;
 
   constructor(schedules: readonly YearSchedule[], hours: WorkingHours = DEFAULT_WORKING_HOURS) {
-    if (!(hours.start >= 0 && hours.end <= 24 * 60 && hours.start < hours.end)) throw new Error('tickets: working hours must start before they end, within one day');
+    if (!(hours.start >= 0 && hours.end <= 24 * 60 && hours.start < hours.end))
+      throw new Error('tickets: working hours must start before they end, within one day');
     this.holidays = new Set(schedules.flatMap((s) => s.holidays));
     this.workdays = new Set(schedules.flatMap((s) => s.workdays));
     this.years = new Set(schedules.map((s) => s.year));

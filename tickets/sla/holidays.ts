@@ -8,7 +8,10 @@ import { fromRoot } from '../../lib/paths.ts';
 
 export const DEFAULT_CALENDAR_DIR = fromRoot('tickets/config/calendar');
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-10-01').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a real date');
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-10-01')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a real date');
 
 const YearFile = z
   .strictObject({
@@ -25,13 +28,16 @@ const YearFile = z
     file.workdays.forEach((d, i) => {
       const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
       if (!inYear(d)) ctx.addIssue({ code: 'custom', path: ['workdays', i], message: `dates must be in ${file.year}` });
-      else if (weekday !== 0 && weekday !== 6) ctx.addIssue({ code: 'custom', path: ['workdays', i], message: `${d} is a weekday already; 调休上班 days are weekend days` });
+      else if (weekday !== 0 && weekday !== 6)
+        ctx.addIssue({ code: 'custom', path: ['workdays', i], message: `${d} is a weekday already; 调休上班 days are weekend days` });
     });
   });
 
 /** Every <year>.yaml in the folder, oldest first. */
 export function loadSchedules(dir = DEFAULT_CALENDAR_DIR): YearSchedule[] {
-  const files = readdirSync(dir).filter((f) => /^\d{4}\.yaml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{4}\.yaml$/.test(f))
+    .sort();
   return files.map((f) => {
     const file = loadYamlFile(join(dir, f), YearFile);
     return { year: file.year, holidays: file.holidays.flatMap((h) => daysBetween(h.from, h.to)), workdays: file.workdays };

@@ -46,7 +46,8 @@ export class FilterSql {
 
   /** The filter as one predicate; `broad` hides the columns from the planner (see above). */
   predicate(eb: Eb, f: TicketFilter, now: string, broad = false): Expression<SqlBool> {
-    const text = (column: 'state' | 'department' | 'category' | 'priority' | 'due_at') => (broad ? sql<string>`(${sql.ref(column)} || '')` : sql.ref<string>(column));
+    const text = (column: 'state' | 'department' | 'category' | 'priority' | 'due_at') =>
+      broad ? sql<string>`(${sql.ref(column)} || '')` : sql.ref<string>(column);
     const all: Expression<SqlBool>[] = [];
     if (f.states && f.states.length > 0) all.push(eb(text('state'), 'in', [...f.states]));
     if (f.department) all.push(eb(text('department'), '=', f.department));

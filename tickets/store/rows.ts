@@ -1,6 +1,19 @@
 // Rows ↔ domain objects. The only place that knows column names and how JSON and booleans are stored.
 import type { TicketPatch } from '../decide.ts';
-import type { Actor, ActorKind, CreditCheck, Priority, RedListTier, Requester, SatisfactionLevel, Ticket, TicketEvent, TicketState, TicketType, TranscriptLine } from '../model.ts';
+import type {
+  Actor,
+  ActorKind,
+  CreditCheck,
+  Priority,
+  RedListTier,
+  Requester,
+  SatisfactionLevel,
+  Ticket,
+  TicketEvent,
+  TicketState,
+  TicketType,
+  TranscriptLine,
+} from '../model.ts';
 import type { TicketEventRow, TicketRequesterRow, TicketRow } from './schema.ts';
 
 export function toTicket(r: TicketRow): Ticket {

@@ -212,7 +212,14 @@ export const ticketsSchema: ModuleSchema = {
         const rows = await db.selectFrom('ticket_requesters').select(['ticket_number', 'channel_id', 'user_id', 'conversation_ref']).execute();
         for (const r of rows) {
           const id = conversationIdOf(r.conversation_ref);
-          if (id) await db.updateTable('ticket_requesters').set({ conversation_id: id }).where('ticket_number', '=', r.ticket_number).where('channel_id', '=', r.channel_id).where('user_id', '=', r.user_id).execute();
+          if (id)
+            await db
+              .updateTable('ticket_requesters')
+              .set({ conversation_id: id })
+              .where('ticket_number', '=', r.ticket_number)
+              .where('channel_id', '=', r.channel_id)
+              .where('user_id', '=', r.user_id)
+              .execute();
         }
         await db.schema.createIndex('ticket_requesters_conversation').on('ticket_requesters').columns(['channel_id', 'conversation_id']).execute();
       },

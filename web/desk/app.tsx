@@ -35,7 +35,8 @@ export function App() {
 }
 
 function page(path: string) {
-  if (path.startsWith('/tickets/') || path === '/queue' || path === '/') return <QueuePage open={path.startsWith('/tickets/') ? decodeURIComponent(path.slice(9)) : null} />;
+  if (path.startsWith('/tickets/') || path === '/queue' || path === '/')
+    return <QueuePage open={path.startsWith('/tickets/') ? decodeURIComponent(path.slice(9)) : null} />;
   if (path === '/live' && can('live')) return <LivePage />;
   if (path === '/dashboard' && can('dashboard')) return <Dashboard />;
   if (path === '/canned' && can('canned.manage')) return <Canned />;

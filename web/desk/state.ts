@@ -2,7 +2,14 @@
 import { computed, signal } from '@preact/signals';
 
 export interface Me {
-  user: { id: string; username: string; name: string; role: 'agent' | 'handler' | 'supervisor' | 'admin'; department: string | null; mustChangePassword: boolean };
+  user: {
+    id: string;
+    username: string;
+    name: string;
+    role: 'agent' | 'handler' | 'supervisor' | 'admin';
+    department: string | null;
+    mustChangePassword: boolean;
+  };
   csrfToken: string | null;
   capabilities: string[];
   actions: string[];
@@ -46,7 +53,9 @@ export const lastTicketEvent = signal<{ number: string; version: number; actor: 
 /** Viewers per ticket, from presence events. */
 export const viewers = signal<Record<string, { id: string; name: string }[]>>({});
 /** Live messages and typing, for the open conversation. */
-export const liveMessage = signal<{ sessionId: string; message: { id: string; sender: string; authorName: string | null; text: string; at: string } } | null>(null);
+export const liveMessage = signal<{ sessionId: string; message: { id: string; sender: string; authorName: string | null; text: string; at: string } } | null>(
+  null,
+);
 export const liveTyping = signal<{ sessionId: string; at: number } | null>(null);
 export const streamOnline = signal(false);
 

@@ -3,7 +3,10 @@
 import type { Activity, ActivitySet, ConversationInfo } from './types.ts';
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -53,11 +56,7 @@ export class DirectLineApi {
 
   /** Activities after `watermark` (empty string = the whole history). */
   getActivities(id: string, token: string, watermark: string): Promise<ActivitySet> {
-    return this.call(
-      'GET',
-      `/conversations/${encodeURIComponent(id)}/activities?watermark=${encodeURIComponent(watermark)}`,
-      token,
-    );
+    return this.call('GET', `/conversations/${encodeURIComponent(id)}/activities?watermark=${encodeURIComponent(watermark)}`, token);
   }
 
   postActivity(id: string, token: string, activity: Activity): Promise<{ id?: string }> {

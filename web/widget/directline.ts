@@ -49,8 +49,15 @@ export class DirectLine {
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly refresher: TokenRefresher;
 
-  constructor(private readonly api: DirectLineApi, private readonly events: DirectLineEvents) {
-    this.refresher = new TokenRefresher(api, () => this.session, () => this.invalidate());
+  constructor(
+    private readonly api: DirectLineApi,
+    private readonly events: DirectLineEvents,
+  ) {
+    this.refresher = new TokenRefresher(
+      api,
+      () => this.session,
+      () => this.invalidate(),
+    );
   }
 
   /** Idempotent; deferred until the visitor opens the panel so idle page views cost the server nothing. */

@@ -5,16 +5,9 @@
 // Supported: paragraphs, line breaks, "- " / "* " / "• " lists, "1. " / "1) " / "1、" lists,
 // "# headings" (shown bold), **bold**, [label](url), bare http(s) URLs.
 
-export type Inline =
-  | { t: 'text'; v: string }
-  | { t: 'b'; c: Inline[] }
-  | { t: 'a'; href: string; c: Inline[] }
-  | { t: 'br' };
+export type Inline = { t: 'text'; v: string } | { t: 'b'; c: Inline[] } | { t: 'a'; href: string; c: Inline[] } | { t: 'br' };
 
-export type Block =
-  | { t: 'p'; c: Inline[] }
-  | { t: 'ul'; items: Inline[][] }
-  | { t: 'ol'; start: number; items: Inline[][] };
+export type Block = { t: 'p'; c: Inline[] } | { t: 'ul'; items: Inline[][] } | { t: 'ol'; start: number; items: Inline[][] };
 
 /** Only these schemes become links; javascript:, data:, vbscript:, relative URLs etc. stay text. */
 export function safeHref(raw: string, allowNonWeb = true): string | null {
@@ -27,8 +20,7 @@ export function safeHref(raw: string, allowNonWeb = true): string | null {
 
 // Order matters: a markdown link wins over the bare URL inside it.
 // Link targets may contain one level of balanced parentheses, e.g. .../Foo_(bar).
-const INLINE =
-  /\*\*([^\n]+?)\*\*|\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)|(https?:\/\/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+)/g;
+const INLINE = /\*\*([^\n]+?)\*\*|\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)|(https?:\/\/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+)/g;
 const TRAILING_PUNCT = /[.,;:!?'*]+$/;
 
 function pushText(out: Inline[], text: string): void {
@@ -80,7 +72,9 @@ const HEADING = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/;
 
 export function parseMarkdown(source: string): Block[] {
   const blocks: Block[] = [];
-  const lines = String(source ?? '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = String(source ?? '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   let para: string[] = [];
   let list: { t: 'ul' | 'ol'; start: number; items: string[] } | null = null;
 
@@ -131,9 +125,6 @@ export function parseMarkdown(source: string): Block[] {
 
 /** Plain-text projection of the tree (used by tests and for aria labels). */
 export function toPlainText(blocks: Block[]): string {
-  const inline = (nodes: Inline[]): string =>
-    nodes.map((n) => (n.t === 'text' ? n.v : n.t === 'br' ? '\n' : inline(n.c))).join('');
-  return blocks
-    .map((b) => (b.t === 'p' ? inline(b.c) : b.items.map((i) => inline(i)).join('\n')))
-    .join('\n\n');
+  const inline = (nodes: Inline[]): string => nodes.map((n) => (n.t === 'text' ? n.v : n.t === 'br' ? '\n' : inline(n.c))).join('');
+  return blocks.map((b) => (b.t === 'p' ? inline(b.c) : b.items.map((i) => inline(i)).join('\n'))).join('\n\n');
 }

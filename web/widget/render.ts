@@ -135,9 +135,7 @@ export class MessageList {
 
   scrollToEnd(): void {
     const el = this.el;
-    const answerTop = this.readFrom
-      ? this.readFrom.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop - 8
-      : Number.POSITIVE_INFINITY;
+    const answerTop = this.readFrom ? this.readFrom.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop - 8 : Number.POSITIVE_INFINITY;
     el.scrollTop = Math.min(el.scrollHeight, answerTop);
   }
 }

@@ -29,7 +29,10 @@ export function evaluateDevSplit(catalog: Catalog, settings: PredictorSettings =
   const predictor = TrainedPredictor.train(train, settings);
   const trainMillis = performance.now() - started;
   const predictions = dev.map((e) => ({ gold: e.category, prediction: predictor.predict(e.text) }));
-  const scores = score(predictions.map((p) => ({ gold: p.gold, predicted: p.prediction.category })), catalog.categories.map((c) => c.code));
+  const scores = score(
+    predictions.map((p) => ({ gold: p.gold, predicted: p.prediction.category })),
+    catalog.categories.map((c) => c.code),
+  );
   const thresholds = [0.2, 0.3, 0.4, 0.5, 0.6].map((threshold) => {
     const kept = predictions.filter((p) => p.prediction.confidence >= threshold);
     return { threshold, coverage: kept.length / dev.length, precision: kept.filter((p) => p.prediction.category === p.gold).length / Math.max(1, kept.length) };

@@ -89,5 +89,10 @@ export function evaluateTeddy(predictor: CategoryPredictor): TeddyReport {
     const best = p.ranked.find((r) => TEDDY_MAP[r.category]);
     closed.push({ gold: row.label, predicted: best ? (TEDDY_MAP[best.category] as string) : NONE });
   }
-  return { open: score(open, TEDDY_CLASSES), withFallback: score(fallback, TEDDY_CLASSES), closed: score(closed, TEDDY_CLASSES), fallbackShare: fellBack / open.length };
+  return {
+    open: score(open, TEDDY_CLASSES),
+    withFallback: score(fallback, TEDDY_CLASSES),
+    closed: score(closed, TEDDY_CLASSES),
+    fallbackShare: fellBack / open.length,
+  };
 }

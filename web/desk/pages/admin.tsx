@@ -49,15 +49,32 @@ export function Admin() {
   };
   const create = (form: HTMLFormElement) => {
     const d = new FormData(form);
-    const body = { username: String(d.get('username')), displayName: String(d.get('displayName')), role: String(d.get('role')), password: String(d.get('password')), ...(d.get('role') === 'handler' ? { department: String(d.get('department')) } : {}) };
-    void run(async () => (await post('/accounts', body), form.reset(), (role.value = 'agent')), `已创建账号 ${body.username}，请将临时密码告知本人（首次登录须修改）。`);
+    const body = {
+      username: String(d.get('username')),
+      displayName: String(d.get('displayName')),
+      role: String(d.get('role')),
+      password: String(d.get('password')),
+      ...(d.get('role') === 'handler' ? { department: String(d.get('department')) } : {}),
+    };
+    void run(
+      async () => (await post('/accounts', body), form.reset(), (role.value = 'agent')),
+      `已创建账号 ${body.username}，请将临时密码告知本人（首次登录须修改）。`,
+    );
   };
   const departments = catalog.value?.departments ?? [];
   return (
     <div class="page admin">
       <h2>管理</h2>
-      {message.value ? <p class="info" role="status">{message.value}</p> : null}
-      {error.value ? <p class="error" role="alert">{error.value}</p> : null}
+      {message.value ? (
+        <p class="info" role="status">
+          {message.value}
+        </p>
+      ) : null}
+      {error.value ? (
+        <p class="error" role="alert">
+          {error.value}
+        </p>
+      ) : null}
       <section class="box">
         <h3>新建账号</h3>
         <form class="inline-form" onSubmit={(e) => (e.preventDefault(), create(e.currentTarget as HTMLFormElement))}>
@@ -109,7 +126,13 @@ export function Admin() {
                 <td>{a.disabled ? '已停用' : a.locked ? '已锁定' : a.mustChangePassword ? '待改密' : '正常'}</td>
                 <td>{at(a.lastLoginAt)}</td>
                 <td>
-                  <button onClick={() => void run(() => post(`/accounts/${a.id}`, { disabled: !a.disabled }), a.disabled ? `已启用 ${a.username}` : `已停用 ${a.username}`)}>{a.disabled ? '启用' : '停用'}</button>{' '}
+                  <button
+                    onClick={() =>
+                      void run(() => post(`/accounts/${a.id}`, { disabled: !a.disabled }), a.disabled ? `已启用 ${a.username}` : `已停用 ${a.username}`)
+                    }
+                  >
+                    {a.disabled ? '启用' : '停用'}
+                  </button>{' '}
                   <button
                     onClick={() => {
                       const pw = prompt(`为 ${a.username} 设置临时密码（至少 10 位，首次登录须修改）`);
@@ -129,7 +152,11 @@ export function Admin() {
         <ul class="departments">
           {departments.map((d) => (
             <li key={d.code}>
-              <b>{d.name}</b> <small>{d.code}</small> · 承办账号：{accounts.value.filter((a) => a.role === 'handler' && a.department === d.code && !a.disabled).map((a) => a.displayName).join('、') || '无'}
+              <b>{d.name}</b> <small>{d.code}</small> · 承办账号：
+              {accounts.value
+                .filter((a) => a.role === 'handler' && a.department === d.code && !a.disabled)
+                .map((a) => a.displayName)
+                .join('、') || '无'}
             </li>
           ))}
         </ul>
@@ -137,7 +164,10 @@ export function Admin() {
       <section class="box">
         <h3>重点企业名单（{redlist.value.length} 家）</h3>
         <p class="note">
-          上传 CSV（列：统一社会信用代码,企业名称,类别），任何一行有误则整份不导入。<a href="/api/desk/redlist.csv" download>导出当前名单</a>
+          上传 CSV（列：统一社会信用代码,企业名称,类别），任何一行有误则整份不导入。
+          <a href="/api/desk/redlist.csv" download>
+            导出当前名单
+          </a>
         </p>
         <input
           type="file"

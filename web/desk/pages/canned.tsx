@@ -66,7 +66,10 @@ export function Canned() {
             <li key={r.id} class="box">
               <b>{r.title}</b>
               <p class="pre">{r.text}</p>
-              <button onClick={() => (editing.value = r.id)}>编辑</button> <button class="danger" onClick={() => void remove(r.id)}>删除</button>
+              <button onClick={() => (editing.value = r.id)}>编辑</button>{' '}
+              <button class="danger" onClick={() => void remove(r.id)}>
+                删除
+              </button>
             </li>
           ),
         )}

@@ -24,8 +24,14 @@ export function LineChart({ days, series, percent = false, title }: { days: stri
         height: 220,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai'),
         scales: { x: { time: true }, y: percent ? { range: [0, 100] } : { auto: true } },
-        axes: [{ values: (_u, ticks) => ticks.map((t) => new Date(t * 1000 + 8 * 3_600_000).toISOString().slice(5, 10)) }, { values: (_u, ticks) => ticks.map((t) => (percent ? `${t}%` : String(t))) }],
-        series: [{ label: '日期', value: (_u, v) => (v === null ? '' : new Date(v * 1000 + 8 * 3_600_000).toISOString().slice(0, 10)) }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: days.length <= 31 } }))],
+        axes: [
+          { values: (_u, ticks) => ticks.map((t) => new Date(t * 1000 + 8 * 3_600_000).toISOString().slice(5, 10)) },
+          { values: (_u, ticks) => ticks.map((t) => (percent ? `${t}%` : String(t))) },
+        ],
+        series: [
+          { label: '日期', value: (_u, v) => (v === null ? '' : new Date(v * 1000 + 8 * 3_600_000).toISOString().slice(0, 10)) },
+          ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: days.length <= 31 } })),
+        ],
       },
       [xs, ...series.map((s) => s.values.map((v) => (v === null ? null : percent ? Math.round(v * 1000) / 10 : v)))] as uPlot.AlignedData,
       el,

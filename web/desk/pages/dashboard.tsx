@@ -14,7 +14,15 @@ interface Hotspot {
 
 interface DashboardData {
   period: { from: string; to: string; days: number };
-  conversations: { conversations: number; questions: number; directAnswered: number; escalated: number; directAnswerRate: number | null; escalationRate: number | null; byChannel: Record<string, number> };
+  conversations: {
+    conversations: number;
+    questions: number;
+    directAnswered: number;
+    escalated: number;
+    directAnswerRate: number | null;
+    escalationRate: number | null;
+    byChannel: Record<string, number>;
+  };
   tickets: {
     created: number;
     byType: Record<string, number>;
@@ -70,13 +78,30 @@ export function Dashboard() {
         <h2>班长看板</h2>
         <form class="period" onSubmit={(e) => e.preventDefault()}>
           {PRESETS.map(([text, days]) => (
-            <button key={text} type="button" class={range.value.from === dayString(days - 1) && range.value.to === dayString(0) ? 'on' : ''} onClick={() => (range.value = { from: dayString(days - 1), to: dayString(0) })}>
+            <button
+              key={text}
+              type="button"
+              class={range.value.from === dayString(days - 1) && range.value.to === dayString(0) ? 'on' : ''}
+              onClick={() => (range.value = { from: dayString(days - 1), to: dayString(0) })}
+            >
               {text}
             </button>
           ))}
-          <input type="date" aria-label="开始日期" value={range.value.from} max={range.value.to} onChange={(e) => (range.value = { ...range.value, from: (e.target as HTMLInputElement).value })} />
+          <input
+            type="date"
+            aria-label="开始日期"
+            value={range.value.from}
+            max={range.value.to}
+            onChange={(e) => (range.value = { ...range.value, from: (e.target as HTMLInputElement).value })}
+          />
           至
-          <input type="date" aria-label="结束日期" value={range.value.to} min={range.value.from} onChange={(e) => (range.value = { ...range.value, to: (e.target as HTMLInputElement).value })} />
+          <input
+            type="date"
+            aria-label="结束日期"
+            value={range.value.to}
+            min={range.value.from}
+            onChange={(e) => (range.value = { ...range.value, to: (e.target as HTMLInputElement).value })}
+          />
           <a class="csv" href={`/api/desk/export/tickets.csv${query(range.value)}`} download>
             导出工单明细
           </a>
@@ -95,7 +120,12 @@ export function Dashboard() {
             <Kpi name="按时办结率" value={percent(d.tickets.onTimeRate)} note={`办结 ${d.tickets.resolved}，按时 ${d.tickets.onTime}`} />
             <Kpi name="满意率" value={percent(d.tickets.satisfaction.rate)} note={`评价 ${d.tickets.satisfaction.rated} 次`} />
             <Kpi name="平均办理时长" value={d.tickets.avgHandlingHours === null ? '—' : `${d.tickets.avgHandlingHours.toFixed(1)} 小时`} note="受理到办结" />
-            <Kpi name="当前积压" value={String(d.tickets.backlog.reduce((n, b) => n + b.open, 0))} note={`超期 ${d.tickets.backlog.reduce((n, b) => n + b.overdue, 0)}`} warn={d.tickets.backlog.some((b) => b.overdue > 0)} />
+            <Kpi
+              name="当前积压"
+              value={String(d.tickets.backlog.reduce((n, b) => n + b.open, 0))}
+              note={`超期 ${d.tickets.backlog.reduce((n, b) => n + b.overdue, 0)}`}
+              warn={d.tickets.backlog.some((b) => b.overdue > 0)}
+            />
           </section>
           <section class="grid2">
             <div class="box">
@@ -130,11 +160,18 @@ export function Dashboard() {
             </div>
             <div class="box">
               <h3>工单类别 {exportLink('by-category')}</h3>
-              <Bars rows={Object.entries(d.tickets.byCategory).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([code, n]) => ({ name: label.category(code), n }))} />
+              <Bars
+                rows={Object.entries(d.tickets.byCategory)
+                  .sort((a, b) => b[1] - a[1])
+                  .slice(0, 10)
+                  .map(([code, n]) => ({ name: label.category(code), n }))}
+              />
             </div>
             <div class="box">
               <h3>积压与超期（当前）{exportLink('backlog')}</h3>
-              <Bars rows={d.tickets.backlog.map((b) => ({ name: label.department(b.department), n: b.open, extra: b.overdue ? `超期 ${b.overdue}` : undefined }))} />
+              <Bars
+                rows={d.tickets.backlog.map((b) => ({ name: label.department(b.department), n: b.open, extra: b.overdue ? `超期 ${b.overdue}` : undefined }))}
+              />
             </div>
             <div class="box">
               <h3>重点企业工单 {exportLink('red-list')}</h3>

@@ -38,7 +38,13 @@ export function useLiveCount(): number {
     if (!can('live') || counting) return;
     counting = true;
     // Called at once by subscribe, then on every live event: the page's own refreshes.
-    const stop = liveChanged.subscribe(() => void refresh<{ sessions: LiveSessionView[] }>('/live').then((r) => (waiting.value = r.sessions.filter((s) => s.status === 'waiting').length), () => undefined));
+    const stop = liveChanged.subscribe(
+      () =>
+        void refresh<{ sessions: LiveSessionView[] }>('/live').then(
+          (r) => (waiting.value = r.sessions.filter((s) => s.status === 'waiting').length),
+          () => undefined,
+        ),
+    );
     return () => ((counting = false), stop());
   }, []);
   return waiting.value;
@@ -96,11 +102,7 @@ export function LivePage() {
           <>
             <h3>
               与用户的对话
-              {open.ticketNumber ? (
-                <a href={`#/tickets/${open.ticketNumber}`}>
-                  工单 {open.ticketNumber}
-                </a>
-              ) : null}
+              {open.ticketNumber ? <a href={`#/tickets/${open.ticketNumber}`}>工单 {open.ticketNumber}</a> : null}
             </h3>
             <LiveChat key={open.id} session={open} onEnded={() => void load()} />
           </>
@@ -164,7 +166,10 @@ function LiveChat({ session: s, onEnded }: { session: LiveSessionView; onEnded: 
   const log = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
-    void get<{ messages: Message[] }>(`/live/${s.id}`).then((r) => (messages.value = r.messages), (err) => (error.value = describe(err)));
+    void get<{ messages: Message[] }>(`/live/${s.id}`).then(
+      (r) => (messages.value = r.messages),
+      (err) => (error.value = describe(err)),
+    );
     return liveMessage.subscribe((m) => {
       if (!m || m.sessionId !== s.id || messages.value.some((x) => x.id === m.message.id)) return;
       messages.value = [...messages.value, m.message];

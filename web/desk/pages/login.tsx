@@ -34,7 +34,11 @@ export function Login() {
           密码
           <input name="password" type="password" autocomplete="current-password" required maxLength={128} />
         </label>
-        {error.value ? <p class="error" role="alert">{error.value}</p> : null}
+        {error.value ? (
+          <p class="error" role="alert">
+            {error.value}
+          </p>
+        ) : null}
         <button class="primary" type="submit" disabled={busy.value}>
           {busy.value ? '登录中…' : '登录'}
         </button>
@@ -81,7 +85,11 @@ export function PasswordChange({ forced = false }: { forced?: boolean }) {
           再次输入新密码
           <input name="again" type="password" autocomplete="new-password" required />
         </label>
-        {error.value ? <p class="error" role="alert">{error.value}</p> : null}
+        {error.value ? (
+          <p class="error" role="alert">
+            {error.value}
+          </p>
+        ) : null}
         {done.value && !forced ? <p class="info">密码已修改。</p> : null}
         <button class="primary" type="submit">
           保存新密码

@@ -179,27 +179,38 @@ export function QueuePage({ open }: { open: string | null }) {
           </select>
           <select aria-label="类别" value={f.category} onChange={(e) => set({ category: (e.target as HTMLSelectElement).value })}>
             <option value="">全部类别</option>
-            {Object.entries(c?.byCategory ?? {}).sort((a, b) => b[1] - a[1]).map(([code, n]) => (
-              <option key={code} value={code}>
-                {label.category(code)}（{n}）
-              </option>
-            ))}
+            {Object.entries(c?.byCategory ?? {})
+              .sort((a, b) => b[1] - a[1])
+              .map(([code, n]) => (
+                <option key={code} value={code}>
+                  {label.category(code)}（{n}）
+                </option>
+              ))}
           </select>
           {handler ? null : (
             <select aria-label="承办单位" value={f.department} onChange={(e) => set({ department: (e.target as HTMLSelectElement).value })}>
               <option value="">全部承办单位</option>
-              {Object.entries(c?.byDepartment ?? {}).filter(([code]) => code).sort((a, b) => b[1] - a[1]).map(([code, n]) => (
-                <option key={code} value={code}>
-                  {label.department(code)}（{n}）
-                </option>
-              ))}
+              {Object.entries(c?.byDepartment ?? {})
+                .filter(([code]) => code)
+                .sort((a, b) => b[1] - a[1])
+                .map(([code, n]) => (
+                  <option key={code} value={code}>
+                    {label.department(code)}（{n}）
+                  </option>
+                ))}
             </select>
           )}
         </div>
         {error.value ? <p class="error">{error.value}</p> : null}
         <ol class="rows" aria-label={`共 ${total.value} 件`}>
           {items.value.map((t, i) => (
-            <Row key={t.number} t={t} selected={i === selected.value} open={t.number === open} onPick={() => ((selected.value = i), navigate(`/tickets/${t.number}`))} />
+            <Row
+              key={t.number}
+              t={t}
+              selected={i === selected.value}
+              open={t.number === open}
+              onPick={() => ((selected.value = i), navigate(`/tickets/${t.number}`))}
+            />
           ))}
           {items.value.length === 0 ? <li class="empty">没有符合条件的工单</li> : null}
         </ol>

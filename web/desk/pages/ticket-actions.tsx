@@ -36,9 +36,22 @@ function fields(action: string, d: Detail): Field[] {
     case 'supervise':
       return [{ name: 'note', label: action === 'remind' ? '催办意见' : '督办意见', kind: 'textarea', required: true, max: 1000 }];
     case 'resolve':
-      return [{ name: 'reply', label: d.ticket.reply ? '办结答复（留空沿用已有答复）' : '办结答复（用户将收到）', kind: 'textarea', required: !d.ticket.reply, max: 10_000, value: '' }, note];
+      return [
+        {
+          name: 'reply',
+          label: d.ticket.reply ? '办结答复（留空沿用已有答复）' : '办结答复（用户将收到）',
+          kind: 'textarea',
+          required: !d.ticket.reply,
+          max: 10_000,
+          value: '',
+        },
+        note,
+      ];
     case 'rate':
-      return [{ name: 'satisfaction', label: '回访结果', kind: 'select', required: true, options: Object.entries(cat.labels.satisfaction) }, { name: 'comment', label: '用户意见（可选）', kind: 'text', max: 1000 }];
+      return [
+        { name: 'satisfaction', label: '回访结果', kind: 'select', required: true, options: Object.entries(cat.labels.satisfaction) },
+        { name: 'comment', label: '用户意见（可选）', kind: 'text', max: 1000 },
+      ];
     case 'close':
       return [reason('关闭原因')];
     case 'reopen':
@@ -48,7 +61,17 @@ function fields(action: string, d: Detail): Field[] {
     case 'note':
       return [{ name: 'text', label: '内部备注（仅工作人员可见）', kind: 'textarea', required: true, max: 1000 }];
     case 'recategorize':
-      return [{ name: 'category', label: '正确的类别', kind: 'select', required: true, value: d.ticket.category, options: cat.categories.map((c) => [c.code, c.label]) }, note];
+      return [
+        {
+          name: 'category',
+          label: '正确的类别',
+          kind: 'select',
+          required: true,
+          value: d.ticket.category,
+          options: cat.categories.map((c) => [c.code, c.label]),
+        },
+        note,
+      ];
     default:
       return [note];
   }

@@ -34,7 +34,15 @@ export interface Detail {
     createdAt: string;
     version: number;
   };
-  events: { version: number; action: string; toState: string; actor: { kind: string; name?: string; id: string }; at: string; note: string | null; data: Record<string, unknown> }[];
+  events: {
+    version: number;
+    action: string;
+    toState: string;
+    actor: { kind: string; name?: string; id: string };
+    at: string;
+    note: string | null;
+    data: Record<string, unknown>;
+  }[];
   requesters: { channelId: string; mobile: string | null }[];
   allowedActions: string[];
   assignee: { accountId: string; name: string } | null;
@@ -43,7 +51,13 @@ export interface Detail {
   overdue: boolean;
 }
 
-const CHANNELS: Record<string, string> = { 'lineone-webchat': '网页聊天', phone: '电话', 'wechat-official': '微信公众号', 'wechat-kf': '微信客服', wechaty: '微信' };
+const CHANNELS: Record<string, string> = {
+  'lineone-webchat': '网页聊天',
+  phone: '电话',
+  'wechat-official': '微信公众号',
+  'wechat-kf': '微信客服',
+  wechaty: '微信',
+};
 const CREDIT: Record<string, string> = { valid: '已校验', unverified: '待核实', none: '' };
 const OPEN = ['new', 'dispatched', 'accepted', 'in_progress', 'returned'];
 
@@ -104,7 +118,12 @@ export function TicketView({ number }: { number: string }) {
     };
   }, [number]);
 
-  if (error.value && !detail.value) return <div class="ticket"><p class="error">{error.value}</p></div>;
+  if (error.value && !detail.value)
+    return (
+      <div class="ticket">
+        <p class="error">{error.value}</p>
+      </div>
+    );
   const d = detail.value;
   if (!d) return <div class="ticket loading">加载中…</div>;
   const t = d.ticket;
@@ -169,14 +188,27 @@ export function TicketView({ number }: { number: string }) {
               <dt>渠道</dt>
               <dd>{[...new Set(d.requesters.map((r) => CHANNELS[r.channelId] ?? r.channelId))].join('、')}</dd>
             </dl>
-            {t.pendingExtension ? <p class="info">申请延期至 {at(t.pendingExtension.dueAt)}：{t.pendingExtension.reason}</p> : null}
+            {t.pendingExtension ? (
+              <p class="info">
+                申请延期至 {at(t.pendingExtension.dueAt)}：{t.pendingExtension.reason}
+              </p>
+            ) : null}
             {t.reply ? (
               <div class="answer">
                 <b>答复</b>（{t.reply.by}，{at(t.reply.at)}）<p>{t.reply.text}</p>
               </div>
             ) : null}
-            {t.satisfaction ? <p>评价：{label.satisfaction(t.satisfaction.level)}{t.satisfaction.comment ? `（${t.satisfaction.comment}）` : ''}</p> : null}
-            {t.mergedInto ? <p>已并入 <a href={`#/tickets/${t.mergedInto}`}>{t.mergedInto}</a></p> : null}
+            {t.satisfaction ? (
+              <p>
+                评价：{label.satisfaction(t.satisfaction.level)}
+                {t.satisfaction.comment ? `（${t.satisfaction.comment}）` : ''}
+              </p>
+            ) : null}
+            {t.mergedInto ? (
+              <p>
+                已并入 <a href={`#/tickets/${t.mergedInto}`}>{t.mergedInto}</a>
+              </p>
+            ) : null}
           </section>
 
           <ActionBar detail={d} onDone={load} />
