@@ -1,12 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../log/logger.ts';
+import { RedisBroadcast } from '../../lib/redis-broadcast.ts';
 import { type ActivityBatch, type ConversationHub, LocalConversationHub } from './hub.ts';
 
-const CHANNEL = 'lineone:directline';
-
-interface Envelope {
-  origin: string;
+interface Published {
   conversationId: string;
   batch: ActivityBatch;
 }
@@ -16,32 +12,20 @@ interface Envelope {
  * pub/sub channel. A lost message only delays a stream: it reads any gap from the store.
  */
 export class RedisConversationHub implements ConversationHub {
-  private readonly local = new LocalConversationHub();
-  private readonly origin = randomUUID();
-
   private constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
-    private readonly log: Logger,
+    private readonly local: LocalConversationHub,
+    private readonly remote: RedisBroadcast<Published>,
   ) {}
 
   static async connect(url: string, log: Logger): Promise<RedisConversationHub> {
-    // The default export: the same class from source and from the server bundle (whose lazy chunks export CommonJS as default only).
-    const { default: Redis } = await import('ioredis');
-    const options = { lazyConnect: true, maxRetriesPerRequest: 3 };
-    const hub = new RedisConversationHub(new Redis(url, options), new Redis(url, options), log);
-    await Promise.all([hub.publisher.connect(), hub.subscriber.connect()]);
-    hub.subscriber.on('message', (_channel: string, message: string) => hub.receive(message));
-    await hub.subscriber.subscribe(CHANNEL);
-    return hub;
+    const local = new LocalConversationHub();
+    const remote = await RedisBroadcast.connect<Published>(url, 'lineone:directline', log, (m) => local.publish(m.conversationId, m.batch));
+    return new RedisConversationHub(local, remote);
   }
 
   publish(conversationId: string, batch: ActivityBatch): void {
     this.local.publish(conversationId, batch);
-    const envelope: Envelope = { origin: this.origin, conversationId, batch };
-    this.publisher.publish(CHANNEL, JSON.stringify(envelope)).catch((err: unknown) => {
-      this.log.warn({ err, conversationId }, 'directline: redis publish failed; remote streams catch up on their next read');
-    });
+    this.remote.send({ conversationId, batch }, { conversationId }, 'remote streams catch up on their next read');
   }
 
   subscribe(conversationId: string, listener: (batch: ActivityBatch) => void): () => void {
@@ -50,16 +34,6 @@ export class RedisConversationHub implements ConversationHub {
 
   async close(): Promise<void> {
     await this.local.close();
-    this.subscriber.disconnect();
-    await this.publisher.quit().catch(() => undefined);
-  }
-
-  private receive(message: string): void {
-    try {
-      const envelope = JSON.parse(message) as Envelope;
-      if (envelope.origin !== this.origin) this.local.publish(envelope.conversationId, envelope.batch);
-    } catch (err) {
-      this.log.warn({ err }, 'directline: ignoring a malformed hub message');
-    }
+    await this.remote.close();
   }
 }
