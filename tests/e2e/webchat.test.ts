@@ -50,9 +50,10 @@ describe('web chat in Chromium against the real server', () => {
   it('shows user text literally: no HTML injection', async (ctx) => {
     if (!browser) return ctx.skip();
     const page = await browser.context.newPage(); // stands alone: a new tab with no saved conversation
-    await page.goto(app.url);
+    // Cleared on a page without the widget, which could still save its session while unloading.
+    await page.goto(`${app.url}/readyz`);
     await page.evaluate(() => localStorage.clear());
-    await page.reload();
+    await page.goto(app.url);
     await page.locator('.lo-launcher').click();
     let dialogs = 0;
     page.on('dialog', (d) => {

@@ -32,9 +32,10 @@ describe('widget security in Chromium', () => {
       if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
     });
     page.on('pageerror', (e) => violations.push(String(e)));
-    await page.goto(app.url);
+    // Cleared on a page without the widget, which could still save its session while unloading.
+    await page.goto(`${app.url}/readyz`);
     await page.evaluate(() => localStorage.clear());
-    await page.reload();
+    await page.goto(app.url);
     return { page, violations };
   }
 

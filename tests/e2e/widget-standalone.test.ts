@@ -42,18 +42,23 @@ describe('webchat widget against the real server', () => {
       void d.dismiss();
     });
     page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
-    await page.goto(app.url);
+    // Clear the origin's storage on a page without the widget: a widget page cleared and then reloaded can still
+    // write its session while it unloads, and the next page would resume that conversation instead of starting one.
+    await page.goto(`${app.url}/readyz`);
     await page.evaluate(() => localStorage.clear());
-    await page.reload();
+    await page.goto(app.url);
     return { page, errors, dialogs, requests };
   }
 
   /** Opens the panel and waits for the welcome; returns the conversation id the widget started. */
   async function openChat(page: Page): Promise<string> {
-    const started = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/v3/directline/conversations');
-    await page.locator('.lo-launcher').click();
+    // Each wait is bounded below the test's own timeout, so a failure names the step that did not happen.
+    const started = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/v3/directline/conversations', {
+      timeout: 10_000,
+    });
+    await page.locator('.lo-launcher').click({ timeout: 10_000 });
     const { conversationId } = (await (await started).json()) as { conversationId: string };
-    await page.locator('.lo-bubble-bot', { hasText: '企业服务一号线' }).waitFor();
+    await page.locator('.lo-bubble-bot', { hasText: '企业服务一号线' }).waitFor({ timeout: 10_000 });
     return conversationId;
   }
 
@@ -234,7 +239,7 @@ describe('webchat widget against the real server', () => {
         },
       ],
     });
-    await page.locator('.lo-card-btn').first().waitFor();
+    await page.locator('.lo-card-btn').first().waitFor({ timeout: 10_000 });
     await expect.poll(() => page.locator('.lo-panel').boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
     expect(await page.locator('.lo-launcher').isVisible()).toBe(false);
     expect(await page.locator('.lo-input').evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
@@ -244,11 +249,11 @@ describe('webchat widget against the real server', () => {
     }
     await page.locator('.lo-log').evaluate((el) => (el.scrollTop = 0));
     await shot(page, 'mobile-panel');
-    await page.locator('.lo-close').click();
-    await page.locator('.lo-launcher').waitFor();
+    await page.locator('.lo-close').click({ timeout: 10_000 });
+    await page.locator('.lo-launcher').waitFor({ timeout: 10_000 });
     await shot(page, 'mobile-closed');
     await page.close();
-  });
+  }, 40_000);
 
   it('falls back to polling when WebSockets are blocked', async (ctx) => {
     if (!browser) return ctx.skip();
