@@ -2,6 +2,7 @@
 // Options for build/search/eval: --index-dir DIR, --embeddings local|none|openai, --embeddings-url URL,
 // --embeddings-model NAME (the API key, if any, is read from the environment variable named by --api-key-env).
 import { parseArgs } from 'node:util';
+import { checkConfigFiles } from './check-files.ts';
 import { formatIssue, loadContent } from './content/load.ts';
 import { CATEGORIES, type Entry } from './content/schema.ts';
 import type { EmbeddingsConfig } from './index/dense.ts';
@@ -66,8 +67,10 @@ function canonicalTwins(entries: Entry[]): string[] {
 async function check(): Promise<number> {
   const { entries, issues, files } = loadContent({ strict: false });
   for (const issue of issues) print(formatIssue(issue));
-  for (const line of canonicalTwins(entries)) print(line);
-  const errors = issues.filter((i) => i.severity === 'error').length;
+  const fileProblems = checkConfigFiles();
+  for (const problem of fileProblems) print(problem);
+  if (fileProblems.length === 0) for (const line of canonicalTwins(entries)) print(line);
+  const errors = issues.filter((i) => i.severity === 'error').length + fileProblems.length;
   print(`\n${files.length} files, ${entries.length} valid entries, ${entries.reduce((n, e) => n + 1 + e.alternates.length, 0)} phrasings`);
   for (const category of CATEGORIES) print(`  ${category}: ${entries.filter((e) => e.category === category).length}`);
   print(errors === 0 ? 'OK' : `${errors} error(s)`);
