@@ -5,7 +5,6 @@
 //   - the dashboard's queries over a year, a month and a week, and the streamed CSV export of the year.
 // Prints figures; does not write RESULTS.md.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../app/config.ts';
@@ -19,46 +18,12 @@ import { classify } from '../knowledge/triage/classify.ts';
 import { createLogger } from '../log/logger.ts';
 import { seedYear } from './desk-seed.ts';
 import { UNLIMITED } from './server.ts';
+import { benchTargets, type Target } from './targets.ts';
 
 const REQUESTS = Number(process.env.BENCH_DESK_REQUESTS ?? 300);
 const MESSAGES = Number(process.env.BENCH_DESK_MESSAGES ?? 200);
 const PASSWORD = 'Bench-Passw0rd!';
 const TOKEN = randomBytes(24).toString('hex');
-
-interface Target {
-  engine: string;
-  url: string;
-  drop(): Promise<void>;
-}
-
-async function targets(): Promise<Target[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-desk-'));
-  const list: Target[] = [{ engine: 'SQLite', url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }];
-  const { default: pg } = await import('pg');
-  const adminUrl = process.env.LINEONE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-    const name = `lineone_bench_${randomBytes(4).toString('hex')}`;
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    list.push({
-      engine: 'PostgreSQL',
-      url: url.toString(),
-      drop: async () => {
-        const c = new pg.Client({ connectionString: adminUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end().catch(() => undefined);
-      },
-    });
-  } catch (err) {
-    process.stdout.write(`PostgreSQL skipped: ${(err as Error).message}\n`);
-  }
-  return list;
-}
 
 /** The bot is not what is measured: a knowledge base that hands everything over. */
 const quietKnowledge: KnowledgePort = {
@@ -271,7 +236,7 @@ async function benchTarget(target: Target): Promise<void> {
 
 export async function benchDesk(): Promise<void> {
   process.stdout.write(`Desk bench: ${REQUESTS} requests per list query, ${MESSAGES} live messages\n\n`);
-  for (const target of await targets()) {
+  for (const target of await benchTargets('desk')) {
     try {
       await benchTarget(target);
       process.stdout.write('\n');

@@ -3,10 +3,7 @@
 // PostgreSQL (skipped with a note when it is not reachable). Prints figures; does not write RESULTS.md.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { adminTokenAuth } from '../desk/api/auth.ts';
 import { registerTicketRoutes } from '../desk/api/ticket-routes.ts';
@@ -17,6 +14,7 @@ import { openTickets } from '../tickets/index.ts';
 import { TICKET_STATES, type Ticket } from '../tickets/model.ts';
 import { fromTicket } from '../tickets/store/rows.ts';
 import { ticketsSchema } from '../tickets/store/schema.ts';
+import { benchTargets } from './targets.ts';
 
 const CREATORS = 50;
 const CREATES = Number(process.env.BENCH_TICKETS_CREATES ?? 3000);
@@ -24,41 +22,6 @@ const SEEDED = 50_000;
 const LIST_REQUESTS = 300;
 const TOKEN = randomBytes(24).toString('hex');
 const log = createLogger('silent');
-
-interface Target {
-  engine: string;
-  url: string;
-  drop(): Promise<void>;
-}
-
-async function targets(): Promise<Target[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-tickets-'));
-  const list: Target[] = [{ engine: 'SQLite', url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }];
-  const { default: pg } = await import('pg');
-  const adminUrl = process.env.LINEONE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-    const name = `lineone_bench_${randomBytes(4).toString('hex')}`;
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    list.push({
-      engine: 'PostgreSQL',
-      url: url.toString(),
-      drop: async () => {
-        const c = new pg.Client({ connectionString: adminUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end().catch(() => undefined);
-      },
-    });
-  } catch (err) {
-    process.stdout.write(`PostgreSQL skipped: ${(err as Error).message}\n`);
-  }
-  return list;
-}
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 const ms = (n: number) => n.toFixed(1);
@@ -191,7 +154,7 @@ async function main() {
   process.stdout.write(
     `Tickets bench: ${CREATES} tickets by ${CREATORS} concurrent creators; list API over ${SEEDED} tickets, ${LIST_REQUESTS} requests per query\n\n`,
   );
-  for (const target of await targets()) {
+  for (const target of await benchTargets('tickets')) {
     const db = await openDatabase(target.url, [ticketsSchema]);
     try {
       const c = await benchCreation(db);
