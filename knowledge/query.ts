@@ -315,7 +315,7 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
  * incidental to what the best entry answers (evidence.ts).
  */
 function foreignMatter(version: Version, own: QueryAnalysis, top: ScoredCandidate | undefined, t: DecisionThresholds): DepartmentMatch | undefined {
-  const matches = version.departments.find(own.canonical.replace(/\s+/g, ''));
+  const matches = byLikelihood(version, own, version.departments.find(own.canonical.replace(/\s+/g, '')));
   if (matches.length === 0) return undefined;
   if (!top) return matches[0];
   const ownWords = distinctiveWords(wordTerms(own.terms), version.snapshot.entryLexical);
@@ -329,6 +329,16 @@ function foreignMatter(version: Version, own: QueryAnalysis, top: ScoredCandidat
         isDomainTerm: (w) => version.domain.has(w),
       }),
   );
+}
+
+/**
+ * Words of several departments (物业乱收停车费: 物业 住建, 停车费 交通): the learned triage says whose matter the whole
+ * message is; words of one department keep the vocabulary's order (longest first).
+ */
+function byLikelihood(version: Version, own: QueryAnalysis, matches: DepartmentMatch[]): DepartmentMatch[] {
+  if (new Set(matches.map((m) => m.key)).size < 2) return matches;
+  const odds = version.triage.departmentOdds(own.canonical);
+  return [...matches].sort((a, b) => (odds.get(b.key) ?? 0) - (odds.get(a.key) ?? 0));
 }
 
 function toHit(version: Version, c: ScoredCandidate, withSignals: boolean): SearchHit {

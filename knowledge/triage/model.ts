@@ -114,6 +114,16 @@ export class TriageModel {
     return { kind: label as LearnedKind, probability: p[best] as number };
   }
 
+  /** How likely each department's matter it is (the out-of-scope classes' probabilities), for choosing among several. */
+  departmentOdds(text: string): Map<TicketCategory, number> {
+    const p = this.model.probabilities(this.tfidf.transform(this.extractor.terms(text)));
+    const odds = new Map<TicketCategory, number>();
+    this.model.classes.forEach((c, i) => {
+      if (c.startsWith(OUT_OF_SCOPE)) odds.set(c.slice(OUT_OF_SCOPE.length) as TicketCategory, p[i] as number);
+    });
+    return odds;
+  }
+
   toJSON(): SavedModel {
     return { tfidf: this.tfidf.toJSON(), model: this.model.toJSON() };
   }

@@ -41,6 +41,15 @@ describe('the learned triage, where the rules find nothing', () => {
   });
 
   it.each([
+    ['小区物业把消防通道当停车场收费', '住房和城乡建设部门'],
+    ['小区里的停车位被物业卖了', '住房和城乡建设部门'],
+  ])('words of two departments (停车 and 物业): whose matter the whole message is: %s → %s', async (text, department) => {
+    const result = await kb.search(text);
+    expect(result.reason).toBe('out_of_scope');
+    expect(result.department).toBe(department);
+  });
+
+  it.each([
     ['你们这个小助手还挺聪明嘛', 'greeting'],
     ['好嘞 问题解决了 多谢', 'thanks'],
   ])('small talk outside the phrase list: %s → %s', (text, act) => {
