@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { BOT_NAME } from '../bot/messages.ts';
+import { startMemoryHousekeeping } from '../lib/memory-housekeeping.ts';
 import { type Config, ConfigError, loadConfig, readEnvironment } from './config.ts';
 import { startApp } from './start.ts';
 
@@ -15,6 +16,7 @@ export async function main(): Promise<void> {
   }
   const app = await startApp(config);
   process.stdout.write(`\n  ${BOT_NAME}已启动 Line One is up: ${app.url}\n\n`);
+  startMemoryHousekeeping();
   // SIGHUP re-reads knowledge/content and swaps the index in place; turns in flight keep the old one.
   process.on('SIGHUP', () => {
     const kb = app.knowledge as Partial<{ reload(): Promise<unknown> }>;

@@ -20,7 +20,7 @@ function serverTable(s: ServerBench): string {
   });
   return [
     `Start-up to /readyz (child process, as \`npm start\` runs it, the bundle already built): new database ${fmt(s.startupColdMs, 0)} ms, with persisted state ${fmt(s.startupWarmMs, 0)} ms; from the TypeScript sources through tsx ${fmt(s.startupSourceMs, 0)} ms`,
-    `RSS: idle ${fmt(s.rssIdleMb)} MB, after load ${fmt(s.rssAfterLoadMb)} MB`,
+    `RSS: idle (20 s after start-up) ${fmt(s.rssIdleMb)} MB, right after the load ${fmt(s.rssAfterLoadMb)} MB, after 20 s idle ${fmt(s.rssSettledMb)} MB`,
     '',
     '| target | concurrent conversations | requests | errors | turns/s | vs stock echo | vs bare route | server p50 ms | server p99 ms | client p50 ms | client p99 ms |',
     '|---|---|---|---|---|---|---|---|---|---|---|',

@@ -44,8 +44,13 @@ export interface ServerBench {
   startupWarmMs: number;
   rssIdleMb: number;
   rssAfterLoadMb: number;
+  /** After the load, once the server has been idle long enough for its idle-time collections (lib/memory-housekeeping.ts). */
+  rssSettledMb: number;
   runs: Array<{ target: string } & LoadResult>;
 }
+
+/** Idle time after the load before memory is read again: up to four of the housekeeping's 5 s looks. */
+const SETTLE_MS = 20_000;
 
 /** Starts Line One and a bare restify route as child processes and loads each from here. */
 export async function benchServer(): Promise<ServerBench> {
@@ -62,6 +67,7 @@ export async function benchServer(): Promise<ServerBench> {
     const app = await startChild('app/main.ts', env);
     const bare = await startChild('bench/bare-server.ts', {});
     const echo = await startChild('bench/echo-server.ts', {});
+    await new Promise((r) => setTimeout(r, SETTLE_MS)); // at rest after start-up, as a server waits for its first users
     const rssIdleMb = rssMb(app.child);
     const runs: ServerBench['runs'] = [];
     for (const concurrency of LEVELS) {
@@ -73,10 +79,12 @@ export async function benchServer(): Promise<ServerBench> {
     // 200 people chatting at once, each sending a message a second: the load a busy hotline sees.
     runs.push({ target: 'Direct Line, 1 msg/s per conversation', ...(await directLineLoad(app.url, 200, PACE_MS)) });
     const rssAfterLoadMb = rssMb(app.child);
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const rssSettledMb = rssMb(app.child);
     const children = [app.child, bare.child, echo.child];
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => once(c, 'exit')));
-    return { startupSourceMs: source.startupMs, startupColdMs: cold.startupMs, startupWarmMs: app.startupMs, rssIdleMb, rssAfterLoadMb, runs };
+    return { startupSourceMs: source.startupMs, startupColdMs: cold.startupMs, startupWarmMs: app.startupMs, rssIdleMb, rssAfterLoadMb, rssSettledMb, runs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
