@@ -75,3 +75,13 @@ export function currentUnitOfWork(): UnitOfWork | undefined {
 export function withUnitOfWork<T>(unit: UnitOfWork, work: () => Promise<T>): Promise<T> {
   return current.run(unit, work);
 }
+
+/**
+ * Runs a whole turn as one unit of work and commits it (`commit` decides how) before resolving: for channels whose
+ * own writes are not part of the turn (Bot Framework), the state and the question's record still commit once.
+ */
+export async function inUnitOfWork(commit: (unit: UnitOfWork) => Promise<void>, work: () => Promise<void>): Promise<void> {
+  const unit = new UnitOfWork();
+  await withUnitOfWork(unit, work);
+  await commit(unit);
+}
