@@ -23,6 +23,16 @@ export class KeyValueBotStorage implements Storage {
     }
   }
 
+  /** One key's stored JSON as it was written (conversation state compares a turn's changes against this text). */
+  async readText(key: string): Promise<string | undefined> {
+    return (await this.store.get([key])).get(key)?.value;
+  }
+
+  /** Stores JSON text as it is, overwriting: conversation state's last writer wins, as with botbuilder's BotState. */
+  async writeText(key: string, text: string): Promise<void> {
+    await this.store.put(key, text);
+  }
+
   async delete(keys: string[]): Promise<void> {
     await this.store.delete(keys);
   }

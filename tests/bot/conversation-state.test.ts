@@ -1,13 +1,23 @@
-import { MemoryStorage, type StoreItems, TestAdapter, TurnContext } from 'botbuilder';
+import { TestAdapter, TurnContext } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { LineOneConversationState } from '../../bot/conversation-state.ts';
+import { KeyValueBotStorage } from '../../bot/state-storage.ts';
+import { MemoryKeyValueStore } from '../../storage/kv.ts';
 
-/** MemoryStorage that counts its writes. */
-class CountingStorage extends MemoryStorage {
+/** The bot's storage over a memory store that counts its writes. */
+class CountingStorage extends KeyValueBotStorage {
   writes = 0;
-  override async write(changes: StoreItems): Promise<void> {
-    this.writes++;
-    await super.write(changes);
+  constructor() {
+    const store = new MemoryKeyValueStore();
+    const put = store.put.bind(store);
+    super(
+      Object.assign(store, {
+        put: (key: string, value: string, expected?: string) => {
+          this.writes++;
+          return put(key, value, expected);
+        },
+      }),
+    );
   }
 }
 
