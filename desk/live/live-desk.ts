@@ -10,6 +10,7 @@ import type { Logger } from '../../log/logger.ts';
 import type { DeskUser } from '../auth/roles.ts';
 import type { DeskHub } from '../events/hub.ts';
 import { type LiveMessage, type LiveSession, type LiveStatus, LiveStore, newSessionId } from './live-store.ts';
+import type { OpenSessionIndex } from './open-sessions.ts';
 
 /** A conversation reference as the bot's channels store it (only these fields are read). */
 export interface ConversationRef {
@@ -47,6 +48,8 @@ export interface LiveDeskOptions {
   idleMs: number;
   /** Finds the chat a ticket came from (the requester on a chat channel), for 接管 from a ticket. */
   conversationOfTicket: (number: string) => Promise<{ channelId: string; userId: string; reference: ConversationRef } | undefined>;
+  /** Set when this is the only instance (no Redis): the conversations that may have an open session. */
+  openSessions?: OpenSessionIndex;
   clock?: () => Date;
 }
 
@@ -83,6 +86,7 @@ export class LiveDesk {
   async ownerOf(reference: ConversationRef): Promise<'bot' | 'person'> {
     const key = keyOf(reference);
     if (!key) return 'bot';
+    if (this.o.openSessions && !this.o.openSessions.mayBeOpen(key.channelId, key.conversationId)) return 'bot';
     return (await this.store.open(key.channelId, key.conversationId))?.status === 'live' ? 'person' : 'bot';
   }
 
@@ -127,6 +131,7 @@ export class LiveDesk {
     const now = this.now();
     const id = newSessionId();
     const waitUntil = new Date(now.getTime() + this.o.waitMs).toISOString();
+    this.o.openSessions?.add(input.channelId, conversationId);
     try {
       await this.store.insertSession(this.o.db, {
         id,
@@ -189,6 +194,7 @@ export class LiveDesk {
     if (open) return this.take(open.id, agent);
     const at = this.now().toISOString();
     const id = newSessionId();
+    this.o.openSessions?.add(chat.channelId, conversationId);
     try {
       await this.o.db.transaction().execute(async (trx) => {
         await this.store.insertSession(trx, {
