@@ -195,7 +195,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   registerMessagesEndpoint(server, {
     adapter: cloudAdapter,
     // The turn's state and its record in bot_turns commit together, once (they were two commits).
-    logic: (context) => inUnitOfWork(commit, () => bot.run(context)),
+    logic: (context) => inUnitOfWork(context.turnState, commit, () => bot.run(context)),
     log,
     track: inFlight.track,
     hostedChannel: (id) => channels.hosts(id),

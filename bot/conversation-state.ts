@@ -1,4 +1,5 @@
 import { ConversationState, type TurnContext } from 'botbuilder';
+import { openUnitOf } from '../storage/unit-of-work.ts';
 import type { KeyValueBotStorage } from './state-storage.ts';
 
 type State = Record<string, unknown>;
@@ -38,7 +39,7 @@ export class LineOneConversationState extends ConversationState {
     if (!loaded) return;
     const text = textOf(loaded.state);
     if (!force && text === loaded.text) return;
-    await this.texts.writeText(await this.storageKey(context), text);
+    await this.texts.writeText(await this.storageKey(context), text, openUnitOf(context.turnState));
     loaded.text = text;
     context.turnState.set(this.loadedKey, loaded);
   }

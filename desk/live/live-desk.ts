@@ -3,7 +3,6 @@
 // "人工坐席已接入" when an agent takes it, the agent's messages, and "已结束" when it ends; a request for a person that
 // nobody takes within `waitMs` is told so and stays a ticket. Every notice to the user is written to the outbox in
 // the transaction of the change that causes it, then the sender is woken.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
 import { conflict, HttpError, notFound } from '../../http/errors.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -62,8 +61,6 @@ export class LiveDesk {
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly lastTyping = new Map<string, number>();
-  /** Runs a callback in the context this was built in (start-up), not in the bot turn that asked for a person. */
-  private readonly outsideTurns = AsyncLocalStorage.snapshot();
 
   constructor(private readonly o: LiveDeskOptions) {
     this.store = new LiveStore(o.db);
@@ -155,12 +152,10 @@ export class LiveDesk {
       throw err;
     }
     this.o.hub.publish({ type: 'live', kind: 'requested', sessionId: id, ticketNumber: input.ticketNumber ?? null, agentId: null, at: now.toISOString() });
-    const timer = this.outsideTurns(() =>
-      setTimeout(() => {
-        this.timers.delete(timer);
-        void this.sweep();
-      }, this.o.waitMs + 50),
-    );
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.sweep();
+    }, this.o.waitMs + 50);
     timer.unref();
     this.timers.add(timer);
     return this.store.get(id);
