@@ -1,7 +1,7 @@
 import { type Activity, ActivityTypes, BotAdapter, type ConversationReference, type ResourceResponse, TurnContext } from 'botbuilder';
 
 /** Writes a turn's outgoing activities to the channel; returns their ids in order. */
-export type Deliver = (activities: Partial<Activity>[]) => Promise<ResourceResponse[]>;
+export type Deliver = (activities: Partial<Activity>[], context: TurnContext) => Promise<ResourceResponse[]>;
 
 /**
  * Runs the bot in process for the channels Line One hosts itself (Direct Line, WeChat): the same
@@ -17,11 +17,11 @@ export class ChannelAdapter extends BotAdapter {
     await this.runMiddleware(context, logic);
   }
 
-  override async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const responses: ResourceResponse[] = [];
     let batch: Partial<Activity>[] = [];
     const flush = async () => {
-      if (batch.length > 0) responses.push(...(await this.deliver(batch)));
+      if (batch.length > 0) responses.push(...(await this.deliver(batch, context)));
       batch = [];
     };
     for (const activity of activities) {

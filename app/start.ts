@@ -30,7 +30,7 @@ import { GroupCommitter } from '../storage/group-commit.ts';
 import { SqlKeyValueStore } from '../storage/kv.ts';
 import { type KeepConversations, keyValueRetention, RetentionJob } from '../storage/retention.ts';
 import { getOrCreateSecret } from '../storage/secrets.ts';
-import type { UnitOfWork } from '../storage/unit-of-work.ts';
+import { inUnitOfWork, type UnitOfWork } from '../storage/unit-of-work.ts';
 import { openTickets, type Tickets } from '../tickets/index.ts';
 import { startWechatChannels, type WechatChannels } from './channels.ts';
 import { chatTickets } from './chat-tickets.ts';
@@ -194,7 +194,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const channels = new ChannelRegistry().registerFallback(botFrameworkProactive(cloudAdapter, config.MicrosoftAppId));
   registerMessagesEndpoint(server, {
     adapter: cloudAdapter,
-    logic: bot.run,
+    // The turn's state and its record in bot_turns commit together, once (they were two commits).
+    logic: (context) => inUnitOfWork(context.turnState, commit, () => bot.run(context)),
     log,
     track: inFlight.track,
     hostedChannel: (id) => channels.hosts(id),

@@ -1,6 +1,7 @@
-import { ConversationState, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { Logger } from '../log/logger.ts';
 import type { KeyValueStore } from '../storage/kv.ts';
+import { LineOneConversationState } from './conversation-state.ts';
 import type { KnowledgePort } from './knowledge-port.ts';
 import { LineOneBot } from './line-one-bot.ts';
 import type { Notice } from './notices.ts';
@@ -32,7 +33,7 @@ export interface Bot {
 
 /** Wires the bot as BotBuilder-Samples' index.ts does: storage → state → bot → error handler. */
 export function createBot(deps: BotDependencies): Bot {
-  const conversationState = new ConversationState(new KeyValueBotStorage(deps.store));
+  const conversationState = new LineOneConversationState(new KeyValueBotStorage(deps.store));
   const bot = new LineOneBot({ conversationState, knowledge: deps.knowledge, tickets: deps.tickets, ownership: deps.ownership, recorder: deps.recorder });
   return {
     run: (context) => bot.run(context),

@@ -1,5 +1,6 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import type { KeyValueStore } from '../storage/kv.ts';
+import type { UnitOfWork } from '../storage/unit-of-work.ts';
 
 /**
  * botbuilder's `Storage` over a key-value store, with MemoryStorage's eTag rules: a write carrying
@@ -21,6 +22,19 @@ export class KeyValueBotStorage implements Storage {
       const expected = typeof eTag === 'string' && eTag !== '*' && eTag !== '' ? eTag : undefined;
       await this.store.put(key, JSON.stringify(rest), expected);
     }
+  }
+
+  /** One key's stored JSON as it was written (conversation state compares a turn's changes against this text). */
+  async readText(key: string): Promise<string | undefined> {
+    return (await this.store.get([key])).get(key)?.value;
+  }
+
+  /**
+   * Stores JSON text as it is, overwriting: conversation state's last writer wins, as with botbuilder's BotState.
+   * Within the turn's open `unit` it commits with the turn.
+   */
+  async writeText(key: string, text: string, unit?: UnitOfWork): Promise<void> {
+    await this.store.put(key, text, undefined, unit);
   }
 
   async delete(keys: string[]): Promise<void> {

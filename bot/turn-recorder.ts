@@ -1,3 +1,5 @@
+import type { UnitOfWork } from '../storage/unit-of-work.ts';
+
 /** What the bot records of each question it handles (insights/ provides it; the desk's dashboard reads it). */
 export interface TurnRecord {
   channelId: string;
@@ -11,9 +13,9 @@ export interface TurnRecord {
 }
 
 export interface TurnRecorder {
-  /** Returns an id for the 解决了 / 没解决 vote that may follow. */
-  record(turn: TurnRecord): Promise<string>;
-  vote(turnId: string, vote: 'resolved' | 'not_resolved'): Promise<void>;
+  /** Returns an id for the 解决了 / 没解决 vote that may follow. Within the turn's open `unit` it commits with the turn. */
+  record(turn: TurnRecord, unit?: UnitOfWork): Promise<string>;
+  vote(turnId: string, vote: 'resolved' | 'not_resolved', unit?: UnitOfWork): Promise<void>;
 }
 
 export const recordNothing: TurnRecorder = { record: async () => '', vote: async () => undefined };

@@ -25,6 +25,8 @@ import { Presence } from './events/presence.ts';
 import { RedisDeskHub } from './events/redis-hub.ts';
 import { DeskStreams } from './events/stream.ts';
 import { type ConversationRef, LiveDesk, type TellUser } from './live/live-desk.ts';
+import { LiveStore } from './live/live-store.ts';
+import { OpenSessionIndex } from './live/open-sessions.ts';
 import { registerDeskPage } from './web/page.ts';
 import { Assignments } from './work/assignments.ts';
 import { CannedReplies } from './work/canned.ts';
@@ -111,6 +113,8 @@ export async function startDesk(server: Server, deps: DeskDeps): Promise<Desk> {
   const assignments = new Assignments(db, clock);
   const live = new LiveDesk({
     db,
+    // One instance (no Redis) opens every session itself: the bot's turns need not ask the database who owns them.
+    openSessions: deps.redisUrl ? undefined : await OpenSessionIndex.load(new LiveStore(db)),
     hub,
     log,
     clock,

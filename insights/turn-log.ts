@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { maskText } from '../log/mask.ts';
 import { PreparedQuery } from '../storage/prepared.ts';
-import { currentUnitOfWork } from '../storage/unit-of-work.ts';
+import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import type { BotTurnTable, InsightsTables } from './schema.ts';
 
 export interface TurnOutcome {
@@ -45,8 +45,8 @@ export class TurnLog {
     );
   }
 
-  /** Returns the row's id, for the vote that may follow. */
-  async record(outcome: TurnOutcome): Promise<string> {
+  /** Returns the row's id, for the vote that may follow. Within an open `unit` the row joins the turn's transaction. */
+  async record(outcome: TurnOutcome, unit?: UnitOfWork): Promise<string> {
     const id = randomUUID();
     const row: Record<string, unknown> = {
       id,
@@ -60,17 +60,16 @@ export class TurnLog {
       topic: outcome.topic ?? null,
       vote: null,
     };
-    await this.write((executor) => this.insert.execute(executor, row), `turnlog:${id}`);
+    await this.write((executor) => this.insert.execute(executor, row), `turnlog:${id}`, unit);
     return id;
   }
 
-  async vote(turnId: string, vote: 'resolved' | 'not_resolved'): Promise<void> {
-    await this.write((executor) => this.setVote.execute(executor, { id: turnId, vote }), `turnlog-vote:${turnId}`);
+  async vote(turnId: string, vote: 'resolved' | 'not_resolved', unit?: UnitOfWork): Promise<void> {
+    await this.write((executor) => this.setVote.execute(executor, { id: turnId, vote }), `turnlog-vote:${turnId}`, unit);
   }
 
-  private async write(op: (executor: Kysely<any>) => Promise<unknown>, key: string): Promise<void> {
-    const unit = currentUnitOfWork();
-    if (!unit) {
+  private async write(op: (executor: Kysely<any>) => Promise<unknown>, key: string, unit: UnitOfWork | undefined): Promise<void> {
+    if (!unit?.open) {
       await op(this.db);
       return;
     }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
+import { type Checkpointer, FALLBACK_PAGES, startCheckpointer } from './checkpointer.ts';
 import { migrateToLatest, type ModuleSchema } from './migrate.ts';
 import { isHotStatement } from './prepared.ts';
 
@@ -31,10 +32,11 @@ export interface DatabaseOptions {
 
 export async function openDatabase(url: string, schemas: readonly ModuleSchema[], options: DatabaseOptions = {}): Promise<Db> {
   const engine: Engine = /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
-  const kysely = engine === 'postgres' ? await openPostgres(url) : await openSqlite(url, options.sync ?? 'normal');
+  const { kysely, checkpointer }: Opened = engine === 'postgres' ? { kysely: await openPostgres(url) } : await openSqlite(url, options.sync ?? 'normal');
   try {
     await migrateToLatest(kysely, schemas);
   } catch (err) {
+    await checkpointer?.stop();
     await kysely.destroy();
     throw err;
   }
@@ -49,11 +51,20 @@ export async function openDatabase(url: string, schemas: readonly ModuleSchema[]
         return false;
       }
     },
-    close: () => kysely.destroy(),
+    async close() {
+      await checkpointer?.stop();
+      await kysely.destroy();
+    },
   };
 }
 
-async function openSqlite(url: string, sync: 'normal' | 'full'): Promise<Kysely<any>> {
+interface Opened {
+  kysely: Kysely<any>;
+  /** SQLite files only: checkpoints the log off the main thread. */
+  checkpointer?: Checkpointer;
+}
+
+async function openSqlite(url: string, sync: 'normal' | 'full'): Promise<Opened> {
   const path = url.replace(/^(sqlite|file):(\/\/)?/, '') || ':memory:';
   if (path !== ':memory:') privateFile(path);
   const { default: SQLite } = await import('better-sqlite3').catch((cause: unknown) => {
@@ -66,7 +77,11 @@ async function openSqlite(url: string, sync: 'normal' | 'full'): Promise<Kysely<
   database.pragma('busy_timeout = 5000');
   // SQLite creates -wal and -shm with the database's mode; make sure of it for files left by older versions.
   if (path !== ':memory:') for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
-  return new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  if (path === ':memory:') return { kysely };
+  // Checkpoints run in a worker (see checkpointer.ts); this connection's own only bounds the log.
+  database.pragma(`wal_autocheckpoint = ${FALLBACK_PAGES}`);
+  return { kysely, checkpointer: startCheckpointer(path) };
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { PreparedQuery } from './prepared.ts';
 import type { KeyValueTable, StorageTables } from './schema.ts';
-import { currentUnitOfWork, type PendingWrite } from './unit-of-work.ts';
+import type { PendingWrite, UnitOfWork } from './unit-of-work.ts';
 
 /** A stored value and the version it was written as (a fresh id on every write). */
 export interface StoredValue {
@@ -21,8 +21,11 @@ export class VersionConflictError extends Error {
  */
 export interface KeyValueStore {
   get(keys: readonly string[]): Promise<Map<string, StoredValue>>;
-  /** Returns the new version; throws VersionConflictError when someone else wrote in between. */
-  put(key: string, value: string, expected?: string): Promise<string>;
+  /**
+   * Returns the new version; throws VersionConflictError when someone else wrote in between. Within an open `unit`
+   * the write joins the turn's transaction (where the store is transactional).
+   */
+  put(key: string, value: string, expected?: string, unit?: UnitOfWork): Promise<string>;
   delete(keys: readonly string[]): Promise<void>;
 }
 
@@ -104,10 +107,9 @@ export class SqlKeyValueStore implements KeyValueStore {
     return found;
   }
 
-  async put(key: string, value: string, expected?: string): Promise<string> {
+  async put(key: string, value: string, expected?: string, unit?: UnitOfWork): Promise<string> {
     const etag = randomUUID();
-    const unit = currentUnitOfWork();
-    if (!unit) {
+    if (!unit?.open) {
       await this.write(this.db, key, value, etag, expected);
       return etag;
     }

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
 
 /** Writes gathered during a turn, applied together. */
@@ -10,8 +9,8 @@ export interface PendingWrite {
 
 /**
  * Everything one turn writes (the user's message, the bot's replies, the conversation state), committed in one
- * transaction before the request is answered: all of it or none of it, one commit instead of three. Stores join
- * the unit of work in progress (found through AsyncLocalStorage, so the bot between them needs to know nothing).
+ * transaction before the request is answered: all of it or none of it, one commit instead of three. The unit travels
+ * in the turn's own state map (botbuilder's TurnContext.turnState) and is handed to the stores that join it.
  */
 export class UnitOfWork {
   private readonly pending = new Map<string, PendingWrite>();
@@ -60,18 +59,40 @@ export class UnitOfWork {
   }
 }
 
-const current = new AsyncLocalStorage<UnitOfWork>();
-
 /**
- * The unit of work of the turn running now, if any: outside one, stores write at once. AsyncLocalStorage also
- * follows timers and promises a turn started; once the turn has committed, its unit is no longer current.
+ * Where a turn's unit of work is kept in the turn's state map. It is passed along explicitly, not through
+ * AsyncLocalStorage: on Node 20 an AsyncLocalStorage in use turns on promise hooks for the whole process, and every
+ * promise then costs a call into JavaScript (measured: async-heavy code 2–3× slower; about a tenth of a turn's CPU).
  */
-export function currentUnitOfWork(): UnitOfWork | undefined {
-  const unit = current.getStore();
-  return unit?.open ? unit : undefined;
+const UNIT_OF_WORK = Symbol.for('lineone.unitOfWork');
+
+/** What this module needs of a turn's state map (botbuilder's TurnContext.turnState), without depending on botbuilder. */
+export interface TurnState {
+  get(key: unknown): unknown;
+  set(key: unknown, value: unknown): unknown;
 }
 
-/** Runs `work` with its writes gathered in `unit` (the caller commits). */
-export function withUnitOfWork<T>(unit: UnitOfWork, work: () => Promise<T>): Promise<T> {
-  return current.run(unit, work);
+/** Makes `unit` the turn's unit of work: the stores the turn writes through join it. */
+export function attachUnitOfWork(turnState: TurnState, unit: UnitOfWork): void {
+  turnState.set(UNIT_OF_WORK, unit);
+}
+
+/**
+ * The turn's unit of work while it is still open: outside one, or once it has committed (a timer the turn left
+ * behind), stores write at once.
+ */
+export function openUnitOf(turnState: TurnState | undefined): UnitOfWork | undefined {
+  const unit = turnState?.get(UNIT_OF_WORK);
+  return unit instanceof UnitOfWork && unit.open ? unit : undefined;
+}
+
+/**
+ * Runs a whole turn as one unit of work and commits it (`commit` decides how) before resolving: for channels whose
+ * own writes are not part of the turn (Bot Framework), the state and the question's record still commit once.
+ */
+export async function inUnitOfWork(turnState: TurnState, commit: (unit: UnitOfWork) => Promise<void>, work: () => Promise<void>): Promise<void> {
+  const unit = new UnitOfWork();
+  attachUnitOfWork(turnState, unit);
+  await work();
+  await commit(unit);
 }

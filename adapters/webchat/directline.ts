@@ -70,7 +70,7 @@ export class DirectLineChannel {
 
   constructor(private readonly o: DirectLineOptions) {
     this.turns = new DirectLineTurns(o.store, o.hub, o.commit);
-    this.adapter = new ChannelAdapter((activities) => this.deliver(activities));
+    this.adapter = new ChannelAdapter((activities, context) => this.deliver(activities, context));
     this.adapter.onTurnError = o.onTurnError;
   }
 
@@ -211,7 +211,8 @@ export class DirectLineChannel {
   /** One bot turn: the stored activities, the replies and the state commit together before we answer. */
   private async turn(conversationId: string, first: Partial<Activity>[], incoming: Partial<Activity>): Promise<void> {
     try {
-      await this.o.track(this.turns.run(new UnitOfWork(), conversationId, first, () => this.adapter.processActivity(incoming, this.o.bot)));
+      const unit = new UnitOfWork();
+      await this.o.track(this.turns.run(unit, conversationId, first, () => this.adapter.processActivity(incoming, this.turns.inTurn(unit, this.o.bot))));
     } catch (err) {
       if (err instanceof ConversationNotFoundError) throw notFound(`conversation ${conversationId} not found`);
       if (err instanceof ConversationFullError)
@@ -231,12 +232,13 @@ export class DirectLineChannel {
   }
 
   /** The bot's replies, as this channel stores them. */
-  private async deliver(activities: Partial<Activity>[]) {
+  private async deliver(activities: Partial<Activity>[], context: TurnContext) {
     const conversationId = activities[0]?.conversation?.id;
     if (!conversationId) throw new Error('directline: reply without a conversation');
     return this.turns.deliver(
       conversationId,
       activities.map((a) => botActivity(a, this.o.botAccount)),
+      context,
     );
   }
 

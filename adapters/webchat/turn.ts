@@ -1,6 +1,6 @@
-import type { Activity } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import type { Kysely } from 'kysely';
-import { currentUnitOfWork, type PendingWrite, type UnitOfWork, withUnitOfWork } from '../../storage/unit-of-work.ts';
+import { attachUnitOfWork, openUnitOf, type PendingWrite, type UnitOfWork } from '../../storage/unit-of-work.ts';
 import type { ActivityBatch, ConversationHub } from './hub.ts';
 import type { ConversationStore } from './store.ts';
 
@@ -42,19 +42,30 @@ export class DirectLineTurns {
     private readonly commit: Commit,
   ) {}
 
-  /** `first`: activities stored before the bot's replies (the user's message); `run`: the bot's turn. */
+  /**
+   * `first`: activities stored before the bot's replies (the user's message); `run`: the bot's turn, whose logic
+   * must attach `unit` to its context (see `inTurn`).
+   */
   async run(unit: UnitOfWork, conversationId: string, first: Partial<Activity>[], run: () => Promise<void>): Promise<void> {
     this.pending(unit, conversationId).add(first);
-    await withUnitOfWork(unit, run);
+    await run();
     await this.commit(unit);
+  }
+
+  /** The bot's logic for a turn of `unit`: the stores it writes through, and its replies, join the unit. */
+  inTurn(unit: UnitOfWork, logic: (context: TurnContext) => Promise<void>): (context: TurnContext) => Promise<void> {
+    return (context) => {
+      attachUnitOfWork(context.turnState, unit);
+      return logic(context);
+    };
   }
 
   /**
    * The bot's replies: inside a turn they join the turn's writes (their ids are assigned at commit); outside one
    * (a proactive message) they are stored and pushed at once.
    */
-  async deliver(conversationId: string, activities: Partial<Activity>[]): Promise<Array<{ id: string }>> {
-    const unit = currentUnitOfWork();
+  async deliver(conversationId: string, activities: Partial<Activity>[], context?: TurnContext): Promise<Array<{ id: string }>> {
+    const unit = openUnitOf(context?.turnState);
     if (unit) {
       this.pending(unit, conversationId).add(activities);
       return activities.map(() => ({ id: '' }));

@@ -4,6 +4,7 @@ import { messages } from '../messages.ts';
 import type { Replies } from '../replies.ts';
 import type { Step } from '../router.ts';
 import type { TicketPort } from '../ticket-port.ts';
+import { openUnitOf } from '../../storage/unit-of-work.ts';
 import type { TurnRecord, TurnRecorder } from '../turn-recorder.ts';
 import { startIntake } from './tickets.ts';
 
@@ -22,7 +23,7 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
     turn.memory.lastQuestion = question;
     const { channelId, conversation } = turn.context.activity;
     const record = (r: Omit<TurnRecord, 'channelId' | 'conversationId' | 'question'>) =>
-      recorder.record({ channelId, conversationId: conversation.id, question, ...r });
+      recorder.record({ channelId, conversationId: conversation.id, question, ...r }, openUnitOf(turn.context.turnState));
     const result = await knowledge.search(question, { lastEntryId: turn.memory.lastEntryId });
     if (result.needsContext) {
       await record({ outcome: 'needs_context' });

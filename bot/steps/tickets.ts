@@ -8,6 +8,7 @@ import { plain, type Replies } from '../replies.ts';
 import type { Step, Turn } from '../router.ts';
 import type { Rating, TicketPort, TicketView } from '../ticket-port.ts';
 import type { TurnRecorder } from '../turn-recorder.ts';
+import { openUnitOf } from '../../storage/unit-of-work.ts';
 
 /** A ticket number as people type it: QY20261130-0042 (any case, spaces or a missing dash forgiven). */
 const TICKET_NUMBER = /\b[Qq][Yy]\s*(\d{8})\s*-?\s*(\d{4})\b/;
@@ -54,7 +55,8 @@ export function registerStep(dialogs: LoadDialogs): Step {
 export function feedbackStep(tickets: TicketPort, replies: Replies, recorder: TurnRecorder): Step {
   return async (turn) => {
     if (turn.text !== RESOLVED && turn.text !== NOT_RESOLVED) return false;
-    if (turn.memory.lastTurnId) await recorder.vote(turn.memory.lastTurnId, turn.text === RESOLVED ? 'resolved' : 'not_resolved');
+    if (turn.memory.lastTurnId)
+      await recorder.vote(turn.memory.lastTurnId, turn.text === RESOLVED ? 'resolved' : 'not_resolved', openUnitOf(turn.context.turnState));
     turn.memory.lastTurnId = undefined;
     if (turn.text === RESOLVED) {
       await replies.say(turn, messages.resolvedThanks);

@@ -3,13 +3,13 @@
 // "人工坐席已接入" when an agent takes it, the agent's messages, and "已结束" when it ends; a request for a person that
 // nobody takes within `waitMs` is told so and stays a ticket. Every notice to the user is written to the outbox in
 // the transaction of the change that causes it, then the sender is woken.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
 import { conflict, HttpError, notFound } from '../../http/errors.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { DeskUser } from '../auth/roles.ts';
 import type { DeskHub } from '../events/hub.ts';
 import { type LiveMessage, type LiveSession, type LiveStatus, LiveStore, newSessionId } from './live-store.ts';
+import type { OpenSessionIndex } from './open-sessions.ts';
 
 /** A conversation reference as the bot's channels store it (only these fields are read). */
 export interface ConversationRef {
@@ -47,6 +47,8 @@ export interface LiveDeskOptions {
   idleMs: number;
   /** Finds the chat a ticket came from (the requester on a chat channel), for 接管 from a ticket. */
   conversationOfTicket: (number: string) => Promise<{ channelId: string; userId: string; reference: ConversationRef } | undefined>;
+  /** Set when this is the only instance (no Redis): the conversations that may have an open session. */
+  openSessions?: OpenSessionIndex;
   clock?: () => Date;
 }
 
@@ -59,8 +61,6 @@ export class LiveDesk {
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly lastTyping = new Map<string, number>();
-  /** Runs a callback in the context this was built in (start-up), not in the bot turn that asked for a person. */
-  private readonly outsideTurns = AsyncLocalStorage.snapshot();
 
   constructor(private readonly o: LiveDeskOptions) {
     this.store = new LiveStore(o.db);
@@ -83,6 +83,7 @@ export class LiveDesk {
   async ownerOf(reference: ConversationRef): Promise<'bot' | 'person'> {
     const key = keyOf(reference);
     if (!key) return 'bot';
+    if (this.o.openSessions && !this.o.openSessions.mayBeOpen(key.channelId, key.conversationId)) return 'bot';
     return (await this.store.open(key.channelId, key.conversationId))?.status === 'live' ? 'person' : 'bot';
   }
 
@@ -127,6 +128,7 @@ export class LiveDesk {
     const now = this.now();
     const id = newSessionId();
     const waitUntil = new Date(now.getTime() + this.o.waitMs).toISOString();
+    this.o.openSessions?.add(input.channelId, conversationId);
     try {
       await this.store.insertSession(this.o.db, {
         id,
@@ -150,12 +152,10 @@ export class LiveDesk {
       throw err;
     }
     this.o.hub.publish({ type: 'live', kind: 'requested', sessionId: id, ticketNumber: input.ticketNumber ?? null, agentId: null, at: now.toISOString() });
-    const timer = this.outsideTurns(() =>
-      setTimeout(() => {
-        this.timers.delete(timer);
-        void this.sweep();
-      }, this.o.waitMs + 50),
-    );
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.sweep();
+    }, this.o.waitMs + 50);
     timer.unref();
     this.timers.add(timer);
     return this.store.get(id);
@@ -189,6 +189,7 @@ export class LiveDesk {
     if (open) return this.take(open.id, agent);
     const at = this.now().toISOString();
     const id = newSessionId();
+    this.o.openSessions?.add(chat.channelId, conversationId);
     try {
       await this.o.db.transaction().execute(async (trx) => {
         await this.store.insertSession(trx, {

@@ -102,6 +102,16 @@ export class LiveStore {
     return rows.map(toSession);
   }
 
+  /** Every conversation with an open session (start-up only; no limit). */
+  async openConversations(): Promise<Array<{ channelId: string; conversationId: string }>> {
+    const rows = await this.db
+      .selectFrom('desk_live_sessions')
+      .select(['channel_id', 'conversation_id'])
+      .where('status', 'in', [...OPEN_STATUSES])
+      .execute();
+    return rows.map((r) => ({ channelId: r.channel_id, conversationId: r.conversation_id }));
+  }
+
   async ofTicket(number: string): Promise<LiveSession[]> {
     const rows = await this.db
       .selectFrom('desk_live_sessions')

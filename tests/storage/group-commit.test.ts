@@ -3,7 +3,7 @@ import { type Db, openDatabase } from '../../storage/database.ts';
 import { GroupCommitter } from '../../storage/group-commit.ts';
 import { SqlKeyValueStore, VersionConflictError } from '../../storage/kv.ts';
 import { storageSchema } from '../../storage/schema.ts';
-import { UnitOfWork, withUnitOfWork } from '../../storage/unit-of-work.ts';
+import { UnitOfWork } from '../../storage/unit-of-work.ts';
 import { startTestApp } from '../support/app.ts';
 import { botTexts, getActivities, postMessage, startConversation } from '../support/directline.ts';
 import { postgresDatabase, sqliteDatabase, type TestDatabase } from '../support/services.ts';
@@ -28,7 +28,7 @@ function groupCommitSuite(engine: string, make: () => Promise<TestDatabase | und
     /** A turn that writes one key inside its own unit of work. */
     const turn = async (key: string, value: string, expected?: string) => {
       const unit = new UnitOfWork();
-      await withUnitOfWork(unit, () => kv.put(key, value, expected));
+      await kv.put(key, value, expected, unit);
       return unit;
     };
 
@@ -80,17 +80,15 @@ describe('Direct Line turns with DATABASE_SYNC=full and group commit', () => {
 });
 
 describe('a unit of work after its turn', () => {
-  it('is no longer current for work the turn left behind (a timer), which then writes on its own', async () => {
+  it('is no longer open for work the turn left behind (a timer), which then writes on its own', async () => {
     const target = sqliteDatabase();
     const db = await openDatabase(target.url, [storageSchema]);
     const kv = new SqlKeyValueStore(db.kysely);
     const unit = new UnitOfWork();
     let later: Promise<unknown> | undefined;
-    await withUnitOfWork(unit, async () => {
-      await kv.put('in-turn', 'a');
-      // Something the turn schedules runs after the turn committed, still inside its async context.
-      later = new Promise((resolve) => setTimeout(() => resolve(kv.put('after-turn', 'b')), 20));
-    });
+    await kv.put('in-turn', 'a', undefined, unit);
+    // Something the turn schedules runs after the turn committed, still holding the turn's unit.
+    later = new Promise((resolve) => setTimeout(() => resolve(kv.put('after-turn', 'b', undefined, unit)), 20));
     await unit.commit(db.kysely);
     await later;
     expect([...(await kv.get(['in-turn', 'after-turn'])).keys()].sort()).toEqual(['after-turn', 'in-turn']);
