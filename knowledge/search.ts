@@ -19,6 +19,7 @@ import { Analyzer, DEFAULT_ANALYZER_SETTINGS, type AnalyzerSettings } from './te
 import { DEFAULT_SYNONYMS_FILE, Synonyms } from './text/synonyms.ts';
 import { DEFAULT_DICT_FILE, dictWords, readDomainDict, Tokenizer } from './text/tokenize.ts';
 import { fromRoot } from '../lib/paths.ts';
+import { compactKey } from './text/normalize.ts';
 
 export type { SearchHit, SearchResult } from './query.ts';
 
@@ -193,7 +194,10 @@ export class KnowledgeBase {
 
   /** Small talk, a request for a person, or a question (before any retrieval). */
   classify(text: string): Triage {
-    return classify(text, this.current.vocabulary, this.current.triage);
+    const version = this.current;
+    // The learned small-talk reading is only for messages that name nothing of the KB's (你们这个小助手还挺聪明嘛).
+    const model = version.namesDomainTerm(compactKey(typeof text === 'string' ? text : '')) ? undefined : version.triage;
+    return classify(text, version.vocabulary, model);
   }
 
   /** The main menu's topics (content/topics.yaml), read on open and on reload. */

@@ -28,6 +28,8 @@ export interface Version {
   readonly keyTerms: ReadonlySet<string>;
   /** The learned second opinion on what a message is, where the vocabulary's rules found nothing. */
   readonly triage: TriageModel;
+  /** Whether a compact normalized message names one of the KB's own terms (then it is no small talk). */
+  readonly namesDomainTerm: (compact: string) => boolean;
 }
 
 /** A question word used by this large a share of entries (IDF below this) is common, not a key term (单位, 员工). */
@@ -59,11 +61,22 @@ export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary:
     profiles: profilesOf(snapshot, generic, domain),
     domain,
     triage,
+    namesDomainTerm: substringMatcher([...domain].filter((w) => w.length > 1)),
     keyTerms: new Set(
       [
         ...domain,
         ...snapshot.entries.flatMap((e) => analyzer.words(e.question)).filter((w) => [...w].length > 1 && snapshot.entryLexical.idfOf(w) >= COMMON_WORD_IDF),
       ].filter((w) => !generic.has(w) && !isAskWord(w)),
     ),
+  };
+}
+
+/** A test for whether a text contains one of the words: a set lookup per position and length, no regex. */
+function substringMatcher(words: readonly string[]): (text: string) => boolean {
+  const set = new Set(words);
+  const longest = Math.max(0, ...words.map((w) => w.length));
+  return (text) => {
+    for (let i = 0; i < text.length; i++) for (let len = 2; len <= longest && i + len <= text.length; len++) if (set.has(text.slice(i, i + len))) return true;
+    return false;
   };
 }

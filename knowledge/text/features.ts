@@ -84,14 +84,27 @@ export class TfIdf {
 
   /** Sublinear term frequency × idf, L2-normalized; unknown terms are dropped. */
   transform(terms: Map<string, number>): SparseVector {
-    const entries: [number, number][] = [];
+    const index = new Int32Array(terms.size);
+    const value = new Float64Array(terms.size);
+    let n = 0;
     for (const [term, count] of terms) {
       const i = this.vocabulary.get(term);
+      if (i === undefined) continue;
       // Sublinear above one occurrence: a letter that repeats 工资 ten times is not ten times about wages.
-      if (i !== undefined) entries.push([i, (count <= 1 ? count : 1 + Math.log(count)) * (this.idf[i] as number)]);
+      const v = (count <= 1 ? count : 1 + Math.log(count)) * (this.idf[i] as number);
+      // Insertion in index order (a text has tens of terms): the same order, so the same sums, as training saw.
+      let at = n++;
+      for (; at > 0 && (index[at - 1] as number) > i; at--) {
+        index[at] = index[at - 1] as number;
+        value[at] = value[at - 1] as number;
+      }
+      index[at] = i;
+      value[at] = v;
     }
-    entries.sort((a, b) => a[0] - b[0]);
-    const norm = Math.sqrt(entries.reduce((s, [, v]) => s + v * v, 0)) || 1;
-    return { index: Int32Array.from(entries, ([i]) => i), value: Float64Array.from(entries, ([, v]) => v / norm) };
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += (value[j] as number) * (value[j] as number);
+    const norm = Math.sqrt(sum) || 1;
+    for (let j = 0; j < n; j++) value[j] = (value[j] as number) / norm;
+    return { index: index.subarray(0, n), value: value.subarray(0, n) };
   }
 }
