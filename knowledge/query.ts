@@ -101,14 +101,18 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   const read = readFollowup(version, own, input, options.lastEntryId);
   if (read === 'needs_context') return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
   const alone = await decide(version, own, input, read, options, base);
-  // Not another department's matter, nor a message that names something the KB does not know (技改补贴): a new
-  // subject, not a follow-up.
-  if (read || alone.decision === 'answer' || alone.department !== undefined || namesUnknown(version, own)) return alone;
+  // A message that names something the KB does not know (技改补贴) is a new subject, not a follow-up.
+  if (read || alone.decision === 'answer' || namesUnknown(version, own)) return alone;
   // A short message that names its own subject but is not sure alone (我只交了8个月, 要带户口本吗, 住院的能直接结算吗)
   // may still lean on the conversation: read it against the last entry too, and keep whichever reading is surer.
   const soft = softFollowup(version, own, input, options.lastEntryId);
   if (!soft) return alone;
   const inContext = await decide(version, own, input, soft, options, base);
+  // Another department's word may be incidental to the conversation's subject (户口本 in 要带户口本吗 after 社保卡激活):
+  // the reading in context is kept only when its entry makes the word incidental and the KB can answer or offer it.
+  if (alone.department !== undefined) return inContext.department === undefined && inContext.decision !== 'handoff' ? inContext : alone;
+  // Alone the message is not recognisably about the KB's matters (贷款的话有什么条件); in the conversation it is.
+  if (alone.decision === 'handoff' && inContext.decision !== 'handoff') return inContext;
   return (inContext.ranked[0]?.confidence ?? 0) > (alone.ranked[0]?.confidence ?? 0) ? inContext : alone;
 }
 
@@ -130,7 +134,9 @@ async function decide(
   const queryWords = substantiveWords(wordTerms(analysis.terms)) + (mainAsk(analysis.canonical) ? 1 : 0);
   const resolvedAs = followup?.resolvedAs;
 
-  const foreign = foreignMatter(version, own, ranked[0], options.thresholds);
+  // A bare follow-up is about the last entry's subject: its words are the rest of the question that can make another
+  // department's word incidental (要带户口本吗 after 社保卡激活). A swap names a subject of its own (落户呢): its own words.
+  const foreign = foreignMatter(version, own, followup?.ellipsis.kind === 'bare' ? analysis : own, ranked[0], options.thresholds);
   if (foreign) {
     const explanation = `“${foreign.word}”属于${foreign.department}的事项，不在本专线知识库范围内${context}`;
     return {
@@ -270,13 +276,20 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
 
 /**
  * Another department's matter named in the user's own words is never answered from the KB, unless it is
- * incidental to what the best entry answers (evidence.ts).
+ * incidental to what the best entry answers (evidence.ts) in the question as read (`read`: with a bare follow-up's
+ * borrowed topic).
  */
-function foreignMatter(version: Version, own: QueryAnalysis, top: ScoredCandidate | undefined, t: DecisionThresholds): DepartmentMatch | undefined {
+function foreignMatter(
+  version: Version,
+  own: QueryAnalysis,
+  read: QueryAnalysis,
+  top: ScoredCandidate | undefined,
+  t: DecisionThresholds,
+): DepartmentMatch | undefined {
   const matches = version.departments.find(own.canonical.replace(/\s+/g, ''));
   if (matches.length === 0) return undefined;
   if (!top) return matches[0];
-  const ownWords = distinctiveWords(wordTerms(own.terms), version.snapshot.entryLexical);
+  const ownWords = distinctiveWords(wordTerms(read.terms), version.snapshot.entryLexical);
   const text = version.profiles.textOf(top.entry);
   const plausible = top.confidence >= t.clarify;
   return matches.find(
