@@ -101,18 +101,23 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   const read = readFollowup(version, own, input, options.lastEntryId);
   if (read === 'needs_context') return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
   const alone = await decide(version, own, input, read, options, base);
-  // A message that names something the KB does not know (技改补贴) is a new subject, not a follow-up.
-  if (read || alone.decision === 'answer' || namesUnknown(version, own)) return alone;
+  // A message that names something the KB does not know (技改补贴) is a new subject, not a follow-up. An answer
+  // stands, unless it leaves the conversation's scheme for a message that names none (基数上限多少 after a question
+  // about 公积金 is about the housing fund's 基数, not the social insurances').
+  if (read || namesUnknown(version, own)) return alone;
+  const leaves = alone.decision === 'answer' && leavesScheme(version, own, alone, options.lastEntryId);
+  if (alone.decision === 'answer' && !leaves) return alone;
   // A short message that names its own subject but is not sure alone (我只交了8个月, 要带户口本吗, 住院的能直接结算吗)
   // may still lean on the conversation: read it against the last entry too, and keep whichever reading is surer.
   const soft = softFollowup(version, own, input, options.lastEntryId);
   if (!soft) return alone;
-  const inContext = await decide(version, own, input, soft, options, base);
-  // Another department's word may be incidental to the conversation's subject (户口本 in 要带户口本吗 after 社保卡激活):
-  // the reading in context is kept only when its entry makes the word incidental and the KB can answer or offer it.
-  if (alone.department !== undefined) return inContext.department === undefined && inContext.decision !== 'handoff' ? inContext : alone;
-  // Alone the message is not recognisably about the KB's matters (贷款的话有什么条件); in the conversation it is.
-  if (alone.decision === 'handoff' && inContext.decision !== 'handoff') return inContext;
+  // Another department's word may be incidental to the conversation's subject (户口本 in 要带户口本吗 after 社保卡激活),
+  // and a message without a scheme may go on in the conversation's: either way the reading in context is a guess
+  // about what the user left unsaid, so it is offered, not answered.
+  const unsure =
+    alone.department !== undefined ? '问题提到其他部门的事项，按上文理解，请用户确认' : leaves ? '问题未说明险种，按上文理解，请用户确认' : undefined;
+  const inContext = await decide(version, own, input, soft, options, base, unsure);
+  if (unsure) return inContext.department === undefined && inContext.decision !== 'handoff' ? inContext : alone;
   return (inContext.ranked[0]?.confidence ?? 0) > (alone.ranked[0]?.confidence ?? 0) ? inContext : alone;
 }
 
@@ -124,6 +129,7 @@ async function decide(
   followup: Followup | undefined,
   options: QueryOptions,
   base: { version: string },
+  offerOnly?: string,
 ): Promise<SearchResult> {
   const { snapshot } = version;
   const analysis = followup ? snapshot.analyzer.query(followup.resolvedAs) : own;
@@ -154,14 +160,16 @@ async function decide(
   }
 
   const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined);
+  const offer =
+    chosen.decision === 'answer' && ranked[0] && otherScheme(version, own, ranked[0].entry) ? '问题所说的险种与最接近的条目不一致，请用户选择' : offerOnly;
   const choice =
-    chosen.decision === 'answer' && ranked[0] && otherScheme(version, own, ranked[0].entry)
+    chosen.decision === 'answer' && offer
       ? {
           ...chosen,
           decision: 'clarify' as const,
           offered: 1 + ranked.slice(1, options.thresholds.maxOptions).filter((c) => c.confidence >= options.thresholds.choiceFloor).length,
           neighbours: 0,
-          explanation: '问题所说的险种与最接近的条目不一致，请用户选择',
+          explanation: offer,
         }
       : chosen;
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
@@ -192,6 +200,24 @@ function otherScheme(version: Version, own: QueryAnalysis, entry: number): boole
   return schemes.every((w) => (UMBRELLA.has(w) ? text.includes(HOUSING_FUND) && ![...UMBRELLA].some((u) => text.includes(u)) : !text.includes(w)));
 }
 
+/** The housing fund is the one scheme whose entries mirror the social insurances' (开户, 基数, 比例, 转移 …). */
+function isFund(version: Version, position: number): boolean {
+  return (version.snapshot.entries[position] as Entry).question.includes(HOUSING_FUND);
+}
+
+/**
+ * An answer about the housing fund in a conversation about the social insurances, or the other way round, to a
+ * message that names no scheme of its own: the message most likely goes on in the conversation's scheme.
+ */
+function leavesScheme(version: Version, own: QueryAnalysis, alone: SearchResult, lastEntryId: string | undefined): boolean {
+  const last = lastEntryId === undefined ? undefined : version.snapshot.positionOf.get(lastEntryId);
+  const answered = alone.hits[0] && version.snapshot.positionOf.get(alone.hits[0].entryId);
+  if (last === undefined || answered === undefined) return false;
+  const text = own.canonical.replace(/\s+/g, '');
+  for (const [word, families] of version.followup.families) if (families.has('险种') && text.includes(word)) return false; // 工伤认定 names 工伤
+  return isFund(version, last) !== isFund(version, answered);
+}
+
 /** Words that lodge a complaint or report in so many words. */
 const EXPLICIT_REPORT = /投诉|举报|检举|控告|反映|曝光|信访|上访/;
 
@@ -214,6 +240,9 @@ function softFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   const { snapshot } = version;
   const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
   if (last === undefined || [...own.canonical.replace(/\s+/g, '')].length > MAX_SOFT_FOLLOWUP_CHARS) return undefined;
+  // A message that names a scheme the last entry does not speak of (公积金离职了能取吗 after 女的几岁退休) has a
+  // subject of its own.
+  if (otherScheme(version, own, last)) return undefined;
   const ellipsis = { kind: 'bare' } as const;
   const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) =>
     snapshot.analyzer.words(t),

@@ -28,8 +28,6 @@ const HEADING_ASKS: ReadonlyArray<[RegExp, Ask]> = [
 
 const compact = (s: string) => s.replace(/\s+/g, '');
 const DEFINING_TERMS = 2;
-/** Share of an entry's phrasings that must use a word for it to name the entry's topic. */
-const TOPIC_SHARE = 0.3;
 
 export class EntryProfiles {
   private readonly cache: (EntryProfile | undefined)[];
@@ -76,16 +74,9 @@ export class EntryProfiles {
     if (!entry.asks)
       for (const [, heading] of entry.answer.matchAll(HEADING)) for (const [pattern, ask] of HEADING_ASKS) if (pattern.test(heading ?? '')) asks.add(ask);
     const idf = (w: string) => this.snapshot.entryLexical.idfOf(w);
-    // A word that names the entry's topic is one of the KB's terms, or one its phrasings keep using (流产, 挂失); a
-    // word of the standard question's wording alone (交上去, 以前) names nothing, and would make every question
-    // without it look off-topic.
-    const used = new Map<string, number>();
-    for (const p of phrasings) for (const w of new Set(analyzer.words(p))) used.set(w, (used.get(w) ?? 0) + 1);
-    const candidates = [...new Set(analyzer.words(entry.question))]
+    const topic = [...new Set(analyzer.words(entry.question))]
       .filter((w) => !this.generic.has(w) && !isAskWord(w) && [...w].length >= 2)
       .sort((a, b) => Number(this.domain.has(b)) - Number(this.domain.has(a)) || idf(b) - idf(a));
-    const kept = candidates.filter((w) => this.domain.has(w) || (used.get(w) ?? 0) >= TOPIC_SHARE * phrasings.length);
-    const topic = kept.length > 0 ? kept : candidates.slice(0, 1);
     return { asks, topic, defining: topic.slice(0, DEFINING_TERMS) };
   }
 }
