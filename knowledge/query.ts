@@ -101,24 +101,66 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   const read = readFollowup(version, own, input, options.lastEntryId);
   if (read === 'needs_context') return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
   const alone = await decide(version, own, input, read, options, base);
+  if (read) return alone;
   // A message that names something the KB does not know (技改补贴) is a new subject, not a follow-up. An answer
   // stands, unless it leaves the conversation's scheme for a message that names none (基数上限多少 after a question
   // about 公积金 is about the housing fund's 基数, not the social insurances').
-  if (read || namesUnknown(version, own)) return alone;
+  if (namesUnknown(version, own)) return secondOpinion(version, input, alone);
   const leaves = alone.decision === 'answer' && leavesScheme(version, own, alone, options.lastEntryId);
   if (alone.decision === 'answer' && !leaves) return alone;
   // A short message that names its own subject but is not sure alone (我只交了8个月, 要带户口本吗, 住院的能直接结算吗)
   // may still lean on the conversation: read it against the last entry too, and keep whichever reading is surer.
   const soft = softFollowup(version, own, input, options.lastEntryId);
-  if (!soft) return alone;
+  if (!soft) return secondOpinion(version, input, alone);
   // Another department's word may be incidental to the conversation's subject (户口本 in 要带户口本吗 after 社保卡激活),
   // and a message without a scheme may go on in the conversation's: either way the reading in context is a guess
   // about what the user left unsaid, so it is offered, not answered.
   const unsure =
     alone.department !== undefined ? '问题提到其他部门的事项，按上文理解，请用户确认' : leaves ? '问题未说明险种，按上文理解，请用户确认' : undefined;
   const inContext = await decide(version, own, input, soft, options, base, unsure);
-  if (unsure) return inContext.department === undefined && inContext.decision !== 'handoff' ? inContext : alone;
-  return (inContext.ranked[0]?.confidence ?? 0) > (alone.ranked[0]?.confidence ?? 0) ? inContext : alone;
+  if (unsure) return inContext.department === undefined && inContext.decision !== 'handoff' ? inContext : secondOpinion(version, input, alone);
+  return (inContext.ranked[0]?.confidence ?? 0) > (alone.ranked[0]?.confidence ?? 0) ? inContext : secondOpinion(version, input, alone);
+}
+
+/**
+ * How sure the learned triage must be to overrule a choice list or a generic handoff. Chosen on the dev tuning sets:
+ * no dev question the KB answers (calibration*, dev-2/, dev-3/) is taken for a complaint or another department's
+ * matter at these levels.
+ */
+export const LEARNED_TRIAGE = { person: 0.65, outOfScope: 0.8 };
+
+/** Shorter messages are fragments ("租房的", "外地的呢"): they lean on the conversation, not on their likeness to a kind. */
+const LEARNED_TRIAGE_MIN_CHARS = 6;
+
+/** Which handoff a learned kind is. */
+const LEARNED_REASON = { human: 'human_request', complaint: 'complaint', urgent: 'urgent' } as const;
+
+/**
+ * The learned triage's reading, where the rules found no cue and no department and the KB has no answer: a
+ * complaint or a request for a person in words the vocabulary lacks goes to the human route, another department's
+ * matter is named as such. Anything less sure keeps the KB's choices.
+ */
+function secondOpinion(version: Version, input: string, result: SearchResult): SearchResult {
+  if (result.decision === 'answer' || result.department !== undefined || result.needsContext) return result;
+  if (compactKey(input).length < LEARNED_TRIAGE_MIN_CHARS) return result;
+  const learned = version.triage.predict(input);
+  const handoff = { hits: result.ranked.slice(0, AGENT_HITS), decision: 'handoff' as const };
+  if (learned.kind in LEARNED_REASON && learned.probability >= LEARNED_TRIAGE.person) {
+    const reason = LEARNED_REASON[learned.kind as keyof typeof LEARNED_REASON];
+    return { ...result, ...handoff, reason, explanation: `分诊模型判断需要人工受理（${learned.kind}，${learned.probability.toFixed(2)}）` };
+  }
+  if (learned.kind === 'out_of_scope' && learned.category && learned.probability >= LEARNED_TRIAGE.outOfScope) {
+    const department = version.vocabulary.departments.find((d) => d.key === learned.category)?.department ?? '12345热线';
+    return {
+      ...result,
+      ...handoff,
+      reason: 'out_of_scope',
+      department,
+      ticketCategory: learned.category,
+      explanation: `分诊模型判断属于${department}的事项（${learned.probability.toFixed(2)}），不在本专线知识库范围内`,
+    };
+  }
+  return result;
 }
 
 /** Retrieval, evidence and decision for one reading of the message (alone, or against the last entry). */

@@ -1,8 +1,10 @@
 // The knowledge base as the bot sees it: open once, search per message, reload when the content changes.
+import { resolve } from 'node:path';
 import { DEFAULT_CONTENT_DIR, DEFAULT_LOCAL_DIR, loadContent } from './content/load.ts';
 import type { Category, Entry } from './content/schema.ts';
 import { DEFAULT_TOPICS_FILE, loadTopics, type Topics } from './content/topics.ts';
 import { classify, type Triage } from './triage/classify.ts';
+import { loadOrTrainTriageModel } from './triage/model.ts';
 import { DEFAULT_VOCABULARY_FILE, loadVocabulary } from './triage/vocabulary.ts';
 import { THRESHOLDS, type DecisionThresholds } from './decision/thresholds.ts';
 import { runQuery, type SearchResult } from './query.ts';
@@ -98,7 +100,11 @@ export class KnowledgeBase {
   private static async prepareVersion(o: ResolvedOptions): Promise<Version> {
     const topics = loadTopics(o.topicsFile);
     const vocabulary = loadVocabulary(o.vocabularyFile);
-    return makeVersion(await KnowledgeBase.prepare(o), topics, vocabulary, dictWordsOf(o));
+    const snapshot = await KnowledgeBase.prepare(o);
+    const { tokenizer, synonyms } = snapshot.analyzer;
+    const modelsDir = o.indexDir !== null && o.entries === undefined ? resolve(o.indexDir, '..', 'models') : null;
+    const triage = loadOrTrainTriageModel({ tokenizer, synonyms, dictFile: o.dictFile, synonymsFile: o.synonymsFile }, snapshot.phrasings, modelsDir);
+    return makeVersion(snapshot, topics, vocabulary, dictWordsOf(o), triage);
   }
 
   /** An in-memory KB over given entries; nothing read from or written to the index directory. */
@@ -187,7 +193,7 @@ export class KnowledgeBase {
 
   /** Small talk, a request for a person, or a question (before any retrieval). */
   classify(text: string): Triage {
-    return classify(text, this.current.vocabulary);
+    return classify(text, this.current.vocabulary, this.current.triage);
   }
 
   /** The main menu's topics (content/topics.yaml), read on open and on reload. */

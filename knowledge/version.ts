@@ -7,6 +7,7 @@ import { profilesOf, type EntryProfiles } from './decision/profiles.ts';
 import type { IndexSnapshot } from './index/snapshot.ts';
 import { DepartmentMatcher } from './triage/departments.ts';
 import type { FollowupVocabulary } from './triage/followup.ts';
+import type { TriageModel } from './triage/model.ts';
 import type { Vocabulary } from './triage/vocabulary.ts';
 
 export interface Version {
@@ -25,12 +26,14 @@ export interface Version {
    * Coverage is measured on these, so an incidental word of a long story (架子, 省钱) does not count as missing.
    */
   readonly keyTerms: ReadonlySet<string>;
+  /** The learned second opinion on what a message is, where the vocabulary's rules found nothing. */
+  readonly triage: TriageModel;
 }
 
 /** A question word used by this large a share of entries (IDF below this) is common, not a key term (单位, 员工). */
 const COMMON_WORD_IDF = 1.5;
 
-export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary: Vocabulary, dictWords: Iterable<string>): Version {
+export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary: Vocabulary, dictWords: Iterable<string>, triage: TriageModel): Version {
   const analyzer = snapshot.analyzer;
   const canonical = (w: string) => snapshot.analyzer.canonical(w);
   const generic = new Set<string>();
@@ -55,6 +58,7 @@ export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary:
     followup: { generic, swap: vocabulary.swap, swapInContext: vocabulary.swapInContext, families },
     profiles: profilesOf(snapshot, generic, domain),
     domain,
+    triage,
     keyTerms: new Set(
       [
         ...domain,

@@ -1,7 +1,7 @@
 // `kb:eval`: every set on this machine, each with the figures the targets are stated in.
 // Tuning sets (may feed --calibrate): the dev set (held-out alternates in 4 folds + out-of-scope list), the
 // calibration sets, the dev follow-ups and triage cases. Measuring sets (never calibrated on): heldout.yaml and
-// heldout-2/ (questions, follow-ups, triage). Then the real 12345 messages when they are on this machine.
+// heldout-2/ and heldout-3/ (questions, follow-ups, triage). Then the real 12345 messages when they are on this machine.
 import { basename } from 'node:path';
 import { loadContent } from '../content/load.ts';
 import { THRESHOLDS } from '../decision/thresholds.ts';
@@ -14,11 +14,10 @@ import { categoryTable, confusion, followupProblems, followupTable, modeTable, p
 import {
   calibrationFiles,
   DEV_FOLDS,
-  DEV_2_CHECK_DIR,
-  DEV_2_DIR,
+  DEV_DIRS,
   DEV_FOLLOWUPS_FILE,
   DEV_TRIAGE_FILE,
-  HELDOUT_2_DIR,
+  HELDOUT_DIRS,
   leaveOutSplit,
   loadCases,
   loadFollowups,
@@ -99,34 +98,36 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
   const devTriage = loadTriage(DEV_TRIAGE_FILE);
   if (devTriage) await reportTriage(print, 'Dev triage (dev-triage.yaml)', kb, devTriage, show);
 
-  // Dev-2 (written blind, labelled here): the tuning split feeds calibration; the check split is only reported, so
-  // whoever tunes can see whether a change generalizes.
-  for (const [dir, tuned] of [
-    [DEV_2_DIR, true],
-    [DEV_2_CHECK_DIR, false],
-  ] as const) {
-    const sets = loadHeldOutDir(dir);
-    if (!sets) continue;
-    const name = tuned ? 'Dev-2 (tuning split)' : 'Dev-2 check (not tuned on)';
-    if (sets.questions) {
-      warnUnknown(
-        `${name} questions`,
-        sets.questions.map((c) => c.expect),
-      );
-      const results = await runModes(kb, sets.questions, ['weighted', 'lexical', 'dense']);
-      reportQuestions(print, `${name} questions: ${sets.questions.length}`, results, categoryOf, show);
-      if (tuned)
-        for (const [mode, r] of results)
-          tuning
-            .get(mode)
-            ?.find((g) => g.name === 'calibration')
-            ?.results.push(...r);
+  // Dev-2 and dev-3 (written blind, labelled apart): the tuning splits feed calibration; the check splits are only
+  // reported, so whoever tunes can see whether a change generalizes.
+  for (const dev of DEV_DIRS) {
+    for (const [dir, tuned] of [
+      [dev.tuning, true],
+      [dev.check, false],
+    ] as const) {
+      const sets = loadHeldOutDir(dir);
+      if (!sets) continue;
+      const name = tuned ? `${titleOf(dev.name)} (tuning split)` : `${titleOf(dev.name)} check (not tuned on)`;
+      if (sets.questions) {
+        warnUnknown(
+          `${name} questions`,
+          sets.questions.map((c) => c.expect),
+        );
+        const results = await runModes(kb, sets.questions, ['weighted', 'lexical', 'dense']);
+        reportQuestions(print, `${name} questions: ${sets.questions.length}`, results, categoryOf, show);
+        if (tuned)
+          for (const [mode, r] of results)
+            tuning
+              .get(mode)
+              ?.find((g) => g.name === 'calibration')
+              ?.results.push(...r);
+      }
+      if (sets.followups) {
+        const r = await reportFollowups(print, `${name} follow-ups`, kb, sets.followups, show, warnUnknown);
+        if (tuned) followupResults.push(...r);
+      }
+      if (sets.triage) await reportTriage(print, `${name} triage`, kb, sets.triage, show);
     }
-    if (sets.followups) {
-      const r = await reportFollowups(print, `${name} follow-ups`, kb, sets.followups, show, warnUnknown);
-      if (tuned) followupResults.push(...r);
-    }
-    if (sets.triage) await reportTriage(print, `${name} triage`, kb, sets.triage, show);
   }
   if (options.calibrate) {
     printCalibration(print, tuning);
@@ -149,18 +150,22 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
     reportQuestions(print, `Held-out set heldout.yaml: ${heldout.length} questions (full index)`, await runModes(kb, heldout), categoryOf, show);
   } else print('\n(knowledge/eval/heldout.yaml not present: skipped)');
 
-  const second = loadHeldOutDir();
-  if (!second) print(`\n(${HELDOUT_2_DIR}: no questions.yaml, followups.yaml or triage.yaml yet: held-out-2 figures skipped)`);
-  else {
-    if (second.questions) {
-      warnUnknown(
-        'heldout-2/questions.yaml',
-        second.questions.map((c) => c.expect),
-      );
-      reportQuestions(print, `Held-out-2 questions: ${second.questions.length}`, await runModes(kb, second.questions, ['weighted']), categoryOf, show);
+  for (const dir of HELDOUT_DIRS) {
+    const sets = loadHeldOutDir(dir);
+    const name = titleOf(basename(dir));
+    if (!sets) {
+      print(`\n(${dir}: no questions.yaml, followups.yaml or triage.yaml yet: ${name} figures skipped)`);
+      continue;
     }
-    if (second.followups) await reportFollowups(print, 'Held-out-2 follow-ups', kb, second.followups, show, warnUnknown);
-    if (second.triage) await reportTriage(print, 'Held-out-2 triage', kb, second.triage, show);
+    if (sets.questions) {
+      warnUnknown(
+        `${basename(dir)}/questions.yaml`,
+        sets.questions.map((c) => c.expect),
+      );
+      reportQuestions(print, `${name} questions: ${sets.questions.length}`, await runModes(kb, sets.questions, ['weighted']), categoryOf, show);
+    }
+    if (sets.followups) await reportFollowups(print, `${name} follow-ups`, kb, sets.followups, show, warnUnknown);
+    if (sets.triage) await reportTriage(print, `${name} triage`, kb, sets.triage, show);
   }
 
   if (teddyAvailable()) {
@@ -242,4 +247,9 @@ function printCalibration(print: Print, tuning: Map<FusionMode, CalibrationGroup
     const points = curve.map((p) => `${p.answer}: ${[...p.groups].map(([g, o]) => `${g} ${o.answered} answered/${pct(o.wrongRate)} wrong`).join(', ')}`);
     print(`      as the answer threshold moves: ${points.join(' | ')}`);
   }
+}
+
+/** dev-3 → Dev-3, heldout-3 → Held-out-3: as the report names the sets. */
+function titleOf(dir: string): string {
+  return dir.replace(/^dev-/, 'Dev-').replace(/^heldout-/, 'Held-out-');
 }

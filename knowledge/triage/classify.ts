@@ -3,7 +3,8 @@
 // the other cues (complaints, distress, other departments' matters), which need the same vocabulary.
 import { compactKey } from '../text/normalize.ts';
 import { asksForPerson } from './cues.ts';
-import { smallTalkOf } from './small-talk.ts';
+import type { TriageModel } from './model.ts';
+import { MAX_SMALL_TALK_CHARS, smallTalkIn, smallTalkOf } from './small-talk.ts';
 import { projectVocabulary, type SmallTalkAct, type Vocabulary } from './vocabulary.ts';
 
 /** The port's small-talk acts (an acknowledgement, "好的", "收到", is answered as thanks). */
@@ -13,7 +14,10 @@ const THANKING_EMOJI = /[\u{1F44D}\u{1F44C}\u{1F64F}\u{1F4AF}\u{2764}\u{1F495}\u
 
 export type Triage = { kind: 'small_talk'; act: SmallTalk } | { kind: 'human' } | { kind: 'question' };
 
-export function classify(text: string, vocabulary: Vocabulary = projectVocabulary()): Triage {
+/** How sure the learned triage must be that a message the phrase list cannot cut is small talk ("你们服务真不错"). */
+export const LEARNED_SMALL_TALK = 0.8;
+
+export function classify(text: string, vocabulary: Vocabulary = projectVocabulary(), model?: TriageModel): Triage {
   const compact = compactKey(typeof text === 'string' ? text : '');
   // A lone question mark asks for help: the menu answers it.
   if (compact === '' && typeof text === 'string' && /^[?？]+$/.test(text.trim())) return { kind: 'small_talk', act: 'greeting' };
@@ -23,5 +27,11 @@ export function classify(text: string, vocabulary: Vocabulary = projectVocabular
   if (asksForPerson(compact, vocabulary)) return { kind: 'human' };
   const act: SmallTalkAct | undefined = smallTalkOf(compact, vocabulary);
   if (act) return { kind: 'small_talk', act };
+  if (model && compact.length <= MAX_SMALL_TALK_CHARS) {
+    const learned = model.predict(text);
+    // Which act: the strongest small-talk phrase inside it ("点个赞" thanks), else a greeting (the menu follows).
+    if (learned.kind === 'small_talk' && learned.probability >= LEARNED_SMALL_TALK)
+      return { kind: 'small_talk', act: smallTalkIn(compact, vocabulary) ?? 'greeting' };
+  }
   return { kind: 'question' };
 }

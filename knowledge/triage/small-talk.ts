@@ -5,7 +5,7 @@
 import { SMALL_TALK_ACTS, type SmallTalkAct, type Vocabulary } from './vocabulary.ts';
 
 /** Longer messages are questions, however polite. */
-const MAX_SMALL_TALK_CHARS = 24;
+export const MAX_SMALL_TALK_CHARS = 24;
 
 interface Cut {
   pieces: number;
@@ -30,6 +30,13 @@ export function smallTalkOf(compact: string, vocabulary: Vocabulary): SmallTalkA
     }
   }
   return best[compact.length]?.act ?? undefined;
+}
+
+/** The strongest act among the small-talk phrases of two or more characters found anywhere in the text. */
+export function smallTalkIn(compact: string, vocabulary: Vocabulary): SmallTalkAct | undefined {
+  let act: SmallTalkAct | null = null;
+  for (const [phrase, phraseAct] of vocabulary.smallTalk) if (phraseAct && phrase.length >= 2 && compact.includes(phrase)) act = stronger(act, phraseAct);
+  return act ?? undefined;
 }
 
 function stronger(a: SmallTalkAct | null, b: SmallTalkAct | null): SmallTalkAct | null {

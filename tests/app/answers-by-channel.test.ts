@@ -27,6 +27,18 @@ const CASES: Case[] = [
   { name: 'a greeting gets the menu', turns: ['在吗'], says: [/请选择您想了解的分类/] },
   { name: 'a request for a person', turns: ['能帮我转接一下人工客服吗'], says: [/为您转人工/, TICKET_INTAKE], never: [GENERIC] },
   { name: 'a complaint goes to a person', turns: ['我要投诉街道社保所的办事员态度恶劣'], says: [/投诉、举报需要人工受理/, TICKET_INTAKE], never: [GENERIC] },
+  {
+    name: 'a grievance in words no rule lists goes to a person (the learned triage)',
+    turns: ['材料交了三次都说不对 到底要我怎么样'],
+    says: [/投诉、举报需要人工受理/, TICKET_INTAKE],
+    never: [GENERIC, /请选择/],
+  },
+  {
+    name: 'praise outside the phrase list is small talk (the learned triage)',
+    turns: ['好嘞 问题解决了 多谢'],
+    says: [/不客气/],
+    never: [GENERIC, /登记工单/],
+  },
   { name: 'distress is urgent', turns: ['活着真没意思，不想活了'], says: [/110/, /加急工单/], never: [GENERIC] },
   {
     name: 'another department’s matter is named and offered as a ticket',

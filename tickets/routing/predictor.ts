@@ -9,9 +9,9 @@ import { DEFAULT_DICT_FILE } from '../../knowledge/text/tokenize.ts';
 import { DEFAULT_SYNONYMS_FILE } from '../../knowledge/text/synonyms.ts';
 import type { Catalog } from './catalog.ts';
 import { DEFAULT_EXAMPLES_DIR, loadExamples, type Example } from './examples.ts';
-import { DEFAULT_FEATURE_SETTINGS, FeatureExtractor, type FeatureSettings, TfIdf } from './features.ts';
+import { DEFAULT_FEATURE_SETTINGS, FeatureExtractor, type FeatureSettings, TfIdf } from '../../knowledge/text/features.ts';
 import type { CategoryPrediction, CategoryPredictor } from './predictor-port.ts';
-import { DEFAULT_TRAIN_SETTINGS, SoftmaxModel, type TrainSettings } from './softmax.ts';
+import { DEFAULT_TRAIN_SETTINGS, SoftmaxModel, type TrainSettings } from '../../lib/softmax.ts';
 
 /**
  * Below this probability the prediction is not trusted and callers use the fallback category (其他), so an agent

@@ -1,9 +1,10 @@
 // Text → sparse TF-IDF vector, through the knowledge base's own text pipeline (NFKC, 繁→简, case, punctuation;
 // the colloquialism table; jieba with the domain dictionary) so the chat and the predictor read text alike.
 // Features: jieba words, and character bigrams and trigrams (they survive typos and words jieba cuts oddly).
-import { normalize } from '../../knowledge/text/normalize.ts';
-import { Synonyms } from '../../knowledge/text/synonyms.ts';
-import { bigrams, readDomainDict, Tokenizer } from '../../knowledge/text/tokenize.ts';
+import type { SparseVector } from '../../lib/softmax.ts';
+import { normalize } from './normalize.ts';
+import { Synonyms } from './synonyms.ts';
+import { bigrams, readDomainDict, Tokenizer } from './tokenize.ts';
 
 export interface FeatureSettings {
   /** Normalized characters read from a text: a letter's opening carries its topic. */
@@ -18,11 +19,6 @@ export interface FeatureSettings {
 }
 
 export const DEFAULT_FEATURE_SETTINGS: FeatureSettings = { maxChars: 400, charWeight: 1, trigrams: false, unigrams: true, minDf: 1 };
-
-export interface SparseVector {
-  index: Int32Array;
-  value: Float64Array;
-}
 
 const HAN_RUN = /\p{Script=Han}{3,}/gu;
 

@@ -1,7 +1,11 @@
 // Multinomial logistic regression over sparse vectors, trained by stochastic gradient descent in a fixed,
 // seeded order: the same examples always give the same model. Probabilities come out directly, which is what the
 // caller's "am I sure?" threshold needs.
-import type { SparseVector } from './features.ts';
+/** A sparse feature vector: ascending indices and their values. */
+export interface SparseVector {
+  index: Int32Array;
+  value: Float64Array;
+}
 
 export interface TrainSettings {
   epochs: number;

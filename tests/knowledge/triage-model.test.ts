@@ -1,0 +1,96 @@
+// The learned second opinion of triage (knowledge/triage/model.ts) on the real KB: messages the vocabulary's rules
+// do not catch, written for these tests (none is in the sets it trains on), go where a person at the hotline would
+// send them; questions the KB answers and short fragments in a conversation are left alone.
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LEARNED_TRIAGE } from '../../knowledge/query.ts';
+import { KnowledgeBase } from '../../knowledge/search.ts';
+import { loadContent } from '../../knowledge/content/load.ts';
+import { Synonyms } from '../../knowledge/text/synonyms.ts';
+import { readDomainDict, Tokenizer, DEFAULT_DICT_FILE } from '../../knowledge/text/tokenize.ts';
+import { DEFAULT_SYNONYMS_FILE } from '../../knowledge/text/synonyms.ts';
+import { loadOrTrainTriageModel } from '../../knowledge/triage/model.ts';
+
+let kb: KnowledgeBase;
+
+beforeAll(async () => {
+  kb = await KnowledgeBase.open(); // the saved index and models, as the app runs
+}, 120_000);
+
+describe('the learned triage, where the rules find nothing', () => {
+  it.each([
+    ['材料交了三次都说不对 到底要我怎么样', 'complaint'],
+    ['公司欠了我半年的社保 老板电话也不接', 'complaint'],
+  ])('%s → the human route (%s)', async (text, reason) => {
+    const result = await kb.search(text);
+    expect(result.decision).toBe('handoff');
+    expect(result.reason).toBe(reason);
+    expect(result.explanation).toContain('分诊模型');
+  });
+
+  it.each([
+    ['个体工商户年检在哪办', '市场监督管理部门'],
+    ['想参加个免费的技能培训 在哪报名', '人力资源和社会保障部门'],
+  ])('%s → another department: %s', async (text, department) => {
+    const result = await kb.search(text);
+    expect(result.decision).toBe('handoff');
+    expect(result.reason).toBe('out_of_scope');
+    expect(result.department).toBe(department);
+  });
+
+  it.each([
+    ['你们这个小助手还挺聪明嘛', 'greeting'],
+    ['好嘞 问题解决了 多谢', 'thanks'],
+  ])('small talk outside the phrase list: %s → %s', (text, act) => {
+    expect(kb.classify(text)).toEqual({ kind: 'small_talk', act });
+  });
+
+  it.each(['员工离职了社保怎么停', '单位不给交社保怎么办', '社保卡丢了怎么补办'])('leaves a question the KB answers alone: %s', async (text) => {
+    expect((await kb.search(text)).decision).toBe('answer');
+    expect(kb.classify(text)).toEqual({ kind: 'question' });
+  });
+
+  it('does not read a short fragment as another department’s matter ("租房的" after a housing-fund question)', async () => {
+    const result = await kb.search('租房的');
+    expect(result.reason).not.toBe('out_of_scope');
+  });
+
+  it('is what decides these: without it they get choices or a generic handoff', async () => {
+    const saved = { ...LEARNED_TRIAGE };
+    Object.assign(LEARNED_TRIAGE, { person: 2, outOfScope: 2 });
+    try {
+      expect((await kb.search('材料交了三次都说不对 到底要我怎么样')).explanation).not.toContain('分诊模型');
+      expect((await kb.search('个体工商户年检在哪办')).department).toBeUndefined();
+    } finally {
+      Object.assign(LEARNED_TRIAGE, saved);
+    }
+  });
+});
+
+describe('the triage model file', () => {
+  it('is trained once, saved, and loaded by the next open with the same inputs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'triage-model-'));
+    const text = {
+      tokenizer: Tokenizer.create(readDomainDict()),
+      synonyms: Synonyms.load(),
+      dictFile: DEFAULT_DICT_FILE,
+      synonymsFile: DEFAULT_SYNONYMS_FILE,
+    };
+    const phrasings = loadContent().entries.flatMap((e) => [e.question, ...e.alternates]);
+    const first = loadOrTrainTriageModel(text, phrasings, dir);
+    const files = readdirSync(dir).filter((n) => n.startsWith('triage-'));
+    expect(files).toHaveLength(1);
+    const file = join(dir, files[0] as string);
+    const written = statSync(file).mtimeMs;
+    const again = loadOrTrainTriageModel(text, phrasings, dir);
+    expect(statSync(file).mtimeMs).toBe(written);
+    for (const message of ['材料交了三次都说不对 到底要我怎么样', '个体工商户年检在哪办', '生育津贴怎么领'])
+      expect(again.predict(message)).toEqual(first.predict(message));
+    // Other phrasings (an edited KB) are another model: trained and saved beside, the old file removed.
+    loadOrTrainTriageModel(text, [...phrasings, '新加的一个问题怎么办理'], dir);
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(dir).filter((n) => n.startsWith('triage-'))).toHaveLength(1);
+  }, 60_000);
+});
