@@ -103,20 +103,19 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   const alone = await decide(version, own, input, read, options, base);
   if (read) return alone;
   // A message that names something the KB does not know (技改补贴) is a new subject, not a follow-up. An answer
-  // stands, unless it leaves the conversation's scheme for a message that names none (基数上限多少 after a question
-  // about 公积金 is about the housing fund's 基数, not the social insurances').
+  // stands, unless it leaves the conversation's subject for a message that names no scheme (基数上限多少 after a
+  // question about 公积金 is about the housing fund's 基数, not the social insurances').
   if (namesUnknown(version, own)) return secondOpinion(version, input, alone);
-  const leaves = alone.decision === 'answer' && leavesScheme(version, own, alone, options.lastEntryId);
+  const leaves = alone.decision === 'answer' && leavesSubject(version, own, input, alone, options.lastEntryId);
   if (alone.decision === 'answer' && !leaves) return alone;
   // A short message that names its own subject but is not sure alone (我只交了8个月, 要带户口本吗, 住院的能直接结算吗)
   // may still lean on the conversation: read it against the last entry too, and keep whichever reading is surer.
   const soft = softFollowup(version, own, input, options.lastEntryId);
   if (!soft) return secondOpinion(version, input, alone);
   // Another department's word may be incidental to the conversation's subject (户口本 in 要带户口本吗 after 社保卡激活),
-  // and a message without a scheme may go on in the conversation's: either way the reading in context is a guess
+  // and a message without a scheme may go on with the conversation's subject: either way the reading in context is a guess
   // about what the user left unsaid, so it is offered, not answered.
-  const unsure =
-    alone.department !== undefined ? '问题提到其他部门的事项，按上文理解，请用户确认' : leaves ? '问题未说明险种，按上文理解，请用户确认' : undefined;
+  const unsure = alone.department !== undefined ? '问题提到其他部门的事项，按上文理解，请用户确认' : leaves ? '按上文的事项理解，请用户确认' : undefined;
   const inContext = await decide(version, own, input, soft, options, base, unsure);
   if (unsure) return inContext.department === undefined && inContext.decision !== 'handoff' ? inContext : secondOpinion(version, input, alone);
   return (inContext.ranked[0]?.confidence ?? 0) > (alone.ranked[0]?.confidence ?? 0) ? inContext : secondOpinion(version, input, alone);
@@ -202,8 +201,13 @@ async function decide(
   }
 
   const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined);
+  const top = chosen.decision === 'answer' ? ranked[0] : undefined;
   const offer =
-    chosen.decision === 'answer' && ranked[0] && otherScheme(version, own, ranked[0].entry) ? '问题所说的险种与最接近的条目不一致，请用户选择' : offerOnly;
+    top && otherScheme(version, own, top.entry)
+      ? '问题所说的险种与最接近的条目不一致，请用户选择'
+      : top && followup && sameEntrySilent(version, followup, top.entry)
+        ? '上一条答复没有说到所问的对象，请用户选择'
+        : offerOnly;
   const choice =
     chosen.decision === 'answer' && offer
       ? {
@@ -248,16 +252,30 @@ function isFund(version: Version, position: number): boolean {
 }
 
 /**
- * An answer about the housing fund in a conversation about the social insurances, or the other way round, to a
- * message that names no scheme of its own: the message most likely goes on in the conversation's scheme.
+ * An answer in another category than the conversation's, or about the housing fund in a conversation about the
+ * social insurances (or the other way round), to a message that names no scheme of its own: the message most likely
+ * goes on with the conversation's subject (工资照发吗 after 工伤停工留薪期多久 is not about 陪产假).
  */
-function leavesScheme(version: Version, own: QueryAnalysis, alone: SearchResult, lastEntryId: string | undefined): boolean {
+function leavesSubject(version: Version, own: QueryAnalysis, input: string, alone: SearchResult, lastEntryId: string | undefined): boolean {
   const last = lastEntryId === undefined ? undefined : version.snapshot.positionOf.get(lastEntryId);
   const answered = alone.hits[0] && version.snapshot.positionOf.get(alone.hits[0].entryId);
   if (last === undefined || answered === undefined) return false;
-  const text = own.canonical.replace(/\s+/g, '');
-  for (const [word, families] of version.followup.families) if (families.has('险种') && text.includes(word)) return false; // 工伤认定 names 工伤
-  return isFund(version, last) !== isFund(version, answered);
+  // The user's own words too: synonyms may fold the scheme away (开社保户 → 开户); 工伤认定 names 工伤.
+  const text = `${own.canonical.replace(/\s+/g, '')}|${compactKey(input)}`;
+  for (const [word, families] of version.followup.families) if (families.has('险种') && text.includes(word)) return false;
+  const [a, b] = [version.snapshot.entries[last] as Entry, version.snapshot.entries[answered] as Entry];
+  return a.category !== b.category || isFund(version, last) !== isFund(version, answered);
+}
+
+/**
+ * A swap ("商业贷款呢", "外地买的呢") answered with the very entry it swaps away from, which never mentions the new
+ * subject: the entry was about the old subject; that it is still nearest says nothing about the new one.
+ */
+function sameEntrySilent(version: Version, followup: Followup, entry: number): boolean {
+  if (followup.ellipsis.kind !== 'swap' || entry !== followup.last) return false;
+  const text = version.profiles.textOf(entry);
+  const words = version.snapshot.analyzer.words(followup.ellipsis.subject).filter((w) => !version.followup.generic.has(w));
+  return words.length > 0 && !words.some((w) => text.includes(w));
 }
 
 /** Words that lodge a complaint or report in so many words. */

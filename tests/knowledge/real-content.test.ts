@@ -94,6 +94,17 @@ describe('the real KB', () => {
     expect(swap.resolvedAs).not.toMatch(/住院/);
   });
 
+  it('does not let a short message without a scheme leave the conversation’s subject, nor repeat an entry that is silent on a swapped subject', async () => {
+    // Alone, 工资照发吗 is answered with 陪产假; after 停工留薪期 it is about that, and offered.
+    expect((await kb.search('工资照发吗')).decision).toBe('answer');
+    const pay = await kb.search('工资照发吗', { lastEntryId: 'gongshang-tinggong-liuxin-gongzi' });
+    expect(pay.decision).toBe('clarify');
+    expect(pay.hits[0]?.entryId).toBe('gongshang-tinggong-liuxin-gongzi');
+    // 那公务员呢 after 养老金资格认证: the entry never speaks of 公务员, so it is offered again, not asserted.
+    const swap = await kb.search('那公务员呢', { lastEntryId: 'yanglao-zige-renzheng' });
+    expect(swap.decision).toBe('clarify');
+  });
+
   it.each(['火星上的房价多少', '驾驶证到期了怎么换证', '小区门口有人乱摆摊城管管不管', '讲个笑话吧'])('hands over %s', async (q) => {
     const r = await kb.search(q);
     expect(r.decision).toBe('handoff');
