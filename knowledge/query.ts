@@ -102,14 +102,22 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   if (read === 'needs_context') return handoff('low_confidence', '追问缺少上下文（不知道问的是哪件事），请用户说明', { needsContext: true });
   const alone = await decide(version, own, input, read, options, base);
   if (read) return alone;
-  // Not another department's matter, nor a message that names something the KB does not know (技改补贴): a new
-  // subject, not a follow-up.
-  if (alone.decision === 'answer' || alone.department !== undefined || namesUnknown(version, own)) return secondOpinion(version, input, alone);
+  // A message that names something the KB does not know (技改补贴) is a new subject, not a follow-up. An answer
+  // stands, unless it leaves the conversation's subject for a message that names no scheme (基数上限多少 after a
+  // question about 公积金 is about the housing fund's 基数, not the social insurances').
+  if (namesUnknown(version, own)) return secondOpinion(version, input, alone);
+  const leaves = alone.decision === 'answer' && leavesSubject(version, own, input, alone, options.lastEntryId);
+  if (alone.decision === 'answer' && !leaves) return alone;
   // A short message that names its own subject but is not sure alone (我只交了8个月, 要带户口本吗, 住院的能直接结算吗)
   // may still lean on the conversation: read it against the last entry too, and keep whichever reading is surer.
   const soft = softFollowup(version, own, input, options.lastEntryId);
   if (!soft) return secondOpinion(version, input, alone);
-  const inContext = await decide(version, own, input, soft, options, base);
+  // Another department's word may be incidental to the conversation's subject (户口本 in 要带户口本吗 after 社保卡激活),
+  // and a message without a scheme may go on with the conversation's subject: either way the reading in context is a guess
+  // about what the user left unsaid, so it is offered, not answered.
+  const unsure = alone.department !== undefined ? '问题提到其他部门的事项，按上文理解，请用户确认' : leaves ? '按上文的事项理解，请用户确认' : undefined;
+  const inContext = await decide(version, own, input, soft, options, base, unsure);
+  if (unsure) return inContext.department === undefined && inContext.decision !== 'handoff' ? inContext : secondOpinion(version, input, alone);
   return (inContext.ranked[0]?.confidence ?? 0) > (alone.ranked[0]?.confidence ?? 0) ? inContext : secondOpinion(version, input, alone);
 }
 
@@ -162,6 +170,7 @@ async function decide(
   followup: Followup | undefined,
   options: QueryOptions,
   base: { version: string },
+  offerOnly?: string,
 ): Promise<SearchResult> {
   const { snapshot } = version;
   const analysis = followup ? snapshot.analyzer.query(followup.resolvedAs) : own;
@@ -172,7 +181,9 @@ async function decide(
   const queryWords = substantiveWords(wordTerms(analysis.terms)) + (mainAsk(analysis.canonical) ? 1 : 0);
   const resolvedAs = followup?.resolvedAs;
 
-  const foreign = foreignMatter(version, own, ranked[0], options.thresholds);
+  // A bare follow-up is about the last entry's subject: its words are the rest of the question that can make another
+  // department's word incidental (要带户口本吗 after 社保卡激活). A swap names a subject of its own (落户呢): its own words.
+  const foreign = foreignMatter(version, own, followup?.ellipsis.kind === 'bare' ? analysis : own, ranked[0], options.thresholds);
   if (foreign) {
     const explanation = `“${foreign.word}”属于${foreign.department}的事项，不在本专线知识库范围内${context}`;
     return {
@@ -190,14 +201,21 @@ async function decide(
   }
 
   const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined);
+  const top = chosen.decision === 'answer' ? ranked[0] : undefined;
+  const offer =
+    top && otherScheme(version, own, top.entry)
+      ? '问题所说的险种与最接近的条目不一致，请用户选择'
+      : top && followup && sameEntrySilent(version, followup, top.entry)
+        ? '上一条答复没有说到所问的对象，请用户选择'
+        : offerOnly;
   const choice =
-    chosen.decision === 'answer' && ranked[0] && otherScheme(version, own, ranked[0].entry)
+    chosen.decision === 'answer' && offer
       ? {
           ...chosen,
           decision: 'clarify' as const,
           offered: 1 + ranked.slice(1, options.thresholds.maxOptions).filter((c) => c.confidence >= options.thresholds.choiceFloor).length,
           neighbours: 0,
-          explanation: '问题所说的险种与最接近的条目不一致，请用户选择',
+          explanation: offer,
         }
       : chosen;
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
@@ -228,6 +246,38 @@ function otherScheme(version: Version, own: QueryAnalysis, entry: number): boole
   return schemes.every((w) => (UMBRELLA.has(w) ? text.includes(HOUSING_FUND) && ![...UMBRELLA].some((u) => text.includes(u)) : !text.includes(w)));
 }
 
+/** The housing fund is the one scheme whose entries mirror the social insurances' (开户, 基数, 比例, 转移 …). */
+function isFund(version: Version, position: number): boolean {
+  return (version.snapshot.entries[position] as Entry).question.includes(HOUSING_FUND);
+}
+
+/**
+ * An answer in another category than the conversation's, or about the housing fund in a conversation about the
+ * social insurances (or the other way round), to a message that names no scheme of its own: the message most likely
+ * goes on with the conversation's subject (工资照发吗 after 工伤停工留薪期多久 is not about 陪产假).
+ */
+function leavesSubject(version: Version, own: QueryAnalysis, input: string, alone: SearchResult, lastEntryId: string | undefined): boolean {
+  const last = lastEntryId === undefined ? undefined : version.snapshot.positionOf.get(lastEntryId);
+  const answered = alone.hits[0] && version.snapshot.positionOf.get(alone.hits[0].entryId);
+  if (last === undefined || answered === undefined) return false;
+  // The user's own words too: synonyms may fold the scheme away (开社保户 → 开户); 工伤认定 names 工伤.
+  const text = `${own.canonical.replace(/\s+/g, '')}|${compactKey(input)}`;
+  for (const [word, families] of version.followup.families) if (families.has('险种') && text.includes(word)) return false;
+  const [a, b] = [version.snapshot.entries[last] as Entry, version.snapshot.entries[answered] as Entry];
+  return a.category !== b.category || isFund(version, last) !== isFund(version, answered);
+}
+
+/**
+ * A swap ("商业贷款呢", "外地买的呢") answered with the very entry it swaps away from, which never mentions the new
+ * subject: the entry was about the old subject; that it is still nearest says nothing about the new one.
+ */
+function sameEntrySilent(version: Version, followup: Followup, entry: number): boolean {
+  if (followup.ellipsis.kind !== 'swap' || entry !== followup.last) return false;
+  const text = version.profiles.textOf(entry);
+  const words = version.snapshot.analyzer.words(followup.ellipsis.subject).filter((w) => !version.followup.generic.has(w));
+  return words.length > 0 && !words.some((w) => text.includes(w));
+}
+
 /** Words that lodge a complaint or report in so many words. */
 const EXPLICIT_REPORT = /投诉|举报|检举|控告|反映|曝光|信访|上访/;
 
@@ -250,6 +300,9 @@ function softFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   const { snapshot } = version;
   const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
   if (last === undefined || [...own.canonical.replace(/\s+/g, '')].length > MAX_SOFT_FOLLOWUP_CHARS) return undefined;
+  // A message that names a scheme the last entry does not speak of (公积金离职了能取吗 after 女的几岁退休) has a
+  // subject of its own.
+  if (otherScheme(version, own, last)) return undefined;
   const ellipsis = { kind: 'bare' } as const;
   const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) =>
     snapshot.analyzer.words(t),
@@ -312,13 +365,20 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
 
 /**
  * Another department's matter named in the user's own words is never answered from the KB, unless it is
- * incidental to what the best entry answers (evidence.ts).
+ * incidental to what the best entry answers (evidence.ts) in the question as read (`read`: with a bare follow-up's
+ * borrowed topic).
  */
-function foreignMatter(version: Version, own: QueryAnalysis, top: ScoredCandidate | undefined, t: DecisionThresholds): DepartmentMatch | undefined {
+function foreignMatter(
+  version: Version,
+  own: QueryAnalysis,
+  read: QueryAnalysis,
+  top: ScoredCandidate | undefined,
+  t: DecisionThresholds,
+): DepartmentMatch | undefined {
   const matches = byLikelihood(version, own, version.departments.find(own.canonical.replace(/\s+/g, '')));
   if (matches.length === 0) return undefined;
   if (!top) return matches[0];
-  const ownWords = distinctiveWords(wordTerms(own.terms), version.snapshot.entryLexical);
+  const ownWords = distinctiveWords(wordTerms(read.terms), version.snapshot.entryLexical);
   const text = version.profiles.textOf(top.entry);
   const plausible = top.confidence >= t.clarify;
   return matches.find(

@@ -6,6 +6,7 @@ import type { EntryCandidate } from '../index/fusion.ts';
 import type { HandoffReason } from '../triage/cues.ts';
 import type { Evidence } from './evidence.ts';
 import { SIGNALS, type ConfidenceModel, type DecisionThresholds, type Signals } from './thresholds.ts';
+import { verifierFeatures, verify } from './verifier.ts';
 
 export type Decision = 'answer' | 'clarify' | 'handoff';
 
@@ -66,6 +67,15 @@ export function rank(candidates: readonly WeighedCandidate[], known: number, mod
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
+/** A question's best candidate is sure enough to answer: by the verifier where there is one, else by its confidence. */
+export function verified(ranked: readonly ScoredCandidate[], t: DecisionThresholds, queryWords: number): boolean {
+  const top = ranked[0];
+  if (!top) return false;
+  if (!t.verifier) return top.confidence >= t.answer;
+  const features = verifierFeatures(ranked, queryWords);
+  return features !== undefined && verify(t.verifier.model, features) >= t.verifier.answer;
+}
+
 /**
  * The threshold part of the decision, on ranked candidates (the calibration grid calls it directly).
  * @param followup the question is a follow-up read against the last answer (its own answer threshold)
@@ -75,7 +85,7 @@ export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds
   if (!top) return { decision: 'handoff', reason: 'out_of_scope', offered: 0, neighbours: 0, explanation: '知识库中没有相关条目，转人工' };
   const others = ranked.slice(1);
   const exact = top.lexical >= t.exactMatch && others.every((c) => c.lexical < t.exactMatch);
-  const sure = exact || top.confidence >= (followup ? t.followupAnswer : t.answer);
+  const sure = exact || (followup ? top.confidence >= t.followupAnswer : verified(ranked, t, queryWords));
   if (sure && queryWords >= t.minWordsToAnswer) {
     const neighbours = others.slice(0, t.maxOptions - 1).filter((c) => c.confidence >= t.neighbourFloor).length;
     const why = exact ? '与知识库中的问法一致' : `匹配明确：置信度 ${pct(top.confidence)}`;

@@ -9,6 +9,7 @@
 // wrong. The follow-up threshold is the highest wrong follow-up's confidence on the dev follow-ups plus 0.1.
 // Re-run and paste the printed values when the content or the retrieval changes.
 import type { FusionMode } from '../index/fusion.ts';
+import type { VerifierModel } from './verifier.ts';
 
 /**
  * The signals of one candidate entry:
@@ -50,8 +51,13 @@ export interface ConfidenceModel {
 
 export interface DecisionThresholds {
   confidence: ConfidenceModel;
-  /** Answer when the best candidate's confidence reaches this. */
+  /** Answer when the best candidate's confidence reaches this (without a verifier, and in the calibration grid). */
   answer: number;
+  /**
+   * Answer a question (not a follow-up) when the verifier's probability that the best candidate is right reaches
+   * `answer` (verifier.ts); replaces the confidence threshold above where present.
+   */
+  verifier?: { model: VerifierModel; answer: number };
   /**
    * The same for a follow-up read against the last answer ("能领多久" after 失业金怎么申领): the rewritten question
    * never matches a phrasing as closely as a whole question does, so its confidence runs lower for the same

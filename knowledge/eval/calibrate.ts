@@ -4,6 +4,7 @@
 // reviewed code, never silently re-tuned). Held-out sets never come here.
 import { choose, confidenceOf, type ScoredCandidate } from '../decision/decide.ts';
 import { SIGNAL_SIGN, SIGNALS, type ConfidenceModel, type DecisionThresholds, type Signals } from '../decision/thresholds.ts';
+import { VERIFIER_FEATURES, verifierFeatures, type VerifierModel } from '../decision/verifier.ts';
 import type { FollowupResult } from './conversations.ts';
 import type { CaseResult } from './metrics.ts';
 import { NONE } from './sets.ts';
@@ -172,14 +173,15 @@ export function calibrate(
   for (let answer = 0.5; answer <= 0.991; answer += 0.01)
     for (let clarify = 0.05; clarify < answer; clarify += 0.05)
       for (const choiceFloor of [0.05, 0.1, 0.15, 0.2, 0.3]) {
-        const t: DecisionThresholds = { ...base, confidence, answer: round2(answer), clarify: round2(clarify), choiceFloor };
+        // The confidence threshold itself is searched: without the verifier, which is fitted apart (fitVerifier).
+        const t: DecisionThresholds = { ...base, verifier: undefined, confidence, answer: round2(answer), clarify: round2(clarify), choiceFloor };
         const outcomes = new Map(prepared.map((p) => [p.name, simulatePrepared(p.cases, t)]));
         if (prepared.some((p) => (outcomes.get(p.name)?.wrongRate ?? 0) > limitOf(p))) continue;
         const utility = prepared.reduce((s, p) => s + p.weight * (outcomes.get(p.name)?.utility ?? 0), 0) / totalWeight;
         if (!best || utility > best.utility) best = { thresholds: t, outcomes, utility };
       }
   if (best) return { thresholds: best.thresholds, outcomes: best.outcomes, curve: curveOf(prepared, best.thresholds) };
-  const fallback = { ...base, confidence };
+  const fallback = { ...base, verifier: undefined, confidence };
   return { thresholds: fallback, outcomes: new Map(prepared.map((p) => [p.name, simulatePrepared(p.cases, fallback)])), curve: curveOf(prepared, fallback) };
 }
 
@@ -214,4 +216,121 @@ export function calibrateFollowups(results: FollowupResult[]): { threshold: numb
   const highestWrong = Math.max(0, ...tops.filter((t) => !t.right).map((t) => t.confidence));
   const threshold = Math.min(0.99, round2(highestWrong + FOLLOWUP_GUARD));
   return { threshold, answered: tops.filter((t) => t.confidence >= threshold).length, wrong: 0 };
+}
+
+/** How many folds choose the verifier's threshold on predictions for cases it was not fitted on. */
+const VERIFIER_FOLDS = 5;
+/** L2 on the standardized features: the pooled sets are a few thousand cases for 18 features. */
+const VERIFIER_L2 = 0.01;
+
+interface VerifierCase {
+  x: number[];
+  label: number;
+  weight: number;
+  group: string;
+  /** Answerable at all: an exact phrasing, or enough words (the one-word rule is not the verifier's to overrule). */
+  exact: boolean;
+  eligible: boolean;
+}
+
+function verifierCases(groups: CalibrationGroup[], t: DecisionThresholds): { cases: VerifierCase[]; sizes: Map<string, number> } {
+  const cases: VerifierCase[] = [];
+  const sizes = new Map<string, number>();
+  for (const g of groups) {
+    sizes.set(g.name, g.results.length);
+    const decided = g.results.filter((r) => !r.fixed && r.ranked.every((h) => h.signals));
+    for (const r of decided) {
+      const ranked = r.ranked.map((h) => ({ confidence: h.confidence, signals: h.signals as Signals }));
+      const f = verifierFeatures(ranked, r.queryWords);
+      const top = ranked[0];
+      if (!f || !top) continue;
+      const exact = top.signals.phrasing >= t.exactMatch && ranked.slice(1).every((h) => h.signals.phrasing < t.exactMatch);
+      cases.push({
+        x: VERIFIER_FEATURES.map((k) => f[k]),
+        label: r.case.expect !== NONE && r.ranked[0]?.entryId === r.case.expect ? 1 : 0,
+        weight: weightOf(g) / Math.max(1, decided.length),
+        group: g.name,
+        exact,
+        eligible: exact || r.queryWords >= t.minWordsToAnswer,
+      });
+    }
+  }
+  return { cases, sizes };
+}
+
+/** Weighted logistic regression on standardized features, folded back into raw coefficients. */
+function fitLogistic(data: VerifierCase[]): VerifierModel {
+  const n = VERIFIER_FEATURES.length;
+  const total = data.reduce((s, e) => s + e.weight, 0) || 1;
+  const mean = VERIFIER_FEATURES.map((_, k) => data.reduce((s, e) => s + e.weight * (e.x[k] as number), 0) / total);
+  const scale = VERIFIER_FEATURES.map(
+    (_, k) => Math.sqrt(data.reduce((s, e) => s + e.weight * ((e.x[k] as number) - (mean[k] as number)) ** 2, 0) / total) || 1,
+  );
+  const z = data.map((e) => e.x.map((v, k) => (v - (mean[k] as number)) / (scale[k] as number)));
+  const w = new Array<number>(n).fill(0);
+  let bias = 0;
+  for (let it = 0; it < 1500; it++) {
+    const g = new Array<number>(n).fill(0);
+    let gb = 0;
+    data.forEach((e, i) => {
+      const zi = z[i] as number[];
+      const p = 1 / (1 + Math.exp(-(bias + zi.reduce((s, v, k) => s + v * (w[k] as number), 0))));
+      const err = (p - e.label) * e.weight;
+      gb += err;
+      zi.forEach((v, k) => (g[k] = (g[k] as number) + err * v));
+    });
+    bias -= (0.5 * gb) / total;
+    for (let k = 0; k < n; k++) w[k] = (w[k] as number) - 0.5 * ((g[k] as number) / total + VERIFIER_L2 * (w[k] as number));
+  }
+  const raw = w.map((wk, k) => wk / (scale[k] as number));
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    bias: r3(bias - raw.reduce((s, wk, k) => s + wk * (mean[k] as number), 0)),
+    weights: Object.fromEntries(VERIFIER_FEATURES.map((f, k) => [f, r3(raw[k] as number)])) as VerifierModel['weights'],
+  };
+}
+
+export interface VerifierFit {
+  model: VerifierModel;
+  answer: number;
+  /** Per group at the chosen threshold, on held-out-fold predictions: answered and wrong (of all its cases). */
+  outcomes: Map<string, { answered: number; wrong: number; wrongRate: number }>;
+}
+
+/**
+ * Fits the answer verifier (decision/verifier.ts) on the tuning groups and picks the lowest threshold that keeps
+ * wrong answers under each group's limit, judged on predictions for cases left out of the fit (5 folds): an
+ * in-sample threshold would be optimistic. The printed model is fitted on every case.
+ */
+export function fitVerifier(groups: CalibrationGroup[], t: DecisionThresholds): VerifierFit {
+  const { cases, sizes } = verifierCases(groups, t);
+  const p = new Array<number>(cases.length).fill(0);
+  for (let fold = 0; fold < VERIFIER_FOLDS; fold++) {
+    const model = fitLogistic(cases.filter((_, i) => i % VERIFIER_FOLDS !== fold));
+    cases.forEach((c, i) => {
+      if (i % VERIFIER_FOLDS === fold) p[i] = verifyRaw(model, c.x);
+    });
+  }
+  const outcomesAt = (threshold: number) => {
+    const out = new Map([...sizes.keys()].map((g) => [g, { answered: 0, wrong: 0, wrongRate: 0 }]));
+    cases.forEach((c, i) => {
+      if (!c.eligible || !(c.exact || (p[i] as number) >= threshold)) return;
+      const o = out.get(c.group) as { answered: number; wrong: number };
+      o.answered++;
+      if (c.label === 0) o.wrong++;
+    });
+    for (const [g, o] of out) o.wrongRate = o.wrong / Math.max(1, sizes.get(g) ?? 0);
+    return out;
+  };
+  let answer = 0.99;
+  for (let threshold = 0.99; threshold >= 0.5; threshold -= 0.01) {
+    const o = outcomesAt(threshold);
+    if ([...o].some(([g, x]) => x.wrongRate > limitOf({ name: g }))) break;
+    answer = round2(threshold);
+  }
+  return { model: fitLogistic(cases), answer, outcomes: outcomesAt(answer) };
+}
+
+function verifyRaw(model: VerifierModel, x: number[]): number {
+  return 1 / (1 + Math.exp(-(model.bias + VERIFIER_FEATURES.reduce((s, f, k) => s + model.weights[f] * (x[k] as number), 0))));
 }

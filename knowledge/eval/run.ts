@@ -7,7 +7,7 @@ import { loadContent } from '../content/load.ts';
 import { THRESHOLDS } from '../decision/thresholds.ts';
 import type { FusionMode } from '../index/fusion.ts';
 import { KnowledgeBase, type KnowledgeBaseOptions } from '../search.ts';
-import { calibrate, calibrateFollowups, LIMITS, type CalibrationGroup } from './calibrate.ts';
+import { calibrate, calibrateFollowups, fitVerifier, LIMITS, type CalibrationGroup } from './calibrate.ts';
 import { runFollowups, runTriage, summarizeFollowups, summarizeTriage, type FollowupResult } from './conversations.ts';
 import { byCategory, runCases, summarize, type CaseResult } from './metrics.ts';
 import { categoryTable, confusion, followupProblems, followupTable, modeTable, pct, problems, triageProblems, triageTable } from './report.ts';
@@ -247,6 +247,10 @@ function printCalibration(print: Print, tuning: Map<FusionMode, CalibrationGroup
     const points = curve.map((p) => `${p.answer}: ${[...p.groups].map(([g, o]) => `${g} ${o.answered} answered/${pct(o.wrongRate)} wrong`).join(', ')}`);
     print(`      as the answer threshold moves: ${points.join(' | ')}`);
   }
+  // The verifier reads the confidences of the model in thresholds.ts: refit it after pasting a new confidence model.
+  const v = fitVerifier(tuning.get('weighted') ?? [], THRESHOLDS.weighted);
+  print(`  weighted verifier (decision/verifier.ts): ${JSON.stringify({ model: v.model, answer: v.answer })}`);
+  for (const [group, o] of v.outcomes) print(`      ${group} (held-out folds): answered ${o.answered}, wrong ${o.wrong} (${pct(o.wrongRate)})`);
 }
 
 /** dev-3 → Dev-3, heldout-3 → Held-out-3: as the report names the sets. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { askAgreement, asksOf, entryAsks, isAskWord, mainAsk } from '../../knowledge/decision/ask.ts';
 import { choose, confidenceOf, rank, type WeighedCandidate } from '../../knowledge/decision/decide.ts';
 import { SIGNALS, THRESHOLDS, type DecisionThresholds, type Signals } from '../../knowledge/decision/thresholds.ts';
+import { VERIFIER_FEATURES, verifierFeatures, verify, type VerifierModel } from '../../knowledge/decision/verifier.ts';
 import { normalize } from '../../knowledge/text/normalize.ts';
 import { Synonyms } from '../../knowledge/text/synonyms.ts';
 
@@ -137,5 +138,29 @@ describe('choose', () => {
     expect(choose(scored([0.5], { known: 0.4, coverage: 0.8 }), t, 3).decision).toBe('clarify');
     expect(choose(scored([0.5], { known: 0.9, coverage: 0 }), t, 3).decision).toBe('clarify');
     expect(choose([], t, 3)).toMatchObject({ decision: 'handoff', reason: 'out_of_scope' });
+  });
+});
+
+describe('the answer verifier', () => {
+  const hit = (confidence: number, s: Partial<Signals> = {}) => ({ confidence, signals: signals(s) });
+
+  it('reads the best candidate against its rivals: confidence gap, and its edge on key words, ask and channels', () => {
+    const f = verifierFeatures([hit(0.9, { coverage: 1, ask: 1, dense: 0.9 }), hit(0.1, { coverage: 0.5, ask: -1, dense: 0.7 })], 3)!;
+    expect(f.gap).toBeCloseTo(Math.log(9) - Math.log(1 / 9));
+    expect(f.coverageEdge).toBeCloseTo(0.5);
+    expect(f.askEdge).toBe(2);
+    expect(f.denseEdge).toBeCloseTo(0.2);
+    expect(f.length).toBeCloseTo(3 / 12);
+    expect(verifierFeatures([], 3)).toBeUndefined();
+  });
+
+  it('decides a question instead of the confidence threshold when present, never a follow-up', () => {
+    const scored = [0.5, 0.1].map((confidence, i) => ({ ...candidate(i, 0.5 - i * 0.01), signals: signals({}), confidence }));
+    const zero = Object.fromEntries(VERIFIER_FEATURES.map((f) => [f, 0])) as VerifierModel['weights'];
+    const sure: DecisionThresholds = { ...t, verifier: { model: { bias: 5, weights: zero }, answer: 0.9 } };
+    expect(choose(scored, t, 3).decision).toBe('clarify');
+    expect(choose(scored, sure, 3).decision).toBe('answer');
+    expect(choose(scored, sure, 3, true).decision).toBe('clarify');
+    expect(verify({ bias: 0, weights: zero }, verifierFeatures(scored, 3)!)).toBe(0.5);
   });
 });

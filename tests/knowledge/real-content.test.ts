@@ -81,6 +81,30 @@ describe('the real KB', () => {
     expect(kb.entry(r.hits[0]!.entryId)?.question).toMatch(/多久/);
   });
 
+  it('reads another department’s word, or a message without a scheme, against the conversation, and offers rather than answers', async () => {
+    // Alone, 户口本 is the police's matter; after 社保卡激活 it is a document the card's entry asks for.
+    expect((await kb.search('要带户口本吗')).department).toBeDefined();
+    const card = await kb.search('要带户口本吗', { lastEntryId: 'shebaoka-jihuo' });
+    expect(card.department).toBeUndefined();
+    expect(card.decision).toBe('clarify');
+    expect(card.hits.map((h) => h.entryId)).toContain('shebaoka-jihuo');
+    // 住院报销比例 → 门诊呢 asks about 门诊 instead of 住院 (one slot: where care is given), not both.
+    const swap = await kb.search('门诊呢', { lastEntryId: 'yibao-baoxiao-bili' });
+    expect(swap.resolvedAs).toMatch(/门诊/);
+    expect(swap.resolvedAs).not.toMatch(/住院/);
+  });
+
+  it('does not let a short message without a scheme leave the conversation’s subject, nor repeat an entry that is silent on a swapped subject', async () => {
+    // Alone, 工资照发吗 is answered with 陪产假; after 停工留薪期 it is about that, and offered.
+    expect((await kb.search('工资照发吗')).decision).toBe('answer');
+    const pay = await kb.search('工资照发吗', { lastEntryId: 'gongshang-tinggong-liuxin-gongzi' });
+    expect(pay.decision).toBe('clarify');
+    expect(pay.hits[0]?.entryId).toBe('gongshang-tinggong-liuxin-gongzi');
+    // 那公务员呢 after 养老金资格认证: the entry never speaks of 公务员, so it is offered again, not asserted.
+    const swap = await kb.search('那公务员呢', { lastEntryId: 'yanglao-zige-renzheng' });
+    expect(swap.decision).toBe('clarify');
+  });
+
   it.each(['火星上的房价多少', '驾驶证到期了怎么换证', '小区门口有人乱摆摊城管管不管', '讲个笑话吧'])('hands over %s', async (q) => {
     const r = await kb.search(q);
     expect(r.decision).toBe('handoff');
