@@ -9,10 +9,11 @@
 // It is asked only when the rules found nothing and the KB has no confident answer (query.ts), so it can turn a
 // choice list or a generic handoff into the right route, never a right answer into a handoff.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashFiles, modelFile, readModel, writeModel } from '../../lib/model-file.ts';
 import { z } from 'zod';
-import { fromRoot, ROOT } from '../../lib/paths.ts';
+import { fromRoot } from '../../lib/paths.ts';
 import { SoftmaxModel, type TrainSettings } from '../../lib/softmax.ts';
 import { readYamlFile } from '../../lib/yaml-file.ts';
 import { FeatureExtractor, type FeatureSettings, TfIdf } from '../text/features.ts';
@@ -177,38 +178,22 @@ const memory = new Map<string, SavedModel>();
 export function loadOrTrainTriageModel(text: TextPipeline, phrasings: readonly string[], dir: string | null): TriageModel {
   const extractor = new FeatureExtractor(text.tokenizer, text.synonyms, FEATURES);
   const key = modelKey(phrasings, [text.dictFile, text.synonymsFile]);
-  const file = dir ? join(dir, `triage-${key}.json`) : undefined;
-  const saved = (file ? readSaved(file) : undefined) ?? memory.get(key);
+  const file = dir ? modelFile(dir, 'triage', key) : undefined;
+  const saved = (file ? readModel<SavedModel>(file) : undefined) ?? memory.get(key);
   if (saved) {
-    memory.set(key, saved);
-    const model = TriageModel.fromJSON(saved, extractor);
-    if (dir && file && !existsSync(file)) save(dir, file, model); // trained earlier in this process, for another folder
-    return model;
+    try {
+      const model = TriageModel.fromJSON(saved, extractor);
+      memory.set(key, saved);
+      if (file && !existsSync(file)) writeModel(file, saved); // trained earlier in this process, for another folder
+      return model;
+    } catch {
+      // a file of another shape (a hand edit): trained again below and overwritten
+    }
   }
   const model = TriageModel.train(triageExamples(phrasings), extractor);
   memory.set(key, model.toJSON());
-  if (dir && file) save(dir, file, model);
+  if (file) writeModel(file, model.toJSON());
   return model;
-}
-
-function readSaved(file: string): SavedModel | undefined {
-  try {
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SavedModel) : undefined;
-  } catch {
-    return undefined; // unreadable: trained again and overwritten
-  }
-}
-
-function save(dir: string, file: string, model: TriageModel): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(model.toJSON()));
-    renameSync(tmp, file);
-    for (const old of readdirSync(dir).filter((n) => n.startsWith('triage-') && join(dir, n) !== file)) rmSync(join(dir, old), { force: true });
-  } catch {
-    // a read-only data directory costs a training per start, nothing more
-  }
 }
 
 /** What the model depends on: the phrasings, the example files, the text pipeline's tables and code, the settings. */
@@ -227,6 +212,6 @@ function modelKey(phrasings: readonly string[], tables: readonly string[]): stri
     ),
     fromRoot('knowledge/triage/model.ts'),
   ];
-  for (const file of files) hash.update(`\n${relative(ROOT, file)}\n`).update(existsSync(file) ? readFileSync(file) : '<absent>');
+  hashFiles(hash, files);
   return hash.digest('hex').slice(0, 24);
 }

@@ -2,9 +2,10 @@
 // the project's own examples (about half a second, deterministic) and saved, so a start-up with unchanged examples,
 // dictionary and code loads the model instead of training it again.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fromRoot, ROOT } from '../../lib/paths.ts';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashFiles, modelFile, readModel, writeModel } from '../../lib/model-file.ts';
+import { fromRoot } from '../../lib/paths.ts';
 import { DEFAULT_DICT_FILE } from '../../knowledge/text/tokenize.ts';
 import { DEFAULT_SYNONYMS_FILE } from '../../knowledge/text/synonyms.ts';
 import type { Catalog } from './catalog.ts';
@@ -84,24 +85,17 @@ export function trainDefaultPredictor(catalog: Catalog): TrainedPredictor {
  * (written under a temporary name and renamed, so a crash never leaves half a model; older models are removed).
  */
 export function loadOrTrainDefaultPredictor(catalog: Catalog, dir: string, categoriesFile: string): TrainedPredictor {
-  const file = join(dir, `predictor-${modelKey(categoriesFile)}.json`);
-  if (existsSync(file)) {
+  const file = modelFile(dir, 'predictor', modelKey(categoriesFile));
+  const saved = readModel<SavedPredictor>(file);
+  if (saved) {
     try {
-      return TrainedPredictor.fromJSON(JSON.parse(readFileSync(file, 'utf8')) as SavedPredictor);
+      return TrainedPredictor.fromJSON(saved);
     } catch {
-      // unreadable (a disk problem, a hand edit): train again below and overwrite it
+      // saved by another version of the code: train again below and overwrite it
     }
   }
   const predictor = trainDefaultPredictor(catalog);
-  try {
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(predictor.toJSON()));
-    renameSync(tmp, file);
-    for (const old of readdirSync(dir).filter((n) => n.startsWith('predictor-') && join(dir, n) !== file)) rmSync(join(dir, old), { force: true });
-  } catch {
-    // a read-only data directory costs a training at every start, nothing more
-  }
+  writeModel(file, predictor.toJSON());
   return predictor;
 }
 
@@ -123,6 +117,6 @@ function modelKey(categoriesFile: string): string {
         .map((n) => fromRoot(d, n)),
     ),
   ];
-  for (const file of files) hash.update(`\n${relative(ROOT, file)}\n`).update(existsSync(file) ? readFileSync(file) : '<absent>');
+  hashFiles(hash, files);
   return hash.digest('hex').slice(0, 24);
 }
