@@ -54,6 +54,7 @@ export const messages = {
     creditCodeUnverified: '好的，已按您提供的号码登记，工作人员会再核实。',
     contactName: '请问怎么称呼您？（联系人姓名）',
     contactNameInvalid: '姓名需要 1 到 30 个字，请重新输入：',
+    questionNotName: (what: string) => `这一步需要填写${what}。您的问题稍后可以写进工单的诉求里；想先提问，请回复“取消”退出登记。请输入${what}：`,
     mobile: '请留一个手机号，方便承办部门联系您：',
     mobileKnown: (masked: string) => `请留一个手机号，方便承办部门联系您（沿用上次的 ${masked} 请回复“${KEEP}”）：`,
     request: (draft: string) => `您要反映的问题是：\n\n“${draft}”\n\n回复“${KEEP}”继续，或直接输入新的描述。`,

@@ -162,6 +162,10 @@ export class IntakeDialog extends ComponentDialog {
 
   private async validateEnterprise(p: PromptValidatorContext<string>): Promise<boolean> {
     const value = kept(p.recognized.value?.trim() ?? '');
+    if (looksLikeQuestion(value)) {
+      await p.context.sendActivity(messages.intake.questionNotName(`企业全称（个人咨询请回复“${INDIVIDUAL}”）`));
+      return false;
+    }
     if (value === INDIVIDUAL || (value.length >= 2 && value.length <= 100)) return true;
     await p.context.sendActivity(messages.intake.enterpriseInvalid);
     return false;
@@ -182,6 +186,10 @@ export class IntakeDialog extends ComponentDialog {
 
   private async validateContact(p: PromptValidatorContext<string>): Promise<boolean> {
     const value = kept(p.recognized.value?.trim() ?? '');
+    if (looksLikeQuestion(value)) {
+      await p.context.sendActivity(messages.intake.questionNotName('联系人姓名'));
+      return false;
+    }
     if (value.length >= 1 && value.length <= 30) return true;
     await p.context.sendActivity(messages.intake.contactNameInvalid);
     return false;
@@ -195,6 +203,16 @@ export class IntakeDialog extends ComponentDialog {
     await p.context.sendActivity(checked.problem);
     return false;
   }
+}
+
+/**
+ * A question typed where a name is asked (社保卡丢了怎么补办 in answer to 企业全称): names never carry a question mark
+ * or a question word, so it is not taken as one.
+ */
+const QUESTION = /[?？]|怎么|怎样|如何|为什么|为啥|什么|多少|哪里|哪儿|能不能|可不可以|是不是|吗$|呢$/;
+
+function looksLikeQuestion(text: string): boolean {
+  return QUESTION.test(text);
 }
 
 /** A button offering to keep what the user gave before 修改. */

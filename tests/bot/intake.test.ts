@@ -67,6 +67,20 @@ describe('registering a ticket in the chat', () => {
     expect(tickets.tickets[0]?.transcript.map((l) => `${l.from}:${l.text.slice(0, 6)}`)).toContain('user:异地就医备案');
   });
 
+  it('does not take a question typed for a name as the name: says so and asks again', async () => {
+    const { adapter, tickets } = harness();
+    await say(adapter, '转人工');
+    const refused = await say(adapter, '社保卡丢了怎么补办');
+    expect(refused.text).toContain('这一步需要填写企业全称');
+    expect(refused.text).toContain('请回复“取消”退出登记');
+    expect((await say(adapter, ENTERPRISE)).text).toContain('统一社会信用代码');
+    expect((await say(adapter, VALID_CODE)).text).toContain('怎么称呼您');
+    expect((await say(adapter, '能不能直接打电话给我？')).text).toContain('请输入联系人姓名');
+    expect((await say(adapter, '王会计')).text).toContain('请留一个手机号');
+    await say(adapter, '13812345678', '确认', '确认提交');
+    expect(tickets.tickets[0]).toMatchObject({ enterpriseName: ENTERPRISE, contactName: '王会计' });
+  });
+
   it('explains what is wrong with a credit code, re-asks, and takes the same code a second time for review', async () => {
     const { adapter, tickets } = harness();
     await say(adapter, '转人工', ENTERPRISE);
