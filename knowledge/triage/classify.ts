@@ -29,9 +29,10 @@ export function classify(text: string, vocabulary: Vocabulary = projectVocabular
   if (act) return { kind: 'small_talk', act };
   if (model && compact.length <= MAX_SMALL_TALK_CHARS) {
     const learned = model.predict(text);
-    // Which act: the strongest small-talk phrase inside it ("点个赞" thanks), else a greeting (the menu follows).
+    // Which act: the strongest small-talk phrase inside it ("晚上好 你们还在吗" greets), else thanks: what the phrase
+    // list leaves over is mostly praise ("你们服务真不错").
     if (learned.kind === 'small_talk' && learned.probability >= LEARNED_SMALL_TALK)
-      return { kind: 'small_talk', act: smallTalkIn(compact, vocabulary) ?? 'greeting' };
+      return { kind: 'small_talk', act: smallTalkIn(compact, vocabulary) ?? 'thanks' };
   }
   return { kind: 'question' };
 }

@@ -50,7 +50,7 @@ describe('the learned triage, where the rules find nothing', () => {
   });
 
   it.each([
-    ['你们这个小助手还挺聪明嘛', 'greeting'],
+    ['你们这个小助手还挺聪明嘛', 'thanks'],
     ['好嘞 问题解决了 多谢', 'thanks'],
   ])('small talk outside the phrase list: %s → %s', (text, act) => {
     expect(kb.classify(text)).toEqual({ kind: 'small_talk', act });
