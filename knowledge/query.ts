@@ -108,6 +108,9 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   if (namesUnknown(version, own)) return secondOpinion(version, input, alone);
   const leaves = alone.decision === 'answer' && leavesSubject(version, own, input, alone, options.lastEntryId);
   if (alone.decision === 'answer' && !leaves) return alone;
+  // Another department's matter stays theirs (营业执照丢了咋补 in the middle of a conversation), unless what it asks
+  // is what to bring (要带户口本吗 after 社保卡激活): that document may belong to the conversation's subject.
+  if (alone.department !== undefined && mainAsk(own.canonical) !== 'materials') return alone;
   // A short message that names its own subject but is not sure alone (我只交了8个月, 要带户口本吗, 住院的能直接结算吗)
   // may still lean on the conversation: read it against the last entry too, and keep whichever reading is surer.
   const soft = softFollowup(version, own, input, options.lastEntryId);

@@ -88,6 +88,12 @@ describe('the real KB', () => {
     expect(card.department).toBeUndefined();
     expect(card.decision).toBe('clarify');
     expect(card.hits.map((h) => h.entryId)).toContain('shebaoka-jihuo');
+    // But another department's own matter, asked in the middle of a conversation, stays that department's.
+    for (const last of ['shengyu-peichan-jia', 'shebaoka-jihuo']) {
+      const licence = await kb.search('营业执照丢了咋补', { lastEntryId: last });
+      expect(licence.reason).toBe('out_of_scope');
+      expect(licence.department).toBe('市场监督管理部门');
+    }
     // 住院报销比例 → 门诊呢 asks about 门诊 instead of 住院 (one slot: where care is given), not both.
     const swap = await kb.search('门诊呢', { lastEntryId: 'yibao-baoxiao-bili' });
     expect(swap.resolvedAs).toMatch(/门诊/);
