@@ -81,6 +81,15 @@ describe('the real KB', () => {
     expect(kb.entry(r.hits[0]!.entryId)?.question).toMatch(/多久/);
   });
 
+  it('answers a question about a disability grade alone: 伤残 names its subject, it is no follow-up without context', async () => {
+    for (const text of ['十级伤残能拿多少钱', '九级伤残能领多少']) {
+      const result = await kb.search(text);
+      expect(result.needsContext).toBeUndefined();
+      expect(result.decision).toBe('answer');
+      expect(kb.entry(result.hits[0]!.entryId)?.category).toBe('工伤保险');
+    }
+  });
+
   it('reads another department’s word, or a message without a scheme, against the conversation, and offers rather than answers', async () => {
     // Alone, 户口本 is the police's matter; after 社保卡激活 it is a document the card's entry asks for.
     expect((await kb.search('要带户口本吗')).department).toBeDefined();
