@@ -6,6 +6,7 @@ import { deskSchema } from '../../desk/schema.ts';
 import { type Db, openDatabase } from '../../storage/database.ts';
 import { ticketsSchema } from '../../tickets/store/schema.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/services.ts';
+import { liveSessionRow } from './seed.ts';
 
 describe('the index of conversations with open sessions', () => {
   let target: TestDatabase;
@@ -21,23 +22,7 @@ describe('the index of conversations with open sessions', () => {
 
   it('starts from the sessions still waiting or live in the database (a restart), and learns the ones opened later', async () => {
     const at = new Date().toISOString();
-    const session = (id: string, status: string) => ({
-      id,
-      channel_id: 'directline',
-      conversation_id: `c-${id}`,
-      user_id: 'u',
-      reference: '{}',
-      ticket_number: null,
-      status,
-      agent_id: null,
-      agent_name: null,
-      requested_at: at,
-      wait_until: null,
-      joined_at: null,
-      ended_at: null,
-      end_reason: null,
-      last_activity_at: at,
-    });
+    const session = (id: string, status: string) => liveSessionRow(id, status, at);
     await db.kysely
       .insertInto('desk_live_sessions')
       .values([session('live', 'live'), session('waiting', 'waiting'), session('ended', 'ended')])

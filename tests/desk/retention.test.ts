@@ -5,6 +5,7 @@ import { deskSchema } from '../../desk/schema.ts';
 import { type Db, openDatabase } from '../../storage/database.ts';
 import { ticketsSchema } from '../../tickets/store/schema.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/services.ts';
+import { liveSessionRow } from './seed.ts';
 
 describe('live conversations under retention', () => {
   let target: TestDatabase;
@@ -19,23 +20,7 @@ describe('live conversations under retention', () => {
   });
 
   it('deletes old ended sessions and their messages, keeps live ones and those of open tickets', async () => {
-    const session = (id: string, status: string, at: string) => ({
-      id,
-      channel_id: 'web',
-      conversation_id: `c-${id}`,
-      user_id: 'u',
-      reference: '{}',
-      ticket_number: null,
-      status,
-      agent_id: null,
-      agent_name: null,
-      requested_at: at,
-      wait_until: null,
-      joined_at: null,
-      ended_at: null,
-      end_reason: null,
-      last_activity_at: at,
-    });
+    const session = (id: string, status: string, at: string) => liveSessionRow(id, status, at, 'web');
     const old = '2026-01-01T00:00:00.000Z';
     await db.kysely
       .insertInto('desk_live_sessions')

@@ -51,3 +51,24 @@ export async function seedTickets(db: Kysely<any>, catalog: Catalog, count: numb
   }
   if (batch.length > 0) await db.insertInto('tickets').values(batch).execute();
 }
+
+/** A desk_live_sessions row, straight into the table, for the tests that need sessions in given states. */
+export function liveSessionRow(id: string, status: string, at: string, channelId = 'directline') {
+  return {
+    id,
+    channel_id: channelId,
+    conversation_id: `c-${id}`,
+    user_id: 'u',
+    reference: '{}',
+    ticket_number: null,
+    status,
+    agent_id: null,
+    agent_name: null,
+    requested_at: at,
+    wait_until: null,
+    joined_at: null,
+    ended_at: null,
+    end_reason: null,
+    last_activity_at: at,
+  };
+}
