@@ -3,8 +3,9 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Catalog } from '../tickets/routing/catalog.ts';
-import { TICKET_STATES, type Ticket } from '../tickets/model.ts';
+import { TICKET_STATES } from '../tickets/model.ts';
 import { fromTicket } from '../tickets/store/rows.ts';
+import { syntheticTicket } from './synthetic-tickets.ts';
 
 export const YEAR_START = '2025-12-01T00:00:00+08:00';
 const DAY = 86_400_000;
@@ -31,44 +32,18 @@ export async function seedYear(db: Kysely<any>, engine: 'sqlite' | 'postgres', c
   const requesters = [];
   const events = [];
   for (let i = 0; i < tickets; i++) {
-    const category = catalog.categories[i % catalog.categories.length]!;
     const createdMs = start + i * step;
     const created = new Date(createdMs).toISOString();
     const state = TICKET_STATES[(i * 7) % TICKET_STATES.length]!;
     const done = ['resolved', 'visited', 'closed'].includes(state);
-    const dueMs = createdMs + 3 * DAY;
     const resolvedMs = createdMs + (1 + rnd() * 90) * 3_600_000;
     const level = (['satisfied', 'basically_satisfied', 'dissatisfied'] as const)[Math.floor(rnd() * 3)]!;
-    const t: Ticket = {
-      number: `QY${created.slice(0, 10).replaceAll('-', '')}-${String(100000 + i)}`,
-      state,
-      type: category.type,
-      category: category.code,
-      department: state === 'new' ? null : category.department,
-      priority: i % 23 === 0 ? 'urgent' : 'normal',
-      redListTier: i % 17 === 0 ? 'leading' : null,
-      enterpriseName: `示例企业${i % 997}有限公司`,
-      creditCode: null,
-      creditCheck: 'none',
-      contactName: '张三',
-      contactMobile: `138${String(i).padStart(8, '0')}`,
-      requestText: `第 ${i} 号诉求：${category.label}方面的问题，企业希望尽快得到答复。`,
-      requestTruncated: false,
-      transcript: [],
-      dueAt: new Date(dueMs).toISOString(),
-      pendingExtension: null,
+    const t = syntheticTicket(catalog, i, createdMs, {
       reply: done ? { text: '已答复', at: new Date(resolvedMs).toISOString(), by: '坐席' } : null,
       satisfaction: state === 'visited' ? { level, comment: null } : null,
-      mergedInto: null,
-      supervised: false,
-      overdueReminderKey: null,
-      createdAt: created,
-      updatedAt: created,
       dispatchedAt: state === 'new' ? null : created,
       resolvedAt: done ? new Date(resolvedMs).toISOString() : null,
-      closedAt: null,
-      version: 1,
-    };
+    });
     ticketRows.push(fromTicket(t));
     if (i % 3 === 0) {
       requesters.push({

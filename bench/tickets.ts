@@ -11,8 +11,8 @@ import { createServer } from '../http/server.ts';
 import { createLogger } from '../log/logger.ts';
 import { type Db, openDatabase } from '../storage/database.ts';
 import { openTickets } from '../tickets/index.ts';
-import { TICKET_STATES, type Ticket } from '../tickets/model.ts';
 import { fromTicket } from '../tickets/store/rows.ts';
+import { syntheticTicket } from './synthetic-tickets.ts';
 import { ticketsSchema } from '../tickets/store/schema.ts';
 import { benchTargets } from './targets.ts';
 
@@ -71,38 +71,9 @@ export async function seed(db: Db) {
   const rows = [];
   for (let i = 0; i < SEEDED; i++) {
     const category = catalog.categories[i % catalog.categories.length]!;
-    const created = new Date(start + i * 5 * 60_000).toISOString();
-    const state = TICKET_STATES[(i * 7) % TICKET_STATES.length]!;
-    const t: Ticket = {
-      number: `QY${created.slice(0, 10).replaceAll('-', '')}-${String(100000 + i)}`,
-      state,
-      type: category.type,
-      category: category.code,
-      department: state === 'new' ? null : category.department,
-      priority: i % 23 === 0 ? 'urgent' : 'normal',
-      redListTier: i % 17 === 0 ? 'leading' : null,
-      enterpriseName: `示例企业${i % 997}有限公司`,
-      creditCode: null,
-      creditCheck: 'none',
-      contactName: '张三',
-      contactMobile: `138${String(i).padStart(8, '0')}`,
+    const t = syntheticTicket(catalog, i, start + i * 5 * 60_000, {
       requestText: `第 ${i} 号诉求：${category.label}方面的问题，企业希望尽快得到答复。`.repeat(3),
-      requestTruncated: false,
-      transcript: [],
-      dueAt: new Date(start + i * 5 * 60_000 + 3 * 86_400_000).toISOString(),
-      pendingExtension: null,
-      reply: null,
-      satisfaction: null,
-      mergedInto: null,
-      supervised: false,
-      overdueReminderKey: null,
-      createdAt: created,
-      updatedAt: created,
-      dispatchedAt: null,
-      resolvedAt: null,
-      closedAt: null,
-      version: 1,
-    };
+    });
     rows.push(fromTicket(t));
   }
   for (let i = 0; i < rows.length; i += 500)

@@ -1,7 +1,7 @@
 // Many tickets at once, straight into the table (the service would take minutes for 50,000): spread over states,
 // categories, departments, priorities and days, for the export and list tests.
 import type { Kysely } from 'kysely';
-import { TICKET_STATES, type Ticket } from '../../tickets/model.ts';
+import { syntheticTicket } from '../../bench/synthetic-tickets.ts';
 import type { Catalog } from '../../tickets/routing/catalog.ts';
 import { fromTicket } from '../../tickets/store/rows.ts';
 
@@ -11,38 +11,11 @@ export async function seedTickets(db: Kysely<any>, catalog: Catalog, count: numb
   let batch = [];
   for (let i = 0; i < count; i++) {
     const category = catalog.categories[i % catalog.categories.length]!;
-    const created = new Date(start + i * step).toISOString();
-    const state = TICKET_STATES[(i * 7) % TICKET_STATES.length]!;
-    const t: Ticket = {
-      number: `QY${created.slice(0, 10).replaceAll('-', '')}-${String(100000 + i)}`,
-      state,
-      type: category.type,
-      category: category.code,
-      department: state === 'new' ? null : category.department,
-      priority: i % 23 === 0 ? 'urgent' : 'normal',
-      redListTier: i % 17 === 0 ? 'leading' : null,
+    // Every thousandth name is a spreadsheet formula and requests carry commas, quotes and line breaks: the export's cases.
+    const t = syntheticTicket(catalog, i, start + i * step, {
       enterpriseName: i % 1000 === 7 ? '=HYPERLINK("http://evil.example","点我")' : `示例企业${i % 997}有限公司`,
-      creditCode: null,
-      creditCheck: 'none',
-      contactName: '张三',
-      contactMobile: `138${String(i).padStart(8, '0')}`,
       requestText: `第 ${i} 号诉求，含逗号, "引号"\n和换行：${category.label}方面的问题。`,
-      requestTruncated: false,
-      transcript: [],
-      dueAt: new Date(start + i * step + 3 * 86_400_000).toISOString(),
-      pendingExtension: null,
-      reply: null,
-      satisfaction: null,
-      mergedInto: null,
-      supervised: false,
-      overdueReminderKey: null,
-      createdAt: created,
-      updatedAt: created,
-      dispatchedAt: null,
-      resolvedAt: null,
-      closedAt: null,
-      version: 1,
-    };
+    });
     batch.push(fromTicket(t));
     if (batch.length === 500) {
       await db.insertInto('tickets').values(batch).execute();
