@@ -71,7 +71,10 @@ async function check(): Promise<number> {
   for (const problem of fileProblems) print(problem);
   if (fileProblems.length === 0) for (const line of canonicalTwins(entries)) print(line);
   const errors = issues.filter((i) => i.severity === 'error').length + fileProblems.length;
-  print(`\n${files.length} files, ${entries.length} valid entries, ${entries.reduce((n, e) => n + 1 + e.alternates.length, 0)} phrasings`);
+  const asked = entries.reduce((n, e) => n + (e.asked?.length ?? 0), 0);
+  print(
+    `\n${files.length} files, ${entries.length} valid entries, ${entries.reduce((n, e) => n + 1 + e.alternates.length, 0)} phrasings, ${asked} labelled user questions`,
+  );
   for (const category of CATEGORIES) print(`  ${category}: ${entries.filter((e) => e.category === category).length}`);
   print(errors === 0 ? 'OK' : `${errors} error(s)`);
   return errors === 0 ? 0 : 1;

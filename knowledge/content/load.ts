@@ -1,8 +1,9 @@
 // Loads and validates every entry file in knowledge/content/. Every problem names file:line, because the people
 // who fix it are content writers looking at the YAML, not at a stack trace.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
 import { compactKey } from '../text/normalize.ts';
 import { LocalSettings } from './local.ts';
 import { EntrySchema, type Entry } from './schema.ts';
@@ -16,6 +17,8 @@ export const NON_ENTRY_FILES = new Set(['synonyms.yaml', 'topics.yaml']);
 const here = fromRoot('knowledge/content');
 export const DEFAULT_CONTENT_DIR = here;
 export const DEFAULT_LOCAL_DIR = resolve(here, '../local');
+/** Labelled user questions, inside a content folder (its own folder, so a test's content has none unless it says so). */
+export const ASKED_DIR = 'asked';
 
 export interface ContentIssue {
   severity: 'error' | 'warning';
@@ -65,6 +68,7 @@ export function loadContent(options: LoadOptions = {}): LoadedContent {
   const entries: Entry[] = [];
   for (const file of files) entries.push(...loadFile(file, local, issues));
   crossCheck(entries, issues);
+  for (const file of askedFiles(contentDir)) attachAsked(file, entries, issues);
   if ((options.strict ?? true) && issues.some((i) => i.severity === 'error')) throw new ContentError(issues);
   return { entries, issues, files };
 }
@@ -118,6 +122,57 @@ function loadFile(file: string, local: LocalSettings, issues: ContentIssue[]): E
     entries.push({ ...raw, answer: local.render(raw.answer), answerTemplate: raw.answer, source } as Entry);
   });
   return entries;
+}
+
+/** The labelled-question files of a content folder (asked/*.yaml), sorted. */
+export function askedFiles(contentDir: string): string[] {
+  const dir = join(contentDir, ASKED_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+const AskedSchema = z.array(z.strictObject({ q: z.string().trim().min(1).max(200), expect: z.string().min(1) }));
+
+/**
+ * Adds a file of labelled questions (`- { q: 用户的原话, expect: entry-id }`) to the entries they name. An id may be
+ * an alias. A question that is already one of the entry's phrasings adds nothing; one that names an unknown id, or
+ * that is another entry's phrasing, is an error: the label would teach the index the wrong entry.
+ */
+function attachAsked(file: string, entries: Entry[], issues: ContentIssue[]): void {
+  const name = `${ASKED_DIR}/${basename(file)}`;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineAt = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  for (const err of doc.errors) issues.push({ severity: 'error', file: name, line: lineAt(err.pos[0]), message: `YAML: ${err.message.split('\n')[0]}` });
+  if (doc.errors.length > 0) return;
+  const parsed = AskedSchema.safeParse(doc.toJS() ?? []);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+      issues.push({ severity: 'error', file: name, line: lineOfPath(doc, path, lineAt) ?? 1, message: `${path.join('.')}: ${issue.message}` });
+    }
+    return;
+  }
+  const byId = new Map<string, Entry>();
+  const owner = new Map<string, Entry>();
+  for (const e of entries) {
+    for (const id of [e.id, ...e.aliases]) byId.set(id, e);
+    for (const p of [e.question, ...e.alternates, ...(e.asked ?? [])]) owner.set(compactKey(p), e);
+  }
+  parsed.data.forEach(({ q, expect }, index) => {
+    const line = lineOfPath(doc, [index], lineAt) ?? 1;
+    const entry = byId.get(expect);
+    if (!entry) return issues.push({ severity: 'error', file: name, line, message: `"${q}": no entry "${expect}"` });
+    const key = compactKey(q);
+    const other = owner.get(key);
+    if (other === entry) return;
+    if (other) return issues.push({ severity: 'error', file: name, line, message: `"${q}" is labelled ${expect} but is a phrasing of ${other.id}` });
+    owner.set(key, entry);
+    entry.asked = [...(entry.asked ?? []), q];
+  });
 }
 
 /** Duplicate ids or aliases, phrasings shared by two entries, related ids that do not exist. */

@@ -69,4 +69,9 @@ export interface Entry extends RawEntry {
   /** The answer as written, with {{local.KEY}} placeholders still in it. */
   answerTemplate: string;
   source: SourceRef;
+  /**
+   * Questions users asked that this entry answers (asked/*.yaml), labelled by people: the index learns from them
+   * like alternates, but they are not content (never shown, never held out as the dev set's test phrasings).
+   */
+  asked?: readonly string[];
 }

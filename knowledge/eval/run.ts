@@ -1,7 +1,7 @@
 // `kb:eval`: every set on this machine, each with the figures the targets are stated in.
 // Tuning sets (may feed --calibrate): the dev set (held-out alternates in 4 folds + out-of-scope list), the
 // calibration sets, the dev follow-ups and triage cases. Measuring sets (never calibrated on): heldout.yaml and
-// heldout-2/ and heldout-3/ (questions, follow-ups, triage). Then the real 12345 messages when they are on this machine.
+// heldout-2/ … heldout-4/ (questions, follow-ups, triage). Then the real 12345 messages when they are on this machine.
 import { basename } from 'node:path';
 import { loadContent } from '../content/load.ts';
 import { THRESHOLDS } from '../decision/thresholds.ts';

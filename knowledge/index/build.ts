@@ -50,7 +50,7 @@ export function phrasingsOf(entries: readonly Entry[]): { phrasings: string[]; d
   const phrasings: string[] = [];
   const owners: number[] = [];
   entries.forEach((e, i) => {
-    for (const text of [e.question, ...e.alternates]) {
+    for (const text of [e.question, ...e.alternates, ...(e.asked ?? [])]) {
       phrasings.push(text);
       owners.push(i);
     }

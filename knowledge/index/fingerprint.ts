@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { entryFiles } from '../content/load.ts';
+import { askedFiles, entryFiles } from '../content/load.ts';
 import { fromRoot } from '../../lib/paths.ts';
 
 /** Bump when the saved format changes in a way the source hash below would not catch. */
@@ -41,7 +41,14 @@ export interface FingerprintInput {
 export function fingerprint(input: FingerprintInput): string {
   const h = createHash('sha256');
   h.update(`format ${INDEX_FORMAT_VERSION}\n`).update(codeHash()).update(JSON.stringify(input.settings));
-  const files = [...entryFiles(input.contentDir), input.synonymsFile, input.dictFile, join(input.localDir, 'keys.yaml'), join(input.localDir, 'city.yaml')];
+  const files = [
+    ...entryFiles(input.contentDir),
+    ...askedFiles(input.contentDir),
+    input.synonymsFile,
+    input.dictFile,
+    join(input.localDir, 'keys.yaml'),
+    join(input.localDir, 'city.yaml'),
+  ];
   for (const file of files) {
     h.update(`\n${basename(file)}\n`);
     if (existsSync(file)) h.update(readFileSync(file));

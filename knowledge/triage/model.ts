@@ -23,10 +23,11 @@ import { TICKET_CATEGORIES, type TicketCategory } from './vocabulary.ts';
 
 /** The dev triage sets: the model's labelled non-questions. */
 export const TRIAGE_EXAMPLE_FILES = ['dev-triage.yaml', 'dev-2/triage.yaml', 'dev-3/triage.yaml'].map((f) => fromRoot('knowledge/eval', f));
-/** Dev questions as users type them (the KB's phrasings are tidier): more knowledge questions, in their words. */
-export const QUESTION_EXAMPLE_FILES = ['calibration.yaml', 'calibration-2.yaml', 'dev-2/questions.yaml', 'dev-3/questions.yaml'].map((f) =>
-  fromRoot('knowledge/eval', f),
-);
+/**
+ * Calibration questions as users type them (the KB's phrasings are tidier): more knowledge questions, in their words.
+ * The labelled questions of content/asked/ come in with the phrasings.
+ */
+export const QUESTION_EXAMPLE_FILES = ['calibration.yaml', 'calibration-2.yaml'].map((f) => fromRoot('knowledge/eval', f));
 /** Project-written examples of every ticket category (tickets/routing/examples/<code>.yaml). */
 export const DEPARTMENT_EXAMPLES_DIR = fromRoot('tickets/routing/examples');
 

@@ -2,7 +2,7 @@
 // keys, synonyms and a dictionary, so loader errors and index behaviour can be tested in isolation.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 
 export interface FixtureEntry {
@@ -173,7 +173,7 @@ function toYamlEntry(e: FixtureEntry): Record<string, unknown> {
   };
 }
 
-/** Writes a fixture KB; `files` maps a file name to raw YAML to add or replace (for broken-content tests). */
+/** Writes a fixture KB; `files` maps a file name (asked/x.yaml: in a subfolder) to raw YAML to add or replace. */
 export function writeFixture(options: { entries?: FixtureEntry[]; files?: Record<string, string>; city?: string } = {}): FixtureDirs {
   const root = mkdtempSync(join(tmpdir(), 'kb-fixture-'));
   const contentDir = join(root, 'content');
@@ -182,7 +182,10 @@ export function writeFixture(options: { entries?: FixtureEntry[]; files?: Record
   mkdirSync(localDir);
   const entries = options.entries ?? ENTRIES;
   writeFileSync(join(contentDir, 'main.yaml'), stringify(entries.map(toYamlEntry)));
-  for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(contentDir, name), text);
+  for (const [name, text] of Object.entries(options.files ?? {})) {
+    mkdirSync(dirname(join(contentDir, name)), { recursive: true });
+    writeFileSync(join(contentDir, name), text);
+  }
   writeFileSync(join(localDir, 'keys.yaml'), stringify(KEYS));
   if (options.city !== undefined) writeFileSync(join(localDir, 'city.yaml'), options.city);
   const synonymsFile = join(contentDir, 'synonyms.yaml');

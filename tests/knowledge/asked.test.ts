@@ -1,0 +1,58 @@
+// Labelled user questions (content/asked/*.yaml): the index learns from them like alternates; a bad label is an
+// error that names its file and line, because it would teach the index the wrong entry.
+import { describe, expect, it } from 'vitest';
+import { ContentError, formatIssue, loadContent } from '../../knowledge/content/load.ts';
+import { KnowledgeBase } from '../../knowledge/search.ts';
+import { fixtureOptions, writeFixture } from './fixture-kb.ts';
+
+const ASKED = ['房子的那个钱怎么拿出来花', '单位帮存的买房钱能动吗'];
+const askedFile = (lines: string[]) => ({ 'asked/users.yaml': lines.join('\n') + '\n' });
+const labelled = askedFile(ASKED.map((q) => `- { q: "${q}", expect: gongjijin-tiqu }`));
+
+function errorsOf(files: Record<string, string>): string[] {
+  const dirs = writeFixture({ files });
+  try {
+    loadContent({ contentDir: dirs.contentDir, localDir: dirs.localDir });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ContentError);
+    return (err as ContentError).issues.filter((i) => i.severity === 'error').map(formatIssue);
+  }
+  return [];
+}
+
+describe('labelled user questions', () => {
+  it('are attached to the entry they name, not to its alternates', () => {
+    const dirs = writeFixture({
+      files: askedFile([...ASKED.map((q) => `- { q: "${q}", expect: gongjijin-tiqu }`), '- { q: "公积金的钱怎么取出来", expect: gongjijin-tiqu }']),
+    });
+    const { entries } = loadContent({ contentDir: dirs.contentDir, localDir: dirs.localDir });
+    const entry = entries.find((e) => e.id === 'gongjijin-tiqu');
+    expect(entry?.asked).toEqual(ASKED); // the third is already an alternate: nothing to add
+    expect(entry?.alternates).not.toContain(ASKED[0]);
+  });
+
+  it('name the line of an unknown id and of a question that is another entry’s phrasing', () => {
+    const errors = errorsOf(
+      askedFile([
+        '- { q: "房子的钱咋取", expect: gongjijin-tiqu }',
+        '- { q: "公积金咋取", expect: no-such-entry }',
+        '- { q: "社保断交的后果", expect: gongjijin-tiqu }',
+      ]),
+    );
+    expect(errors).toContainEqual(expect.stringMatching(/^asked\/users\.yaml:2: error: .*no entry "no-such-entry"/));
+    expect(errors).toContainEqual(expect.stringMatching(/^asked\/users\.yaml:3: error: .*phrasing of shebao-duanjiao/));
+    expect(errors).toHaveLength(2);
+  });
+
+  it('teach the index: the question is answered, and a new wording of it is found', async () => {
+    const before = await KnowledgeBase.open(fixtureOptions(writeFixture()));
+    const after = await KnowledgeBase.open(fixtureOptions(writeFixture({ files: labelled })));
+    const exact = await after.search(ASKED[1] as string);
+    expect(exact.decision).toBe('answer');
+    expect(exact.hits[0]).toMatchObject({ entryId: 'gongjijin-tiqu', matched: ASKED[1] });
+    const reworded = '存的买房钱咋弄出来';
+    expect((await before.search(reworded)).ranked[0]?.entryId).not.toBe('gongjijin-tiqu');
+    expect((await after.search(reworded)).ranked[0]?.entryId).toBe('gongjijin-tiqu');
+    expect((await before.search(ASKED[1] as string)).decision).not.toBe('answer');
+  });
+});
