@@ -292,7 +292,7 @@ function othersMatter(version: Version, own: QueryAnalysis): boolean {
 
 /** Some content word of the message is unknown to the KB (numbers aside). */
 function namesUnknown(version: Version, own: QueryAnalysis): boolean {
-  return wordTerms(own.terms).some((w) => !/^\d+$/.test(w) && !version.snapshot.lexical.has(w));
+  return wordTerms(own.terms).some((w) => !/^\d+$/.test(w) && !version.snapshot.known.has(w));
 }
 
 /** Messages up to this long may lean on the last entry even when they name a subject of their own. */
@@ -352,7 +352,7 @@ async function weigh(
 function readFollowup(version: Version, own: QueryAnalysis, input: string, lastEntryId: string | undefined): Followup | 'needs_context' | undefined {
   const { snapshot } = version;
   const words = wordTerms(own.terms);
-  const known = words.filter((w) => snapshot.lexical.has(w)).length;
+  const known = words.filter((w) => snapshot.known.has(w)).length;
   // Another department's matter names its topic (公租房怎么申请): not a follow-up, whatever the KB knows of it.
   const namesTopic = words.some((w) => version.keyTerms.has(w)) || version.departments.find(own.canonical.replace(/\s+/g, '')).length > 0;
   const topical = { namesKeyTerm: namesTopic, mostlyKnown: known >= MOSTLY_KNOWN * words.length, asks: mainAsk(own.canonical) !== undefined };

@@ -60,15 +60,24 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
 
   // Dev set: per fold, an index without one alternate of each entry, asked those alternates (+ the none list).
   const dev = new Map<FusionMode, CaseResult[]>(MODES.map(([, m]) => [m, []]));
+  const asked = new Map<FusionMode, CaseResult[]>(MODES.map(([, m]) => [m, []]));
   let devCases = 0;
+  let askedCases = 0;
   for (let fold = 0; fold < DEV_FOLDS; fold++) {
     const split = leaveOutSplit(entries, fold);
     devCases += split.cases.length;
+    askedCases += split.askedCases.length;
     const kb = await KnowledgeBase.fromEntries(split.indexEntries, options.kb);
     for (const [mode, results] of await runModes(kb, [...split.cases, ...none])) dev.get(mode)?.push(...results);
+    for (const [mode, results] of await runModes(kb, split.askedCases)) asked.get(mode)?.push(...results);
   }
   reportQuestions(print, `Dev set: ${devCases} held-out alternates (${DEV_FOLDS} folds) + ${none.length}×${DEV_FOLDS} out-of-scope`, dev, categoryOf, show);
   for (const [mode, r] of dev) tuning.get(mode)?.push({ name: 'dev', results: r });
+  if (askedCases > 0) {
+    reportQuestions(print, `Labelled user questions (content/asked/), a quarter held out in turn: ${askedCases}`, asked, categoryOf, show);
+    // Realistic questions the index has not seen: calibrated like the calibration sets (pooled with them below).
+    for (const [mode, r] of asked) tuning.get(mode)?.push({ name: 'calibration', results: r });
+  }
 
   const kb = await KnowledgeBase.fromEntries(entries, options.kb);
   const known = (id: string) => kb.entry(id) !== undefined;

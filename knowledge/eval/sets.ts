@@ -15,7 +15,7 @@ export const EVAL_DIR = import.meta.dirname;
 export const HELDOUT_FILE = resolve(EVAL_DIR, 'heldout.yaml');
 export const HELDOUT_2_DIR = resolve(EVAL_DIR, 'heldout-2');
 /** The held-out directories, oldest first; each was written blind and labelled by someone else. */
-export const HELDOUT_DIRS = ['heldout-2', 'heldout-3', 'heldout-4'].map((d) => resolve(EVAL_DIR, d));
+export const HELDOUT_DIRS = ['heldout-2', 'heldout-3', 'heldout-4', 'heldout-5'].map((d) => resolve(EVAL_DIR, d));
 export const DEV_NONE_FILE = resolve(EVAL_DIR, 'dev-none.yaml');
 export const DEV_FOLLOWUPS_FILE = resolve(EVAL_DIR, 'dev-followups.yaml');
 export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');
@@ -71,11 +71,19 @@ function heldOutIndex(fold: number, n: number): number {
   return [n - 1, 0, Math.floor(n / 2), QUESTION][fold % DEV_FOLDS] as number;
 }
 
-/** Index without one phrasing of each entry; that phrasing becomes the entry's test question. */
-export function leaveOutSplit(entries: readonly Entry[], fold = 0): { indexEntries: Entry[]; cases: EvalCase[] } {
+/**
+ * Index without one phrasing of each entry; that phrasing becomes the entry's test question. A quarter of each
+ * entry's labelled user questions (content/asked/) is held out the same way, as `askedCases`: questions written apart
+ * from the KB, asked of an index that learned from the other three quarters (what a new user's question meets).
+ */
+export function leaveOutSplit(entries: readonly Entry[], fold = 0): { indexEntries: Entry[]; cases: EvalCase[]; askedCases: EvalCase[] } {
   const indexEntries: Entry[] = [];
   const cases: EvalCase[] = [];
-  for (const e of entries) {
+  const askedCases: EvalCase[] = [];
+  for (const original of entries) {
+    const asked = original.asked ?? [];
+    const e = asked.length === 0 ? original : { ...original, asked: asked.filter((_, k) => k % DEV_FOLDS !== fold) };
+    asked.forEach((q, k) => k % DEV_FOLDS === fold && askedCases.push({ q, expect: e.id }));
     if (e.alternates.length < 2) {
       indexEntries.push(e);
       continue;
@@ -90,7 +98,7 @@ export function leaveOutSplit(entries: readonly Entry[], fold = 0): { indexEntri
       cases.push({ q: e.alternates[i] as string, expect: e.id });
     }
   }
-  return { indexEntries, cases };
+  return { indexEntries, cases, askedCases };
 }
 
 export function loadCases(file = HELDOUT_FILE): EvalCase[] | undefined {

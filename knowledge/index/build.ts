@@ -46,21 +46,45 @@ export function answerSentences(answer: string): string[] {
     .filter((l) => [...l].length >= 6);
 }
 
-export function phrasingsOf(entries: readonly Entry[]): { phrasings: string[]; docEntry: Int32Array } {
+/**
+ * Every phrasing to index, with its entry: the KB's own (question, alternates), then the labelled user questions
+ * (`asked`, flagged): those are searched like the others but are not the KB's vocabulary (they hold users' typos).
+ */
+export function phrasingsOf(entries: readonly Entry[]): { phrasings: string[]; docEntry: Int32Array; fromUsers: Uint8Array } {
   const phrasings: string[] = [];
   const owners: number[] = [];
+  const fromUsers: number[] = [];
   entries.forEach((e, i) => {
-    for (const text of [e.question, ...e.alternates, ...(e.asked ?? [])]) {
-      phrasings.push(text);
-      owners.push(i);
-    }
+    for (const [texts, flag] of [
+      [[e.question, ...e.alternates], 0],
+      [e.asked ?? [], 1],
+    ] as const)
+      for (const text of texts) {
+        phrasings.push(text);
+        owners.push(i);
+        fromUsers.push(flag);
+      }
   });
-  return { phrasings, docEntry: Int32Array.from(owners) };
+  return { phrasings, docEntry: Int32Array.from(owners), fromUsers: Uint8Array.from(fromUsers) };
 }
 
-export function buildCorrector(lexical: LexicalIndex, domainWords: readonly string[]): PinyinCorrector {
+/**
+ * The KB's own terms and how many of its phrasings use each: what the KB "knows" (a message with other words names
+ * something it does not cover) and what the typo corrector corrects towards. Users' questions are left out, or
+ * their typos (医报, 失叶金) would become words the corrector no longer fixes.
+ */
+export function kbVocabulary(documents: readonly Map<string, number>[], fromUsers: Uint8Array): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const [term, df] of lexical.vocabulary()) if (!term.startsWith(BIGRAM_PREFIX) && !term.startsWith(SOUND_PREFIX)) counts.set(term, df);
+  documents.forEach((terms, d) => {
+    if (fromUsers[d]) return;
+    for (const term of terms.keys()) counts.set(term, (counts.get(term) ?? 0) + 1);
+  });
+  return counts;
+}
+
+export function buildCorrector(vocabulary: ReadonlyMap<string, number>, domainWords: readonly string[]): PinyinCorrector {
+  const counts = new Map<string, number>();
+  for (const [term, df] of vocabulary) if (!term.startsWith(BIGRAM_PREFIX) && !term.startsWith(SOUND_PREFIX)) counts.set(term, df);
   // Domain words count as well established even when only one phrasing uses them.
   for (const w of domainWords) counts.set(w, Math.max(counts.get(w) ?? 0, 2));
   return PinyinCorrector.build(counts);
@@ -76,10 +100,12 @@ export async function buildSnapshot(input: BuildInput): Promise<IndexSnapshot> {
     mark = now;
   };
   const settings = input.settings ?? DEFAULT_INDEX_SETTINGS;
-  const { phrasings, docEntry } = phrasingsOf(input.entries);
+  const { phrasings, docEntry, fromUsers } = phrasingsOf(input.entries);
   const rows = new TermMatrixBuilder();
-  for (const p of phrasings) rows.add(input.analyzer.document(p));
+  const documents = phrasings.map((p) => input.analyzer.document(p));
+  for (const d of documents) rows.add(d);
   const phrasingMatrix = rows.build();
+  const vocabulary = kbVocabulary(documents, fromUsers);
   stage('analyze phrasings');
   const lexical = LexicalIndex.build(phrasingMatrix, settings.lexical);
 
@@ -98,13 +124,14 @@ export async function buildSnapshot(input: BuildInput): Promise<IndexSnapshot> {
   stage('analyze answers');
   const entryLexical = LexicalIndex.build(groupRows(phrasingMatrix, docEntry, input.entries.length, answers), settings.lexical);
 
-  const analyzer = input.analyzer.withVocabulary((w) => lexical.has(w), buildCorrector(lexical, input.domainWords));
+  const known = new Set(vocabulary.keys());
+  const analyzer = input.analyzer.withVocabulary((w) => known.has(w), buildCorrector(vocabulary, input.domainWords));
   stage('lexical indexes + typo corrector');
   const docs = phrasings.map((text, i) => ({ text, entryId: (input.entries[docEntry[i] as number] as Entry).id }));
   const training = settings.answerTraining ? concatRows(phrasingMatrix, docEntry, answers.matrix, answers.owner) : { matrix: phrasingMatrix, labels: docEntry };
   const dense = await DenseChannel.build(input.embeddings, analyzer, docs, phrasingMatrix, training, input.entries.length, input.onError ?? (() => {}), stage);
   const info = { hash: input.hash, builtAt: new Date().toISOString(), reused: false, millis: performance.now() - started, stages };
-  return new IndexSnapshot(input.entries, phrasings, docEntry, analyzer, lexical, entryLexical, dense, info);
+  return new IndexSnapshot(input.entries, phrasings, docEntry, analyzer, lexical, entryLexical, dense, info, known);
 }
 
 /** Phrasing rows then answer rows, as one training matrix with one label per row. */

@@ -141,7 +141,11 @@ export class LexicalIndex {
     for (const [term, t] of this.termIds) yield [term, (this.offsets[t + 1] as number) - (this.offsets[t] as number)];
   }
 
-  search(query: Terms, k: number): LexicalResult {
+  /**
+   * @param knows which indexed terms count as known for `knownShare` (default: all): an index that also holds users'
+   *   questions knows only the KB's own terms.
+   */
+  search(query: Terms, k: number, knows?: (term: string) => boolean): LexicalResult {
     const { k1, b, queryBias } = this.params;
     const avgLen = this.avgLen;
     let queryMass = 0;
@@ -157,7 +161,7 @@ export class LexicalIndex {
       }
       const idf = this.idf[t] as number;
       queryMass += qw * idf;
-      knownMass += qw * idf;
+      if (!knows || knows(term)) knownMass += qw * idf;
       upper += qw * idf * (k1 + 1);
       for (let p = this.offsets[t] as number, end = this.offsets[t + 1] as number; p < end; p++) {
         const d = this.postDocs[p] as number;

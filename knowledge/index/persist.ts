@@ -22,6 +22,8 @@ interface SavedSnapshot {
   phrasings: string[];
   docEntry: number[];
   corrector: [string, string][];
+  /** The KB's own words (IndexSnapshot.known). */
+  known: string[];
 }
 
 export function versionDir(root: string, hash: string): string {
@@ -49,6 +51,7 @@ export async function saveSnapshot(root: string, snapshot: IndexSnapshot): Promi
       phrasings: [...snapshot.phrasings],
       docEntry: Array.from(snapshot.docEntry),
       corrector: snapshot.analyzer.corrector?.toJSON() ?? [],
+      known: [...snapshot.known],
     };
     // Written last: its presence is what marks the version complete.
     await writeFile(join(tmp, SNAPSHOT_FILE), JSON.stringify(saved));
@@ -76,12 +79,13 @@ export async function loadSnapshot(
   if (saved.hash !== hash) throw new Error(`[knowledge/index] ${dir} holds hash ${saved.hash}, expected ${hash}`);
   const lexical = LexicalIndex.fromBuffer(await readFile(join(dir, 'lexical.bin')));
   const entryLexical = LexicalIndex.fromBuffer(await readFile(join(dir, 'entry-lexical.bin')));
-  const analyzer = baseAnalyzer.withVocabulary((w) => lexical.has(w), PinyinCorrector.fromJSON(saved.corrector));
+  const known = new Set(saved.known);
+  const analyzer = baseAnalyzer.withVocabulary((w) => known.has(w), PinyinCorrector.fromJSON(saved.corrector));
   const docEntry = Int32Array.from(saved.docEntry);
   const docs = saved.phrasings.map((text, i) => ({ text, entryId: (saved.entries[docEntry[i] as number] as Entry).id }));
   const dense = await DenseChannel.load(dir, embeddings, analyzer, docs, onError);
   const info = { hash, builtAt: saved.builtAt, reused: true, millis: performance.now() - started };
-  return new IndexSnapshot(saved.entries, saved.phrasings, docEntry, analyzer, lexical, entryLexical, dense, info);
+  return new IndexSnapshot(saved.entries, saved.phrasings, docEntry, analyzer, lexical, entryLexical, dense, info, known);
 }
 
 async function prune(root: string, current: string): Promise<void> {

@@ -50,6 +50,8 @@ export class IndexSnapshot {
     readonly entryLexical: LexicalIndex,
     readonly dense: DenseChannel | undefined,
     readonly info: SnapshotInfo,
+    /** The KB's own words (its phrasings, not the labelled user questions): what it knows about (build.ts). */
+    readonly known: ReadonlySet<string>,
   ) {
     const positions = new Map<string, number>();
     entries.forEach((e, i) => {
@@ -58,7 +60,10 @@ export class IndexSnapshot {
     entries.forEach((e, i) => positions.set(e.id, i)); // an id always wins over an alias
     this.positionOf = positions;
     this.byId = new Map([...positions].map(([id, i]) => [id, entries[i] as Entry]));
+    this.knows = (term) => known.has(term);
   }
+
+  private readonly knows: (term: string) => boolean;
 
   async retrieve(text: string, options: RetrievalOptions): Promise<Retrieval> {
     return this.retrieveAnalyzed(this.analyzer.query(text), text, options);
@@ -68,7 +73,7 @@ export class IndexSnapshot {
   async retrieveAnalyzed(analysis: QueryAnalysis, text: string, options: RetrievalOptions): Promise<Retrieval> {
     if (analysis.terms.size === 0) return { analysis, candidates: [], knownShare: 0 };
     const mode = options.fusion.mode;
-    const lex = this.lexical.search(analysis.terms, options.lexicalCandidates);
+    const lex = this.lexical.search(analysis.terms, options.lexicalCandidates, this.knows);
     const phrasing = mode === 'dense' ? [] : lex.hits.map((h) => ({ doc: h.doc, score: h.overlap }));
     const entry =
       mode === 'dense' ? [] : this.entryLexical.search(analysis.terms, options.entryCandidates).hits.map((h) => ({ doc: h.doc, score: h.bm25Norm }));

@@ -55,4 +55,15 @@ describe('labelled user questions', () => {
     expect((await after.search(reworded)).ranked[0]?.entryId).toBe('gongjijin-tiqu');
     expect((await before.search(ASKED[1] as string)).decision).not.toBe('answer');
   });
+
+  it('do not become what the KB knows about: words only users used are still foreign to it', async () => {
+    const story = [
+      '- { q: "老板跑路了工资也没发 社保断交了咋整", expect: shebao-duanjiao }',
+      '- { q: "公司倒闭了老板跑路 员工的公积金咋取", expect: gongjijin-tiqu }',
+    ];
+    const kb = await KnowledgeBase.open(fixtureOptions(writeFixture({ files: askedFile(story) })));
+    // 老板跑路 is in two labelled questions, in none of the KB's phrasings: the message names nothing the KB covers.
+    expect(await kb.search('老板跑路了咋整')).toMatchObject({ decision: 'handoff', reason: 'out_of_scope' });
+    expect((await kb.search('老板跑路了 社保断交了咋整')).ranked[0]?.entryId).toBe('shebao-duanjiao');
+  });
 });

@@ -83,7 +83,8 @@ function candidate(entry: number, score: number, s: Partial<Signals> = {}): Weig
   };
 }
 
-const t: DecisionThresholds = THRESHOLDS.weighted;
+// The threshold logic on its own: the verifier, where thresholds.ts has one, is tested below with its own model.
+const t: DecisionThresholds = { ...THRESHOLDS.weighted, verifier: undefined };
 
 describe('confidence', () => {
   it('rises with every piece of evidence the model weighs positively, and falls with a missed ask', () => {

