@@ -1,7 +1,9 @@
 // `kb:eval`: every set on this machine, each with the figures the targets are stated in.
-// Tuning sets (may feed --calibrate): the dev set (held-out alternates in 4 folds + out-of-scope list), the
-// calibration sets, the dev follow-ups and triage cases. Measuring sets (never calibrated on): heldout.yaml and
-// heldout-2/ … heldout-4/ (questions, follow-ups, triage). Then the real 12345 messages when they are on this machine.
+// Tuning sets (may feed --calibrate): the dev set (held-out alternates in 4 folds + out-of-scope list), the labelled
+// user questions (a quarter held out in turn), the calibration sets, the dev follow-ups and triage cases, and the
+// retired held-out sets (heldout-2/, heldout-3/: trained on now). Measuring sets (never tuned, calibrated or trained
+// on): heldout.yaml, heldout-4/ and heldout-5/ (questions, follow-ups, triage). Then the real 12345 messages when they
+// are on this machine.
 import { basename } from 'node:path';
 import { loadContent } from '../content/load.ts';
 import { THRESHOLDS } from '../decision/thresholds.ts';
@@ -18,6 +20,7 @@ import {
   DEV_FOLLOWUPS_FILE,
   DEV_TRIAGE_FILE,
   HELDOUT_DIRS,
+  RETIRED_DIRS,
   leaveOutSplit,
   loadCases,
   loadFollowups,
@@ -138,6 +141,23 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
       if (sets.triage) await reportTriage(print, `${name} triage`, kb, sets.triage, show);
     }
   }
+  // Retired held-out sets: trained on now (their questions, their triage messages), so reported with the tuning sets.
+  for (const dir of RETIRED_DIRS) {
+    const sets = loadHeldOutDir(dir);
+    if (!sets) continue;
+    const name = `${titleOf(basename(dir))} (retired, trained on)`;
+    if (sets.questions)
+      reportQuestions(
+        print,
+        `${name} questions the KB must not answer: ${sets.questions.length}`,
+        await runModes(kb, sets.questions, ['weighted']),
+        categoryOf,
+        show,
+      );
+    if (sets.followups) await reportFollowups(print, `${name} follow-ups`, kb, sets.followups, show, warnUnknown);
+    if (sets.triage) await reportTriage(print, `${name} triage`, kb, sets.triage, show);
+  }
+
   if (options.calibrate) {
     printCalibration(print, tuning);
     const f = calibrateFollowups(followupResults);

@@ -2,7 +2,7 @@
 // - the dev set: each entry's phrasings held out in turn (4 folds), plus an out-of-scope list (dev-none.yaml);
 // - calibration sets (calibration*.yaml): realistic questions written apart from the KB, for tuning;
 // - dev follow-ups and dev triage cases (dev-followups.yaml, dev-triage.yaml), for tuning and checking;
-// - held-out sets, for measuring only: heldout.yaml, and the directories heldout-2/ … heldout-4/ (questions.yaml,
+// - held-out sets, for measuring only: heldout.yaml, and the directories heldout-4/, heldout-5/ (questions.yaml,
 //   followups.yaml, triage.yaml; format in heldout-2/README.md) written and labelled by someone else.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,7 +15,12 @@ export const EVAL_DIR = import.meta.dirname;
 export const HELDOUT_FILE = resolve(EVAL_DIR, 'heldout.yaml');
 export const HELDOUT_2_DIR = resolve(EVAL_DIR, 'heldout-2');
 /** The held-out directories, oldest first; each was written blind and labelled by someone else. */
-export const HELDOUT_DIRS = ['heldout-2', 'heldout-3', 'heldout-4', 'heldout-5'].map((d) => resolve(EVAL_DIR, d));
+export const HELDOUT_DIRS = ['heldout-4', 'heldout-5'].map((d) => resolve(EVAL_DIR, d));
+/**
+ * Held-out sets retired once newer ones replaced them: their answerable questions are training phrasings
+ * (content/asked/), their triage messages train the learned triage; reported with the tuning sets.
+ */
+export const RETIRED_DIRS = ['heldout-2', 'heldout-3'].map((d) => resolve(EVAL_DIR, d));
 export const DEV_NONE_FILE = resolve(EVAL_DIR, 'dev-none.yaml');
 export const DEV_FOLLOWUPS_FILE = resolve(EVAL_DIR, 'dev-followups.yaml');
 export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');

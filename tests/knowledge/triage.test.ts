@@ -73,11 +73,14 @@ describe('requests for a person', () => {
     '我想跟你们客服通话',
     '说了好几遍你都答非所问',
     '人工呢 人工',
+    '来个人工',
+    '来位客服吧',
+    '能不能让个真人跟我说',
   ])('a person word after a request verb, or a call-back: %s', (text) => {
     expect(classify(text)).toEqual({ kind: 'human' });
   });
 
-  it.each(['人工流产能休几天', '人工授精医保能报吗', '工伤待遇的本人工资怎么算', '人工关节医保能报吗'])('人工 inside a topic is not a request: %s', (text) => {
+  it.each(['人工流产能休几天', '人工授精医保能报吗', '工伤待遇的本人工资怎么算', '人工关节医保能报吗', '要个人工资证明 去哪开'])('人工 inside a topic is not a request: %s', (text) => {
     expect(classify(text)).toEqual({ kind: 'question' });
     expect(findCue(compactKey(text))).toBeUndefined();
   });
