@@ -2,11 +2,11 @@
 // entries, index build time, start-up with a persisted index, memory. `npx tsx bench/kb.ts` runs it alone;
 // bench/run.ts imports benchKnowledge() for the combined report.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { DEFAULT_CONTENT_DIR, loadContent } from '../knowledge/content/load.ts';
+import { ASKED_DIR, DEFAULT_CONTENT_DIR, loadContent } from '../knowledge/content/load.ts';
 import type { Entry } from '../knowledge/content/schema.ts';
 import { syntheticEntries, syntheticQueries } from '../knowledge/eval/synthetic.ts';
 import { KnowledgeBase } from '../knowledge/search.ts';
@@ -47,6 +47,12 @@ function writeContent(entries: Entry[]): string {
     related,
   }));
   writeFileSync(join(dir, 'synthetic.yaml'), stringify(plain, { lineWidth: 0, aliasDuplicateObjects: false }));
+  // The labelled user questions too (content/asked/): the real KB is measured as it is served.
+  const asked = entries.flatMap((e) => (e.asked ?? []).map((q) => ({ q, expect: e.id })));
+  if (asked.length > 0) {
+    mkdirSync(join(dir, ASKED_DIR));
+    writeFileSync(join(dir, ASKED_DIR, 'asked.yaml'), stringify(asked, { lineWidth: 0 }));
+  }
   return dir;
 }
 

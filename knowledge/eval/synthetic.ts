@@ -50,6 +50,7 @@ export function syntheticEntries(real: readonly Entry[], options: SyntheticOptio
       answerTemplate: '',
       category: pick(real).category,
       related: [],
+      asked: [], // the template's labelled user questions are about the template, not about this entry
       source: { file: 'synthetic.yaml', line: i + 1 },
     });
   }

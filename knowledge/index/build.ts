@@ -69,17 +69,12 @@ export function phrasingsOf(entries: readonly Entry[]): { phrasings: string[]; d
 }
 
 /**
- * The KB's own terms and how many of its phrasings use each: what the KB "knows" (a message with other words names
- * something it does not cover) and what the typo corrector corrects towards. Users' questions are left out, or
- * their typos (医报, 失叶金) would become words the corrector no longer fixes.
+ * Counts each term once per phrasing. Over the KB's own phrasings this is its vocabulary: what it "knows" (a message
+ * with other words names something it does not cover) and what the typo corrector corrects towards. Users' questions
+ * are left out, or their words (老板跑路) and typos would pass for the KB's.
  */
-export function kbVocabulary(documents: readonly Map<string, number>[], fromUsers: Uint8Array): Map<string, number> {
-  const counts = new Map<string, number>();
-  documents.forEach((terms, d) => {
-    if (fromUsers[d]) return;
-    for (const term of terms.keys()) counts.set(term, (counts.get(term) ?? 0) + 1);
-  });
-  return counts;
+function countTerms(counts: Map<string, number>, terms: ReadonlyMap<string, number>): void {
+  for (const term of terms.keys()) counts.set(term, (counts.get(term) ?? 0) + 1);
 }
 
 export function buildCorrector(vocabulary: ReadonlyMap<string, number>, domainWords: readonly string[]): PinyinCorrector {
@@ -102,10 +97,13 @@ export async function buildSnapshot(input: BuildInput): Promise<IndexSnapshot> {
   const settings = input.settings ?? DEFAULT_INDEX_SETTINGS;
   const { phrasings, docEntry, fromUsers } = phrasingsOf(input.entries);
   const rows = new TermMatrixBuilder();
-  const documents = phrasings.map((p) => input.analyzer.document(p));
-  for (const d of documents) rows.add(d);
+  const vocabulary = new Map<string, number>();
+  phrasings.forEach((p, d) => {
+    const terms = input.analyzer.document(p);
+    rows.add(terms);
+    if (!fromUsers[d]) countTerms(vocabulary, terms);
+  });
   const phrasingMatrix = rows.build();
-  const vocabulary = kbVocabulary(documents, fromUsers);
   stage('analyze phrasings');
   const lexical = LexicalIndex.build(phrasingMatrix, settings.lexical);
 
