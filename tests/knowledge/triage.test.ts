@@ -80,10 +80,13 @@ describe('requests for a person', () => {
     expect(classify(text)).toEqual({ kind: 'human' });
   });
 
-  it.each(['人工流产能休几天', '人工授精医保能报吗', '工伤待遇的本人工资怎么算', '人工关节医保能报吗', '要个人工资证明 去哪开'])('人工 inside a topic is not a request: %s', (text) => {
-    expect(classify(text)).toEqual({ kind: 'question' });
-    expect(findCue(compactKey(text))).toBeUndefined();
-  });
+  it.each(['人工流产能休几天', '人工授精医保能报吗', '工伤待遇的本人工资怎么算', '人工关节医保能报吗', '要个人工资证明 去哪开'])(
+    '人工 inside a topic is not a request: %s',
+    (text) => {
+      expect(classify(text)).toEqual({ kind: 'question' });
+      expect(findCue(compactKey(text))).toBeUndefined();
+    },
+  );
 });
 
 describe('handoff cues', () => {
