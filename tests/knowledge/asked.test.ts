@@ -1,24 +1,13 @@
 // Labelled user questions (content/asked/*.yaml): the index learns from them like alternates; a bad label is an
 // error that names its file and line, because it would teach the index the wrong entry.
 import { describe, expect, it } from 'vitest';
-import { ContentError, formatIssue, loadContent } from '../../knowledge/content/load.ts';
+import { loadContent } from '../../knowledge/content/load.ts';
 import { KnowledgeBase } from '../../knowledge/search.ts';
-import { fixtureOptions, writeFixture } from './fixture-kb.ts';
+import { contentErrors, fixtureOptions, writeFixture } from './fixture-kb.ts';
 
 const ASKED = ['房子的那个钱怎么拿出来花', '单位帮存的买房钱能动吗'];
 const askedFile = (lines: string[]) => ({ 'asked/users.yaml': lines.join('\n') + '\n' });
 const labelled = askedFile(ASKED.map((q) => `- { q: "${q}", expect: gongjijin-tiqu }`));
-
-function errorsOf(files: Record<string, string>): string[] {
-  const dirs = writeFixture({ files });
-  try {
-    loadContent({ contentDir: dirs.contentDir, localDir: dirs.localDir });
-  } catch (err) {
-    expect(err).toBeInstanceOf(ContentError);
-    return (err as ContentError).issues.filter((i) => i.severity === 'error').map(formatIssue);
-  }
-  return [];
-}
 
 describe('labelled user questions', () => {
   it('are attached to the entry they name, not to its alternates', () => {
@@ -32,7 +21,7 @@ describe('labelled user questions', () => {
   });
 
   it('name the line of an unknown id and of a question that is another entry’s phrasing', () => {
-    const errors = errorsOf(
+    const errors = contentErrors(
       askedFile([
         '- { q: "房子的钱咋取", expect: gongjijin-tiqu }',
         '- { q: "公积金咋取", expect: no-such-entry }',

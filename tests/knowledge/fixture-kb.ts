@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
+import { expect } from 'vitest';
+import { ContentError, formatIssue, loadContent } from '../../knowledge/content/load.ts';
 
 export interface FixtureEntry {
   id: string;
@@ -204,4 +206,16 @@ export function fixtureOptions(dirs: FixtureDirs, persist = false) {
     dictFile: dirs.dictFile,
     indexDir: persist ? dirs.indexDir : null,
   };
+}
+
+/** The errors loading a fixture KB with `files` added reports, as `file:line: error: message` (none: []). */
+export function contentErrors(files: Record<string, string>): string[] {
+  const dirs = writeFixture({ files });
+  try {
+    loadContent({ contentDir: dirs.contentDir, localDir: dirs.localDir });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ContentError);
+    return (err as ContentError).issues.filter((i) => i.severity === 'error').map(formatIssue);
+  }
+  return [];
 }

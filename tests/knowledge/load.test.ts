@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ContentError, formatIssue, loadContent } from '../../knowledge/content/load.ts';
-import { writeFixture } from './fixture-kb.ts';
+import { formatIssue, loadContent } from '../../knowledge/content/load.ts';
+import { contentErrors, writeFixture } from './fixture-kb.ts';
 
 const entry = (id: string, extra = '') => `- id: ${id}
   question: ${id} 的标准问题？
@@ -12,17 +12,6 @@ const entry = (id: string, extra = '') => `- id: ${id}
   scope: 全国
   reviewed: 2026-11-29
 ${extra}`;
-
-function errorsOf(files: Record<string, string>): string[] {
-  const dirs = writeFixture({ files });
-  try {
-    loadContent({ contentDir: dirs.contentDir, localDir: dirs.localDir });
-  } catch (err) {
-    expect(err).toBeInstanceOf(ContentError);
-    return (err as ContentError).issues.filter((i) => i.severity === 'error').map(formatIssue);
-  }
-  return [];
-}
 
 describe('content loader', () => {
   it('loads the fixture with answers rendered from local keys', () => {
@@ -53,39 +42,39 @@ describe('content loader', () => {
   scope: 全国
   reviewed: 2026-11-29
 `;
-    const errors = errorsOf({ 'bad.yaml': bad });
+    const errors = contentErrors({ 'bad.yaml': bad });
     expect(errors).toContainEqual(expect.stringMatching(/^bad\.yaml:3: error: .*alternates.*at least 6/));
     expect(errors).toContainEqual(expect.stringMatching(/^bad\.yaml:5: error: .*category/));
   });
 
   it('rejects an id that is not kebab-case and reports YAML syntax errors with their line', () => {
-    expect(errorsOf({ 'ids.yaml': entry('Bad_Id') })).toContainEqual(expect.stringMatching(/^ids\.yaml:1: .*kebab-case/));
-    expect(errorsOf({ 'syntax.yaml': '- id: x\n  question: [unclosed\n' })).toContainEqual(expect.stringMatching(/^syntax\.yaml:\d+: error: YAML/));
+    expect(contentErrors({ 'ids.yaml': entry('Bad_Id') })).toContainEqual(expect.stringMatching(/^ids\.yaml:1: .*kebab-case/));
+    expect(contentErrors({ 'syntax.yaml': '- id: x\n  question: [unclosed\n' })).toContainEqual(expect.stringMatching(/^syntax\.yaml:\d+: error: YAML/));
   });
 
   it('reports duplicate ids with both places', () => {
-    const errors = errorsOf({ 'a.yaml': entry('a-one'), 'b.yaml': entry('a-one').replace(/甲|乙|丙|丁|戊|己/g, (c) => `${c}2`) });
+    const errors = contentErrors({ 'a.yaml': entry('a-one'), 'b.yaml': entry('a-one').replace(/甲|乙|丙|丁|戊|己/g, (c) => `${c}2`) });
     expect(errors).toContainEqual(expect.stringMatching(/^b\.yaml:1: error: duplicate id "a-one" \(first at a\.yaml:1\)/));
   });
 
   it('reports an alternate shared by two entries, after normalization', () => {
     const twin = entry('b-two').replace('甲b-two', '自由職業者能自己交社保嗎？'); // 繁體 + punctuation of a fixture alternate
-    const errors = errorsOf({ 'b.yaml': twin });
+    const errors = contentErrors({ 'b.yaml': twin });
     expect(errors).toContainEqual(expect.stringMatching(/(b-two|shebao-linghuo): phrasing "自由职业者能自己交社保吗" also belongs to (shebao-linghuo|b-two)/));
   });
 
   it('reports related ids that do not exist', () => {
-    const errors = errorsOf({ 'b.yaml': entry('b-three', '  related: [shebao-duanjiao, no-such-entry]\n') });
+    const errors = contentErrors({ 'b.yaml': entry('b-three', '  related: [shebao-duanjiao, no-such-entry]\n') });
     expect(errors).toEqual([expect.stringMatching(/^b\.yaml:1: error: b-three: related id "no-such-entry" does not exist/)]);
   });
 
   it('reports unknown {{local.KEY}} placeholders at the answer line', () => {
-    const errors = errorsOf({ 'b.yaml': entry('b-four').replace('answer: 答案', 'answer: 电话 {{local.no_such_key}}') });
+    const errors = contentErrors({ 'b.yaml': entry('b-four').replace('answer: 答案', 'answer: 电话 {{local.no_such_key}}') });
     expect(errors).toEqual([expect.stringMatching(/^b\.yaml:4: error: b-four: unknown placeholder \{\{local\.no_such_key\}\}/)]);
   });
 
   it('an alias may not be another entry’s id or alias', () => {
-    const errors = errorsOf({ 'b.yaml': entry('b-six', '  aliases: [shebao-duanjiao]\n') });
+    const errors = contentErrors({ 'b.yaml': entry('b-six', '  aliases: [shebao-duanjiao]\n') });
     expect(errors).toEqual([expect.stringMatching(/^b\.yaml:1: error: b-six: alias "shebao-duanjiao" is already the id or an alias of shebao-duanjiao/)]);
   });
 
