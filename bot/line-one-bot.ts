@@ -46,7 +46,7 @@ export class LineOneBot extends ActivityHandler {
       ownershipStep(options.ownership ?? botOwnsEverything),
       dialogStep(dialogs, dialogState),
       emptyStep(this.replies),
-      pickStep(knowledge, this.replies),
+      pickStep(knowledge, this.replies, recorder),
       surveyStep(tickets, this.replies),
       statusStep(tickets, this.replies),
       feedbackStep(tickets, this.replies, recorder),

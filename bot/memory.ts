@@ -17,6 +17,8 @@ export interface ConversationMemory {
   lastEntryId?: string;
   /** The recorded turn of the last answer, which a 解决了 / 没解决 vote is about. */
   lastTurnId?: string;
+  /** The recorded question whose choices are on offer: the entry the user picks from them labels it. */
+  clarifiedTurnId?: string;
   /** The user's last question (prefills a ticket when the answer did not help). */
   lastQuestion?: string;
   /** Questions in a row the bot found nothing for: two make it offer a ticket. */

@@ -16,6 +16,7 @@ export interface BotTurnTable {
   outcome: string;
   /** Why it was handed over (complaint, out_of_scope, low_confidence …). */
   reason: string | null;
+  /** answered: the entry answered; clarified: the entry the user picked from the choices, if any. */
   entry_id: string | null;
   /** The KB category of the answered entry, or the department named for an out-of-scope matter. */
   topic: string | null;

@@ -21,6 +21,7 @@ const MAX_QUESTION_CHARS = 500;
 export class TurnLog {
   private readonly insert: PreparedQuery<unknown>;
   private readonly setVote: PreparedQuery<unknown>;
+  private readonly setPicked: PreparedQuery<unknown>;
 
   constructor(private readonly db: Kysely<InsightsTables>) {
     this.insert = new PreparedQuery(db, (p) =>
@@ -42,6 +43,13 @@ export class TurnLog {
         .updateTable('bot_turns')
         .set({ vote: p('vote') })
         .where('id', '=', p('id')),
+    );
+    this.setPicked = new PreparedQuery(db, (p) =>
+      db
+        .updateTable('bot_turns')
+        .set({ entry_id: p('entry') })
+        .where('id', '=', p('id'))
+        .where('outcome', '=', 'clarified'),
     );
   }
 
@@ -66,6 +74,11 @@ export class TurnLog {
 
   async vote(turnId: string, vote: 'resolved' | 'not_resolved', unit?: UnitOfWork): Promise<void> {
     await this.write((executor) => this.setVote.execute(executor, { id: turnId, vote }), `turnlog-vote:${turnId}`, unit);
+  }
+
+  /** On a clarified question, `entry_id` is the entry the user picked from its choices (empty until one is). */
+  async picked(turnId: string, entryId: string, unit?: UnitOfWork): Promise<void> {
+    await this.write((executor) => this.setPicked.execute(executor, { id: turnId, entry: entryId }), `turnlog-picked:${turnId}`, unit);
   }
 
   private async write(op: (executor: Kysely<any>) => Promise<unknown>, key: string, unit: UnitOfWork | undefined): Promise<void> {

@@ -4,6 +4,8 @@ import { startIntake } from './tickets.ts';
 import { messages } from '../messages.ts';
 import type { Replies } from '../replies.ts';
 import type { Step } from '../router.ts';
+import type { TurnRecorder } from '../turn-recorder.ts';
+import { openUnitOf } from '../../storage/unit-of-work.ts';
 
 /** An empty message (only spaces, or a button without a value) gets a hint. */
 export function emptyStep(replies: Replies): Step {
@@ -20,7 +22,7 @@ const DIGIT_PICK = /^(?:第)?\s*([1-9１-９])\s*(?:个|条|项)?$/;
  * "2", "第2个" or the exact text of an offered button picks it. An entry is answered directly; any other
  * option (转人工, 主菜单, a topic) continues through the pipeline as if the user had typed it.
  */
-export function pickStep(knowledge: KnowledgePort, replies: Replies): Step {
+export function pickStep(knowledge: KnowledgePort, replies: Replies, recorder: TurnRecorder): Step {
   return async (turn) => {
     const offered = turn.memory.offered ?? [];
     const digit = DIGIT_PICK.exec(turn.text)?.[1];
@@ -28,7 +30,14 @@ export function pickStep(knowledge: KnowledgePort, replies: Replies): Step {
     if (!picked) return false;
     const entry = picked.entryId ? knowledge.entry(picked.entryId) : undefined;
     if (entry) {
+      // Picked from the choices offered for a question: that question is now labelled, and a vote is about it.
+      const clarified = turn.memory.clarifiedTurnId;
+      if (clarified) {
+        turn.memory.clarifiedTurnId = undefined;
+        await recorder.picked(clarified, entry.id, openUnitOf(turn.context.turnState));
+      }
       await replies.answer(turn, entry);
+      if (clarified) turn.memory.lastTurnId = clarified;
       return true;
     }
     turn.text = picked.value;

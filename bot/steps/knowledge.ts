@@ -25,6 +25,7 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
     const record = (r: Omit<TurnRecord, 'channelId' | 'conversationId' | 'question'>) =>
       recorder.record({ channelId, conversationId: conversation.id, question, ...r }, openUnitOf(turn.context.turnState));
     const result = await knowledge.search(question, { lastEntryId: turn.memory.lastEntryId });
+    turn.memory.clarifiedTurnId = undefined; // a new question: earlier choices no longer label anything
     if (result.needsContext) {
       await record({ outcome: 'needs_context' });
       await replies.needsContext(turn);
@@ -40,7 +41,7 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
     }
     const choices = result.hits.slice(0, 3).flatMap((hit) => knowledge.entry(hit.entryId) ?? []);
     if (result.decision === 'clarify' && choices.length > 0) {
-      await record({ outcome: 'clarified', topic: choices[0]?.category });
+      turn.memory.clarifiedTurnId = await record({ outcome: 'clarified', topic: choices[0]?.category });
       // The choices share the question's topic: a short follow-up ("多少钱", "要多久拿到") is read against the first.
       turn.memory.lastEntryId = choices[0]?.id;
       await replies.choices(turn, messages.clarify, choices);

@@ -165,6 +165,7 @@ describe('LineOneBot', () => {
     const recorder = {
       record: async (r: { outcome: string; entryId?: string; reason?: string }) => (records.push({ id: `t${records.length}`, ...r }), `t${records.length - 1}`),
       vote: async (id: string, vote: string) => void Object.assign(records.find((r) => r.id === id) ?? {}, { vote }),
+      picked: async () => undefined,
     };
     const bot = createBot({ store: new MemoryKeyValueStore(), knowledge: fixtureKnowledge(), tickets: fakeTickets(), log: createLogger('silent'), recorder });
     const adapter = new TestAdapter(bot.run);
@@ -178,6 +179,43 @@ describe('LineOneBot', () => {
       { id: 't2', outcome: 'answered', entryId: 'yibao-yidi-beian', topic: '医疗保险', vote: 'resolved' },
     ]);
     expect(records[0]?.vote).toBeUndefined();
+  });
+
+  it('labels a question with the choice the user picks, and takes the vote that follows for it', async () => {
+    const records: Array<{ id: string; outcome: string; question?: string; picked?: string; vote?: string }> = [];
+    const recorder = {
+      record: async (r: { outcome: string; question: string }) => (records.push({ id: `t${records.length}`, ...r }), `t${records.length - 1}`),
+      vote: async (id: string, vote: string) => void Object.assign(records.find((r) => r.id === id) ?? {}, { vote }),
+      picked: async (id: string, entryId: string) => void Object.assign(records.find((r) => r.id === id) ?? {}, { picked: entryId }),
+    };
+    // Unsure about 两个都想问: both entries offered.
+    const base = fixtureKnowledge();
+    const knowledge: KnowledgePort = {
+      ...base,
+      search: async (text) =>
+        text === '两个都想问'
+          ? {
+              decision: 'clarify',
+              explanation: 'test: unsure',
+              hits: [
+                { entryId: 'yibao-yidi-beian', question: '异地就医备案怎么办理？', confidence: 0.5 },
+                { entryId: 'gongjijin-jiaocun-bili', question: '住房公积金缴存比例是多少？', confidence: 0.4 },
+              ],
+            }
+          : base.search(text),
+    };
+    const bot = createBot({ store: new MemoryKeyValueStore(), knowledge, tickets: fakeTickets(), log: createLogger('silent'), recorder });
+    const adapter = new TestAdapter(bot.run);
+    const [choices] = await replies(adapter, '两个都想问');
+    expect(buttons(choices)).toContain('住房公积金缴存比例是多少？');
+    const [answer] = await replies(adapter, '2');
+    expect(answer?.text).toContain('**住房公积金缴存比例是多少？**');
+    await replies(adapter, '解决了');
+    expect(records).toMatchObject([{ id: 't0', outcome: 'clarified', question: '两个都想问', picked: 'gongjijin-jiaocun-bili', vote: 'resolved' }]);
+    // A related question picked under an answer labels nothing: only choices offered for a question do.
+    await replies(adapter, '异地就医备案');
+    await replies(adapter, '住房公积金缴存比例是多少？');
+    expect(records.filter((r) => r.picked)).toHaveLength(1);
   });
 
   it('stays silent and relays while a person owns the conversation', async () => {
