@@ -4,22 +4,17 @@
 // are left out. The output is for a person to review: a pick is what the user took, not always what answers.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { loadContent } from '../knowledge/content/load.ts';
 import { compactKey } from '../knowledge/text/normalize.ts';
 import { pickedQuestions, type PickedQuestion } from '../insights/picked-questions.ts';
 import { openDatabase } from '../storage/database.ts';
-import { ConfigError, loadConfig, readEnvironment } from './config.ts';
+import { runAsScript, type Io } from './cli.ts';
+import { loadConfig } from './config.ts';
 import { SCHEMAS } from './schemas.ts';
 
 const USAGE = 'usage: npm run kb:asked -- [--since YYYY-MM-DD] [--min-picks N] [--out file.yaml]';
 const DEFAULT_DAYS = 30;
 const DAY_MS = 86_400_000;
-
-interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
 
 /** Runs the command and returns the exit code (0 ok, 2 usage). */
 export async function runAskedCli(args: readonly string[], env: Record<string, string | undefined>, io: Io, now = new Date()): Promise<number> {
@@ -47,7 +42,8 @@ export async function runAskedCli(args: readonly string[], env: Record<string, s
   try {
     const picked = await pickedQuestions(db.kysely, { since, key: compactKey, resolve: (id) => current.get(id) });
     const fresh = picked.filter((p) => p.picks >= minPicks && !known.has(compactKey(p.question)));
-    const yaml = `# Picked from the bot's choices since ${since} (npm run kb:asked); review before adding to knowledge/content/asked/.\n${fresh.map(line).join('\n')}\n`;
+    const header = `# Picked from the bot's choices since ${since} (npm run kb:asked); review before adding to knowledge/content/asked/.`;
+    const yaml = `${[header, ...fresh.map(line)].join('\n')}\n`;
     if (values.out) writeFileSync(values.out, yaml);
     else io.out(yaml);
     io.err(`${fresh.length} question(s) picked at least ${minPicks}× since ${since} and not yet in the KB${values.out ? `: ${values.out}` : ''}\n`);
@@ -62,13 +58,4 @@ function line(p: PickedQuestion): string {
   return `- { q: ${JSON.stringify(p.question)}, expect: ${p.entryId} }  # 选了 ${p.picks} 次，解决了 ${p.resolved}，没解决 ${p.notResolved}${others}`;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-  runAskedCli(process.argv.slice(2), readEnvironment(), io).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      io.err(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript(import.meta.url, runAskedCli);

@@ -4,20 +4,15 @@
 //   npm run redlist -- list                          print the list
 // The database is the application's (DATABASE_URL, as the server reads it). A file with any bad row imports nothing.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../storage/database.ts';
 import { REDLIST_TIER_LABELS } from '../tickets/labels.ts';
 import { parseRedListCsv, RedListCsvError, toRedListCsv } from '../tickets/redlist/redlist-csv.ts';
 import { RedListStore } from '../tickets/redlist/redlist-store.ts';
-import { ConfigError, loadConfig, readEnvironment } from './config.ts';
+import { runAsScript, type Io } from './cli.ts';
+import { loadConfig } from './config.ts';
 import { SCHEMAS } from './schemas.ts';
 
 const USAGE = 'usage: npm run redlist -- import <file.csv> [--replace] | export [file.csv] | list';
-
-interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
 
 /** Runs one command and returns the exit code (0 ok, 1 refused input, 2 usage). */
 export async function runRedListCli(args: readonly string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
@@ -68,13 +63,4 @@ async function importFile(store: RedListStore, args: readonly string[], io: Io):
   return 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-  runRedListCli(process.argv.slice(2), readEnvironment(), io).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      io.err(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript(import.meta.url, runRedListCli);
