@@ -171,7 +171,7 @@ function attachAsked(file: string, entries: Entry[], issues: ContentIssue[]): vo
     if (other === entry) return;
     if (other) return issues.push({ severity: 'error', file: name, line, message: `"${q}" is labelled ${expect} but is a phrasing of ${other.id}` });
     owner.set(key, entry);
-    entry.asked = [...(entry.asked ?? []), q];
+    (entry.asked ??= []).push(q);
   });
 }
 

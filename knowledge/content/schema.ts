@@ -73,5 +73,5 @@ export interface Entry extends RawEntry {
    * Questions users asked that this entry answers (asked/*.yaml), labelled by people: the index learns from them
    * like alternates, but they are not content (never shown, never held out as the dev set's test phrasings).
    */
-  asked?: readonly string[];
+  asked?: string[];
 }
