@@ -108,6 +108,10 @@ describe('handoff cues', () => {
     ['窗口的人爱理不理的', 'complaint'],
     ['材料递上去快两个月了 咋还没动静', 'personal_case'],
     ['有人冒用我的名字领了失业金', 'complaint'],
+    ['我明明交了社保 为啥查不到记录', 'personal_case'],
+    ['居民医保明明交了 系统显示未参保', 'personal_case'],
+    ['公司把我的社保基数报低了 我要查这几年的', 'complaint'],
+    ['单位给我的医保停掉了 也没说一声', 'complaint'],
   ])('%s → %s', (text, reason) => {
     expect(findCue(compactKey(text))?.reason).toBe(reason);
   });
@@ -121,6 +125,8 @@ describe('handoff cues', () => {
     '公司快撑不下去了社保能缓缴吗',
     '养老保险交了15年了还要交吗',
     '申请了一个月了在哪能查进度',
+    '社保扣款失败了 账上明明有钱 现在该怎么办',
+    '原单位上个月15号给我停了医保 中间这段时间住院能报吗',
   ])('a question about the same words is not a cue: %s', (text) => {
     expect(findCue(compactKey(text))).toBeUndefined();
   });
