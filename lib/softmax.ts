@@ -1,6 +1,8 @@
 // Multinomial logistic regression over sparse vectors, trained by stochastic gradient descent in a fixed,
 // seeded order: the same examples always give the same model. Probabilities come out directly, which is what the
 // caller's "am I sure?" threshold needs.
+import { mulberry32 } from './random.ts';
+
 /** A sparse feature vector: ascending indices and their values. */
 export interface SparseVector {
   index: Int32Array;
@@ -108,17 +110,6 @@ function softmaxInPlace(p: Float64Array): Float64Array {
   for (let c = 0; c < p.length; c++) sum += p[c] = Math.exp((p[c] as number) - max);
   for (let c = 0; c < p.length; c++) p[c]! /= sum;
   return p;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle(items: number[], random: () => number): void {

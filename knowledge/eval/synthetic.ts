@@ -1,7 +1,7 @@
 // Synthetic knowledge bases for benchmarks: entries made by recombining the real KB's words, so term frequencies,
 // phrase lengths and vocabulary look like the real thing at 10,000 or 100,000 entries.
 import type { Entry } from '../content/schema.ts';
-import { mulberry32 } from '../index/train-dense.ts';
+import { mulberry32 } from '../../lib/random.ts';
 import { compactKey } from '../text/normalize.ts';
 import { Tokenizer } from '../text/tokenize.ts';
 

@@ -1,6 +1,7 @@
 // Trains DenseModel the way fastText's supervised mode does (mean of input vectors, one output vector per entry,
 // negative sampling), so that an entry's alternates — 生孩子/生育, 取出来/提取 — are pulled onto the same direction
 // even when they share no characters. Seeded: the same content always gives the same vectors.
+import { mulberry32 } from '../../lib/random.ts';
 import { DenseModel } from './dense-model.ts';
 import { documentFrequencies, rowCount, type TermMatrix } from './term-matrix.ts';
 
@@ -121,16 +122,4 @@ function shuffle(a: Int32Array, rand: () => number): void {
     a[i] = a[j] as number;
     a[j] = t;
   }
-}
-
-/** Small seeded PRNG: builds must be reproducible. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
