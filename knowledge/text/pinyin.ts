@@ -108,43 +108,25 @@ export class PinyinCorrector {
 
   private correctRun(run: string, oracle: WordOracle, corrections: Correction[]): string {
     const chars = [...run];
-    const words = knownWordSpans(run, oracle);
-    const anyWords = wordSpans(run, oracle);
+    const { known: words, any: anyWords, segments } = wordSpans(run, oracle);
     if (words.every((w) => w !== undefined)) return run; // the common case: every character sits inside a known word
     let sounds: string[] | undefined;
     const out = chars.slice();
     const done = new Array<boolean>(chars.length).fill(false);
     for (let len = Math.min(MAX_LEN, chars.length); len >= MIN_LEN; len--) {
       for (let start = 0; start + len <= chars.length; start++) {
-        const span = chars.slice(start, start + len);
         const end = start + len;
-        const range = [...span.keys()].map((k) => start + k);
-        if (range.some((k) => done[k]) || range.every((k) => words[k] !== undefined)) continue;
         // Never cut through a real word (自己能 is 自己 + 能, not 自 + 技能): a window takes whole words or none.
-        if (
-          range.some((k) => {
-            const w = anyWords[k];
-            return w !== undefined && (w[0] < start || w[1] > end);
-          })
-        )
-          continue;
-        const window = span.join('');
+        if (!openWindow(start, end, done, words, anyWords)) continue;
+        const window = chars.slice(start, end).join('');
         if (oracle.known(window) || oracle.isWord(window)) continue;
-        sounds ??= syllables(run);
+        sounds ??= runSounds(segments);
         const candidate = this.bySound.get(sounds.slice(start, end).join(' '));
         if (!candidate || candidate === window) continue;
-        const differing = range.filter((k) => candidate[k - start] !== chars[k]);
-        if (
-          !this.plausible(
-            candidate,
-            span,
-            differing.map((k) => k - start),
-            range.map((k) => words[k]),
-            start,
-            end,
-          )
-        )
-          continue;
+        const span = chars.slice(start, end);
+        const differing: number[] = [];
+        for (let k = 0; k < len; k++) if (candidate[k] !== span[k]) differing.push(k);
+        if (!this.plausible(candidate, span, differing, words.slice(start, end), start, end)) continue;
         corrections.push({ from: window, to: candidate });
         [...candidate].forEach((c, k) => {
           out[start + k] = c;
@@ -185,28 +167,60 @@ export class PinyinCorrector {
   }
 }
 
-/** For each character: the [start, end) of the multi-character word (jieba's cut, known to the KB or not) it sits in. */
-function wordSpans(run: string, oracle: WordOracle): (readonly [number, number] | undefined)[] {
-  const spans: (readonly [number, number] | undefined)[] = [];
+type Span = readonly [number, number] | undefined;
+
+/**
+ * For each character: the [start, end) of the multi-character word it sits in, in jieba's cut: `any` for any real
+ * word, `known` for a word of the KB's own vocabulary.
+ */
+function wordSpans(run: string, oracle: WordOracle): { known: Span[]; any: Span[]; segments: string[] } {
+  const known: Span[] = [];
+  const any: Span[] = [];
+  const segments = oracle.segments(run);
   let at = 0;
-  for (const seg of oracle.segments(run)) {
+  for (const seg of segments) {
     const len = [...seg].length;
-    const span = len > 1 && oracle.isWord(seg) ? ([at, at + len] as const) : undefined;
-    for (let i = 0; i < len; i++) spans.push(span);
+    const span = [at, at + len] as const;
+    const isKnown = len > 1 && oracle.known(seg);
+    const isWord = len > 1 && oracle.isWord(seg);
+    for (let i = 0; i < len; i++) {
+      known.push(isKnown ? span : undefined);
+      any.push(isWord ? span : undefined);
+    }
     at += len;
   }
-  return spans;
+  return { known, any, segments };
 }
 
-/** For each character: the [start, end) of the known multi-character KB word it sits in, if any. */
-function knownWordSpans(run: string, oracle: WordOracle): (readonly [number, number] | undefined)[] {
-  const spans: (readonly [number, number] | undefined)[] = [];
-  let at = 0;
-  for (const seg of oracle.segments(run)) {
-    const len = [...seg].length;
-    const span = len > 1 && oracle.known(seg) ? ([at, at + len] as const) : undefined;
-    for (let i = 0; i < len; i++) spans.push(span);
-    at += len;
+/**
+ * A window [start, end) the corrector may look at: no character already corrected, not every character inside a
+ * known word, and no real word cut through.
+ */
+function openWindow(start: number, end: number, done: boolean[], known: Span[], any: Span[]): boolean {
+  let allKnown = true;
+  for (let k = start; k < end; k++) {
+    if (done[k]) return false;
+    if (known[k] === undefined) allKnown = false;
+    const w = any[k];
+    if (w !== undefined && (w[0] < start || w[1] > end)) return false;
   }
-  return spans;
+  return !allKnown;
+}
+
+// Exact syllables per word, cached like wordSounds: reading a run word by word gives each polyphone the reading of
+// the word it sits in (还款 huan, 还有 hai), as the vocabulary's keys were read.
+const wordSyllables = new Map<string, string[]>();
+
+function runSounds(segments: string[]): string[] {
+  const out: string[] = [];
+  for (const seg of segments) {
+    let s = wordSyllables.get(seg);
+    if (!s) {
+      s = syllables(seg);
+      if (wordSyllables.size >= MAX_CACHED_WORDS) wordSyllables.clear();
+      wordSyllables.set(seg, s);
+    }
+    out.push(...s);
+  }
+  return out;
 }

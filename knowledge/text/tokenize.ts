@@ -41,7 +41,12 @@ export function dictWords(domainDict: string): string[] {
   return dictEntries(domainDict).map((l) => l.split(/\s+/)[0] as string);
 }
 
+/** isWord answers kept per tokenizer: the typo corrector asks about the same words and windows in every query. */
+const MAX_CACHED_WORDS = 100_000;
+
 export class Tokenizer {
+  private readonly wordCache = new Map<string, boolean>();
+
   private constructor(
     private readonly jieba: Jieba,
     readonly dictHash: string,
@@ -86,8 +91,14 @@ export class Tokenizer {
 
   /** True when jieba knows the string as one word (so it is a real word, not a typo of one). */
   isWord(text: string): boolean {
-    const cut = this.jieba.cut(text, false);
-    return cut.length === 1 && cut[0] === text;
+    let word = this.wordCache.get(text);
+    if (word === undefined) {
+      const cut = this.jieba.cut(text, false);
+      word = cut.length === 1 && cut[0] === text;
+      if (this.wordCache.size >= MAX_CACHED_WORDS) this.wordCache.clear();
+      this.wordCache.set(text, word);
+    }
+    return word;
   }
 }
 
