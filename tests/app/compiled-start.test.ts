@@ -3,7 +3,7 @@
 // work from the bundle too: this builds one into a scratch folder and holds a conversation with it.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -94,6 +94,16 @@ describe.each([
     }
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
+  });
+});
+
+describe('the bundle', () => {
+  it('holds no character above U+00FF, so V8 keeps its source at one byte a character', { timeout: 120_000 }, async () => {
+    await bundle();
+    const dir = join(scratch, 'dist');
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) expect([f, /[^\u0000-\u00ff]/.exec(readFileSync(join(dir, f), 'utf8'))?.[0]]).toEqual([f, undefined]);
   });
 });
 
