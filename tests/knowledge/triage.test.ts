@@ -76,6 +76,10 @@ describe('requests for a person', () => {
     '来个人工',
     '来位客服吧',
     '能不能让个真人跟我说',
+    '0',
+    '给我接社保局的工作人员',
+    '坐席在吗，转一下',
+    '我要和客服mm说话',
   ])('a person word after a request verb, or a call-back: %s', (text) => {
     expect(classify(text)).toEqual({ kind: 'human' });
   });
@@ -87,6 +91,11 @@ describe('requests for a person', () => {
       expect(findCue(compactKey(text))).toBeUndefined();
     },
   );
+
+  it.each(['我找了社保局的工作人员 他们说要带户口本', '联系到医保中心的专员了 下一步做什么'])('a person already reached is not a request: %s', (text) => {
+    expect(classify(text)).toEqual({ kind: 'question' });
+    expect(findCue(compactKey(text))).toBeUndefined();
+  });
 });
 
 describe('handoff cues', () => {
