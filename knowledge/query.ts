@@ -398,7 +398,7 @@ function foreignMatter(
  * Words of several departments (物业乱收停车费: 物业 住建, 停车费 交通): the learned triage says whose matter the whole
  * message is; words of one department keep the vocabulary's order (longest first).
  */
-function byLikelihood(version: Version, own: QueryAnalysis, matches: DepartmentMatch[]): DepartmentMatch[] {
+function byLikelihood(version: Version, own: QueryAnalysis, matches: readonly DepartmentMatch[]): readonly DepartmentMatch[] {
   if (new Set(matches.map((m) => m.key)).size < 2) return matches;
   const odds = version.triage.departmentOdds(own.canonical);
   return [...matches].sort((a, b) => (odds.get(b.key) ?? 0) - (odds.get(a.key) ?? 0));

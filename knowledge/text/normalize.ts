@@ -22,9 +22,25 @@ export interface NormalizeOptions {
   maxLength?: number;
 }
 
+// One message is normalized several times on its way through (triage, search, follow-up checks), and 繁→简
+// conversion is the costly part: the last few results are kept.
+const recent = new Map<string, string>();
+const RECENT_MAX = 64;
+
 export function normalize(input: unknown, options: NormalizeOptions = {}): string {
   if (typeof input !== 'string' || input.length === 0) return '';
-  const maxLength = options.maxLength ?? MAX_NORMALIZED_LENGTH;
+  if (options.maxLength !== undefined) return normalizeUncached(input, options.maxLength);
+  let text = recent.get(input);
+  if (text === undefined) {
+    text = normalizeUncached(input, MAX_NORMALIZED_LENGTH);
+    if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value as string);
+    // Long pastes are cut to the same text anyway; keying on them would pin them in memory.
+    if (input.length <= MAX_NORMALIZED_LENGTH * 4) recent.set(input, text);
+  }
+  return text;
+}
+
+function normalizeUncached(input: string, maxLength: number): string {
   // Cut early (with room for what stripping removes) so a 100 KB paste costs no more than a long question.
   let text = input.length > maxLength * 4 ? input.slice(0, maxLength * 4) : input;
   text = text.normalize('NFKC'); // full-width letters, digits, punctuation and the ideographic space → half-width

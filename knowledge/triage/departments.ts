@@ -12,6 +12,8 @@ export interface DepartmentMatch {
 export class DepartmentMatcher {
   /** Longest word first, so 出租车 (交通) wins over 出租 (住建) inside it. */
   private readonly words: DepartmentMatch[];
+  /** Word positions in `words` by first character: a text is scanned once, not once per word. */
+  private readonly byFirst = new Map<string, number[]>();
 
   constructor(rules: readonly DepartmentRule[], canonical: (word: string) => string) {
     const seen = new Set<string>();
@@ -25,23 +27,40 @@ export class DepartmentMatcher {
       }
     }
     this.words.sort((a, b) => b.word.length - a.word.length);
+    this.words.forEach((m, order) => {
+      const first = m.word[0] as string;
+      const list = this.byFirst.get(first);
+      if (list) list.push(order);
+      else this.byFirst.set(first, [order]);
+    });
   }
 
+  /** The last text looked up: one message is checked for other departments' words up to three times. */
+  private last: { compact: string; matches: readonly DepartmentMatch[] } | undefined;
+
   /** Every match in a compact canonical text, longest first; a word inside a longer match does not count again. */
-  find(compact: string): DepartmentMatch[] {
+  find(compact: string): readonly DepartmentMatch[] {
+    if (this.last?.compact !== compact) this.last = { compact, matches: this.scan(compact) };
+    return this.last.matches;
+  }
+
+  private scan(compact: string): DepartmentMatch[] {
+    // Every occurrence of every word, then taken in the words' order (longest first), each word's left to right.
+    const found: Array<{ order: number; at: number }> = [];
+    for (let at = 0; at < compact.length; at++) {
+      for (const order of this.byFirst.get(compact[at] as string) ?? []) {
+        if (compact.startsWith((this.words[order] as DepartmentMatch).word, at)) found.push({ order, at });
+      }
+    }
+    found.sort((a, b) => a.order - b.order || a.at - b.at);
     const out: DepartmentMatch[] = [];
     const taken: Array<[number, number]> = [];
-    for (const m of this.words) {
-      let from = 0;
-      for (;;) {
-        const at = compact.indexOf(m.word, from);
-        if (at < 0) break;
-        const end = at + m.word.length;
-        if (!taken.some(([s, e]) => at >= s && end <= e)) {
-          taken.push([at, end]);
-          if (!out.some((o) => o.word === m.word)) out.push(m);
-        }
-        from = at + 1;
+    for (const { order, at } of found) {
+      const m = this.words[order] as DepartmentMatch;
+      const end = at + m.word.length;
+      if (!taken.some(([s, e]) => at >= s && end <= e)) {
+        taken.push([at, end]);
+        if (!out.some((o) => o.word === m.word)) out.push(m);
       }
     }
     return out;

@@ -8,6 +8,7 @@ import { KnowledgeBase } from '../../knowledge/search.ts';
 import { compactKey } from '../../knowledge/text/normalize.ts';
 import { classify } from '../../knowledge/triage/classify.ts';
 import { findCue } from '../../knowledge/triage/cues.ts';
+import { DepartmentMatcher } from '../../knowledge/triage/departments.ts';
 import { loadVocabulary } from '../../knowledge/triage/vocabulary.ts';
 import { ENTRIES, fixtureOptions, writeFixture } from './fixture-kb.ts';
 
@@ -209,5 +210,28 @@ followup: { generic: [多久], swap: ['^(?<subject>.+)呢$'] }
     expect(() => loadVocabulary(write(minimal("  - { reason: complaint, explanation: 投诉, patterns: ['投诉'], unless: [nope] }")))).toThrow(
       /\[knowledge\/triage\].*unknown how_to list.*nope/,
     );
+  });
+});
+
+describe('DepartmentMatcher', () => {
+  const matcher = new DepartmentMatcher(
+    [
+      { key: '住建', department: '住房和城乡建设部门', words: ['出租', '物业', '物业费'] },
+      { key: '交通', department: '交通运输部门', words: ['出租车', '停车费', '车'] },
+    ],
+    (w) => w,
+  );
+  const words = (text: string) => matcher.find(text).map((m) => m.word);
+
+  it('takes the longest word first; a word inside a match found already does not count again', () => {
+    expect(words('出租车拒载')).toEqual(['出租车']);
+    expect(words('物业乱收停车费')).toEqual(['停车费', '物业']);
+    expect(words('物业费出租车')).toEqual(['物业费', '出租车']);
+  });
+
+  it('names each word once, however often it occurs, and a shorter word where it stands alone', () => {
+    expect(words('出租车出租车 出租房子')).toEqual(['出租车', '出租']);
+    expect(words('车车车')).toEqual(['车']);
+    expect(words('社保断缴')).toEqual([]);
   });
 });
