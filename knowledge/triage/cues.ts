@@ -29,5 +29,6 @@ export function findCue(compact: string, vocabulary: Vocabulary = projectVocabul
 }
 
 function fires(cue: Cue, compact: string): boolean {
-  return cue.pattern.test(compact) && !(cue.unless?.test(compact) ?? false);
+  if (!cue.pattern.test(compact)) return false;
+  return !(cue.unless?.test(compact) ?? false) || (cue.evenSo?.test(compact) ?? false);
 }

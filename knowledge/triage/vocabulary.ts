@@ -57,6 +57,7 @@ const VocabularySchema = z.strictObject({
       explanation: z.string().min(1),
       patterns: z.array(regexSource).min(1),
       unless: z.array(z.string()).default([]),
+      even_so: z.array(regexSource).default([]),
     }),
   ),
   how_to: z.record(z.string(), z.array(regexSource)),
@@ -76,6 +77,8 @@ export interface Cue {
   pattern: RegExp;
   /** The cue stands down when this matches too (the message asks how, rather than asking for action). */
   unless?: RegExp;
+  /** …but not when this matches as well (asking how to complain about one's own employer is a complaint). */
+  evenSo?: RegExp;
 }
 
 export interface DepartmentRule {
@@ -120,6 +123,7 @@ export function compileVocabulary(raw: RawVocabulary, file = 'vocabulary.yaml'):
       explanation: c.explanation,
       pattern: anyOf(c.patterns),
       unless: c.unless.length > 0 ? anyOf(c.unless.flatMap((n) => raw.how_to[n] ?? [])) : undefined,
+      evenSo: c.even_so.length > 0 ? anyOf(c.even_so) : undefined,
     });
   }
   return {

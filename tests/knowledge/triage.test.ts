@@ -122,12 +122,17 @@ describe('handoff cues', () => {
     ['居民医保明明交了 系统显示未参保', 'personal_case'],
     ['公司把我的社保基数报低了 我要查这几年的', 'complaint'],
     ['单位给我的医保停掉了 也没说一声', 'complaint'],
+    // Asking where to complain, about one's own employer or case: the hotline takes the complaint.
+    ['我们公司一直不给交医保 该去哪投诉', 'complaint'],
+    ['厂里逼我们签放弃社保的协议 能举报吗', 'complaint'],
+    ['那个中介收了钱不办事 怎么投诉他们', 'complaint'],
   ])('%s → %s', (text, reason) => {
     expect(findCue(compactKey(text))?.reason).toBe(reason);
   });
 
   it.each([
     '怎么投诉单位不交社保',
+    '公司不交社保可以去哪投诉',
     '投诉电话是多少',
     '帮我查下生育津贴怎么领',
     '2024年12月的社保',
