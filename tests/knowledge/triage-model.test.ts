@@ -61,6 +61,21 @@ describe('the learned triage, where the rules find nothing', () => {
     expect(kb.classify(text)).toEqual({ kind: 'question' });
   });
 
+  it('overrules an answer only when near-certain: the KB names the matter, the user asks for action on their case', async () => {
+    const text = '网厅一直登不上去 业务办不了 你们系统到底什么时候能修好';
+    const result = await kb.search(text);
+    expect(result).toMatchObject({ decision: 'handoff', reason: 'complaint' });
+    expect(result.explanation).toContain('分诊模型');
+    expect(result.hits[0]?.entryId).toBe('qudao-wangting'); // the agent who takes over sees the entry
+    const saved = { ...LEARNED_TRIAGE };
+    Object.assign(LEARNED_TRIAGE, { overAnswer: 2 });
+    try {
+      expect((await kb.search(text)).decision).toBe('answer');
+    } finally {
+      Object.assign(LEARNED_TRIAGE, saved);
+    }
+  });
+
   it('does not read a short fragment as another department’s matter ("租房的" after a housing-fund question)', async () => {
     const result = await kb.search('租房的');
     expect(result.reason).not.toBe('out_of_scope');
