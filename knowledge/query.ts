@@ -131,7 +131,7 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
  * answerable questions the KB answers (calibration*, the dev check splits, heldout.yaml, held-out-4), none reaches a
  * human-route probability above 0.66.
  */
-export const LEARNED_TRIAGE = { person: 0.65, outOfScope: 0.8, overAnswer: 0.9 };
+export const LEARNED_TRIAGE = { person: 0.7, outOfScope: 0.8, overAnswer: 0.9 };
 
 /** Shorter messages are fragments ("租房的", "外地的呢"): they lean on the conversation, not on their likeness to a kind. */
 const LEARNED_TRIAGE_MIN_CHARS = 6;

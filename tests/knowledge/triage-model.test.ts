@@ -11,7 +11,11 @@ import { loadContent } from '../../knowledge/content/load.ts';
 import { Synonyms } from '../../knowledge/text/synonyms.ts';
 import { readDomainDict, Tokenizer, DEFAULT_DICT_FILE } from '../../knowledge/text/tokenize.ts';
 import { DEFAULT_SYNONYMS_FILE } from '../../knowledge/text/synonyms.ts';
-import { loadOrTrainTriageModel } from '../../knowledge/triage/model.ts';
+import { loadOrTrainTriageModel, TRIAGE_EXAMPLE_FILES } from '../../knowledge/triage/model.ts';
+import { HELDOUT_DIRS, loadHeldOutDir } from '../../knowledge/eval/sets.ts';
+import { compactKey } from '../../knowledge/text/normalize.ts';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 
 let kb: KnowledgeBase;
 
@@ -90,6 +94,21 @@ describe('the learned triage, where the rules find nothing', () => {
     } finally {
       Object.assign(LEARNED_TRIAGE, saved);
     }
+  });
+});
+
+describe('what the learned triage trains on', () => {
+  it('holds nothing of the held-out sets it is measured on', () => {
+    const heldOut = new Set(
+      HELDOUT_DIRS.flatMap((dir) => {
+        const sets = loadHeldOutDir(dir);
+        return [...(sets?.triage ?? []).map((c) => c.text), ...(sets?.questions ?? []).map((c) => c.q), ...(sets?.followups ?? []).flatMap((c) => c.turns)];
+      }).map(compactKey),
+    );
+    expect(heldOut.size).toBeGreaterThan(500);
+    const trained = TRIAGE_EXAMPLE_FILES.flatMap((file) => (parse(readFileSync(file, 'utf8')) as Array<{ text: string }>).map((c) => c.text));
+    // Short ones (转人工, 你好, 在不在) are everyone's words; a sentence of its own is not.
+    expect(trained.filter((text) => compactKey(text).length >= 10 && heldOut.has(compactKey(text)))).toEqual([]);
   });
 });
 
