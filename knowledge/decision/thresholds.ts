@@ -7,9 +7,12 @@
 // thresholds that maximise, on the realistic questions, a utility where a wrong answer costs eight right ones, under
 // hard limits: wrong answers ≤ 1 % of the realistic questions, ≤ 2 % of the dev stress test. The verifier (answer or
 // not, from how the best candidate stands against the others) is fitted the same way on held-out folds. Last run
-// (weighted, 2026-11-30): realistic questions 980 of 1637 in-scope answered by the verifier, 1.0 % wrong; dev 468 of
-// 1104, 0.7 % wrong. The follow-up threshold is the highest wrong follow-up's confidence on the dev follow-ups plus
-// 0.1. Re-run and paste the printed values when the content or the retrieval changes.
+// (weighted, 2026-11-30, after held-out-4 and -5 became labelled questions): realistic questions 1387 answered by the
+// verifier on held-out folds, 0.9 % wrong; dev 515 of 1104, 0.9 % wrong. The follow-up threshold was set as the
+// highest wrong follow-up's confidence on the dev follow-ups plus 0.1 (0.67). That rule now prints 0.99: several dev
+// follow-ups are read with a confidently wrong best candidate (那失业保险呢 after 工伤保险个人要交吗 reaches 0.97), which
+// no threshold separates, so it would all but switch follow-up answers off; 0.67 is kept, and the follow-up figures
+// of kb:eval say how it does. Re-run and paste the printed values when the content or the retrieval changes.
 import type { FusionMode } from '../index/fusion.ts';
 import type { VerifierModel } from './verifier.ts';
 
@@ -110,33 +113,33 @@ const COMMON = { maxOptions: 3, minWordsToAnswer: 2, exactMatch: 0.98, minKnownS
 export const THRESHOLDS: Record<FusionMode, DecisionThresholds> = {
   weighted: {
     ...COMMON,
-    confidence: { bias: -3.5, weights: weights({ dense: 1.47, margin: 12.07, agreement: 2.69, coverage: 1.01, extra: -0.32, ask: 0.39 }) },
-    answer: 0.94,
+    confidence: { bias: -3.31, weights: weights({ dense: 1.43, margin: 12.04, agreement: 2.67, coverage: 0.9, missing: -0.2, extra: -0.28, ask: 0.29 }) },
+    answer: 0.92,
     verifier: {
       model: {
-        bias: -1.362,
+        bias: -1.097,
         weights: {
-          logit: 0.197,
-          phrasing: -0.43,
-          entry: 2.112,
-          dense: 2.163,
-          margin: 4.059,
-          agreement: 0.572,
-          coverage: 0.202,
-          missing: -0.663,
-          extra: -0.07,
-          ask: 0.167,
-          known: -2.083,
-          gap: 0.107,
-          length: 1.01,
-          coverageEdge: 0.494,
-          askEdge: 0.132,
-          denseEdge: 6.196,
-          phrasingEdge: -1.783,
-          entryEdge: 2.351,
+          logit: 0.201,
+          phrasing: -0.654,
+          entry: 2.169,
+          dense: 1.815,
+          margin: 4.343,
+          agreement: 0.272,
+          coverage: 0.397,
+          missing: -0.334,
+          extra: -0.225,
+          ask: 0.129,
+          known: -1.893,
+          gap: 0.122,
+          length: 0.699,
+          coverageEdge: 0.522,
+          askEdge: 0.137,
+          denseEdge: 6.32,
+          phrasingEdge: -0.848,
+          entryEdge: 1.873,
         },
       },
-      answer: 0.93,
+      answer: 0.92,
     },
     followupAnswer: 0.67,
     clarify: 0.15,
@@ -145,19 +148,19 @@ export const THRESHOLDS: Record<FusionMode, DecisionThresholds> = {
   },
   lexical: {
     ...COMMON,
-    confidence: { bias: -3.51, weights: weights({ entry: 0.98, margin: 12.13, agreement: 2.26, coverage: 2.07, extra: -0.66, ask: 0.61, known: 0.17 }) },
-    answer: 0.92,
+    confidence: { bias: -2.99, weights: weights({ entry: 0.82, margin: 11.04, agreement: 1.74, coverage: 1.82, extra: -0.56, ask: 0.41 }) },
+    answer: 0.93,
     followupAnswer: 0.67,
-    clarify: 0.2,
+    clarify: 0.15,
     choiceFloor: 0.05,
     neighbourFloor: 0.3,
   },
   dense: {
     ...COMMON,
-    confidence: { bias: -4.44, weights: weights({ dense: 1.98, margin: 12.4, agreement: 2.47, coverage: 1.63, extra: -0.32, ask: 0.72 }) },
-    answer: 0.87,
+    confidence: { bias: -3.25, weights: weights({ dense: 1.42, margin: 13.3, agreement: 2.06, coverage: 1.11, missing: -0.64, extra: -0.5, ask: 0.41 }) },
+    answer: 0.9,
     followupAnswer: 0.67,
-    clarify: 0.35,
+    clarify: 0.25,
     choiceFloor: 0.05,
     neighbourFloor: 0.3,
   },

@@ -1,9 +1,9 @@
 // `kb:eval`: every set on this machine, each with the figures the targets are stated in.
 // Tuning sets (may feed --calibrate): the dev set (held-out alternates in 4 folds + out-of-scope list), the labelled
 // user questions (a quarter held out in turn), the calibration sets, the dev follow-ups and triage cases, and the
-// retired held-out sets (heldout-2/, heldout-3/: trained on now). Measuring sets (never tuned, calibrated or trained
-// on): heldout.yaml, heldout-4/ and heldout-5/ (questions, follow-ups, triage). Then the real 12345 messages when they
-// are on this machine.
+// retired held-out sets (heldout-2/ to heldout-5/: trained on now). Measuring sets (never tuned, calibrated or trained
+// on): heldout.yaml and heldout-6/ (questions, follow-ups, triage). Then the real 12345 messages when they are on this
+// machine.
 import { basename } from 'node:path';
 import { loadContent } from '../content/load.ts';
 import { THRESHOLDS } from '../decision/thresholds.ts';

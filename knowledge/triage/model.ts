@@ -23,7 +23,15 @@ import { TICKET_CATEGORIES, type TicketCategory } from './vocabulary.ts';
 
 /** The dev triage sets and the retired held-out ones (eval/sets.ts RETIRED_DIRS): the model's labelled non-questions. */
 export const TRIAGE_EXAMPLE_FILES = [
-  ...['dev-triage.yaml', 'dev-2/triage.yaml', 'dev-3/triage.yaml', 'heldout-2/triage.yaml', 'heldout-3/triage.yaml'].map((f) => fromRoot('knowledge/eval', f)),
+  ...[
+    'dev-triage.yaml',
+    'dev-2/triage.yaml',
+    'dev-3/triage.yaml',
+    'heldout-2/triage.yaml',
+    'heldout-3/triage.yaml',
+    'heldout-4/triage.yaml',
+    'heldout-5/triage.yaml',
+  ].map((f) => fromRoot('knowledge/eval', f)),
   // Grievances in the KB's words, written for the model (the eval sets have few of them).
   fromRoot('knowledge/triage/examples.yaml'),
 ];

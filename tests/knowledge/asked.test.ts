@@ -2,6 +2,8 @@
 // error that names its file and line, because it would teach the index the wrong entry.
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../knowledge/content/load.ts';
+import { HELDOUT_DIRS, loadHeldOutDir } from '../../knowledge/eval/sets.ts';
+import { compactKey } from '../../knowledge/text/normalize.ts';
 import { KnowledgeBase } from '../../knowledge/search.ts';
 import { contentErrors, fixtureOptions, writeFixture } from './fixture-kb.ts';
 
@@ -54,5 +56,18 @@ describe('labelled user questions', () => {
     // 老板跑路 is in two labelled questions, in none of the KB's phrasings: the message names nothing the KB covers.
     expect(await kb.search('老板跑路了咋整')).toMatchObject({ decision: 'handoff', reason: 'out_of_scope' });
     expect((await kb.search('老板跑路了 社保断交了咋整')).ranked[0]?.entryId).toBe('shebao-duanjiao');
+  });
+
+  it('never include a sentence of the held-out sets the KB is measured on', () => {
+    const heldOut = new Set(
+      HELDOUT_DIRS.flatMap((dir) => {
+        const sets = loadHeldOutDir(dir);
+        return [...(sets?.questions ?? []).map((c) => c.q), ...(sets?.followups ?? []).flatMap((c) => c.turns)];
+      }).map(compactKey),
+    );
+    expect(heldOut.size).toBeGreaterThan(300);
+    const asked = loadContent().entries.flatMap((e) => e.asked ?? []);
+    expect(asked.length).toBeGreaterThan(1000);
+    expect(asked.filter((q) => heldOut.has(compactKey(q)))).toEqual([]);
   });
 });
