@@ -189,9 +189,10 @@ async function decide(
   const queryWords = substantiveWords(wordTerms(analysis.terms)) + (mainAsk(analysis.canonical) ? 1 : 0);
   const resolvedAs = followup?.resolvedAs;
 
-  // A bare follow-up is about the last entry's subject: its words are the rest of the question that can make another
-  // department's word incidental (要带户口本吗 after 社保卡激活). A swap names a subject of its own (落户呢): its own words.
-  const foreign = foreignMatter(version, own, followup?.ellipsis.kind === 'bare' ? analysis : own, ranked[0], options.thresholds);
+  // A follow-up is read with the conversation's words: they are the rest of the question that can make another
+  // department's word incidental (要带户口本吗 after 社保卡激活, 外地户口的呢 after 离职了公积金能取吗).
+  const swap = followup?.ellipsis.kind === 'swap';
+  const foreign = foreignMatter(version, own, followup ? analysis : own, ranked[0], options.thresholds, swap);
   if (foreign) {
     const explanation = `“${foreign.word}”属于${foreign.department}的事项，不在本专线知识库范围内${context}`;
     return {
@@ -373,8 +374,9 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
 
 /**
  * Another department's matter named in the user's own words is never answered from the KB, unless it is
- * incidental to what the best entry answers (evidence.ts) in the question as read (`read`: with a bare follow-up's
- * borrowed topic).
+ * incidental to what the best entry answers (evidence.ts) in the question as read (`read`: with a follow-up's
+ * borrowed words). A swap's new subject is the word itself (那身份证丢了呢, 外地户口的呢): it stays the conversation's
+ * matter only where the best entry speaks of it and is sure enough to be answered in context.
  */
 function foreignMatter(
   version: Version,
@@ -382,6 +384,7 @@ function foreignMatter(
   read: QueryAnalysis,
   top: ScoredCandidate | undefined,
   t: DecisionThresholds,
+  swap = false,
 ): DepartmentMatch | undefined {
   const matches = byLikelihood(version, own, version.departments.find(own.canonical.replace(/\s+/g, '')));
   if (matches.length === 0) return undefined;
@@ -389,14 +392,12 @@ function foreignMatter(
   const ownWords = distinctiveWords(wordTerms(read.terms), version.snapshot.entryLexical);
   const text = version.profiles.textOf(top.entry);
   const plausible = top.confidence >= t.clarify;
-  return matches.find(
-    (m) =>
-      !incidental(ownWords, m.word, version.snapshot.entryLexical, top.entry, {
-        mentions: text.includes(m.word),
-        plausible,
-        isDomainTerm: (w) => version.domain.has(w),
-      }),
-  );
+  const answerable = top.confidence >= t.followupAnswer;
+  return matches.find((m) => {
+    const mentions = text.includes(m.word);
+    if (swap && !(mentions && answerable)) return true;
+    return !incidental(ownWords, m.word, version.snapshot.entryLexical, top.entry, { mentions, plausible, isDomainTerm: (w) => version.domain.has(w) });
+  });
 }
 
 /**

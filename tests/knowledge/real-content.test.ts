@@ -105,6 +105,15 @@ describe('the real KB', () => {
       expect(licence.reason).toBe('out_of_scope');
       expect(licence.department).toBe('市场监督管理部门');
     }
+    // A swap to another department's word that the conversation's entry speaks of (户口: the fund's withdrawal rules
+    // for 外地户口) is answered in context; a swap to that department's own matter (身份证丢了) stays theirs.
+    const hukou = await kb.search('户口在外地的呢', { lastEntryId: 'gongjijin-lizhi-tiqu' });
+    expect(hukou.department).toBeUndefined();
+    expect(hukou.decision).toBe('answer');
+    expect(hukou.hits[0]?.entryId).toBe('gongjijin-lizhi-tiqu');
+    const id = await kb.search('那身份证丢了呢', { lastEntryId: 'shebaoka-guashi' });
+    expect(id.reason).toBe('out_of_scope');
+    expect(id.department).toBeDefined();
     // 住院报销比例 → 门诊呢 asks about 门诊 instead of 住院 (one slot: where care is given), not both.
     const swap = await kb.search('门诊呢', { lastEntryId: 'yibao-baoxiao-bili' });
     expect(swap.resolvedAs).toMatch(/门诊/);
