@@ -26,9 +26,10 @@ export const DEV_FOLLOWUPS_FILE = resolve(EVAL_DIR, 'dev-followups.yaml');
 export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');
 /**
  * Dev-2 and dev-3, written blind and labelled apart: each has a tuning split and a check split (every third case)
- * never tuned on. The tuning splits' answerable questions are training phrasings now (content/asked/).
+ * never tuned on. The tuning splits' answerable questions are training phrasings now (content/asked/). Dev-4 is a
+ * check split only: triage messages written blind to see whether a triage change generalizes without a held-out set.
  */
-export const DEV_DIRS = ['dev-2', 'dev-3'].map((name) => ({ name, tuning: resolve(EVAL_DIR, name), check: resolve(EVAL_DIR, `${name}-check`) }));
+export const DEV_DIRS = ['dev-2', 'dev-3', 'dev-4'].map((name) => ({ name, tuning: resolve(EVAL_DIR, name), check: resolve(EVAL_DIR, `${name}-check`) }));
 export const NONE = 'none';
 export const NEEDS_CONTEXT = 'needs_context';
 

@@ -80,6 +80,22 @@ describe('the learned triage, where the rules find nothing', () => {
     }
   });
 
+  it('answers a general question that a complaint rule caught, when near-certain it is one; a grievance stays a complaint', async () => {
+    const question = '社保卡被人冒用了怎么挂失';
+    const answered = await kb.search(question);
+    expect(answered.decision).toBe('answer');
+    expect(answered.hits[0]?.entryId).toBe('shebaoka-guashi');
+    expect(await kb.search('我的社保卡被别人冒用了 交的钱都不见了')).toMatchObject({ decision: 'handoff', reason: 'complaint' });
+    expect(await kb.search('我要举报有人冒用社保卡 怎么挂失')).toMatchObject({ decision: 'handoff', reason: 'complaint' });
+    const saved = { ...LEARNED_TRIAGE };
+    Object.assign(LEARNED_TRIAGE, { overCue: 2 });
+    try {
+      expect(await kb.search(question)).toMatchObject({ decision: 'handoff', reason: 'complaint' });
+    } finally {
+      Object.assign(LEARNED_TRIAGE, saved);
+    }
+  });
+
   it('does not read a short fragment as another department’s matter ("租房的" after a housing-fund question)', async () => {
     const result = await kb.search('租房的');
     expect(result.reason).not.toBe('out_of_scope');
