@@ -2,7 +2,7 @@
 // complaint, a personal case or personal data. Each is a handoff with a reason the bot acts on, decided from the
 // words alone (vocabulary.yaml): a KB answer to these would be a wrong answer even when the topic words match
 // (帮我查下我家的社保 is about 社保, but no FAQ can look it up).
-import { projectVocabulary, type Cue, type Vocabulary } from './vocabulary.ts';
+import { projectVocabulary, soundOf, type Cue, type Vocabulary } from './vocabulary.ts';
 
 export type HandoffReason =
   'human_request' | 'complaint' | 'personal_case' | 'personal_data' | 'urgent' | 'out_of_scope' | 'low_confidence' | 'empty' | 'error';
@@ -14,7 +14,33 @@ export type { Cue } from './vocabulary.ts';
 
 /** A whole-message request for a person ("人工", "客服") or one inside a sentence ("我要找真人客服"). */
 export function asksForPerson(compact: string, vocabulary: Vocabulary = projectVocabulary()): boolean {
-  return vocabulary.humanWhole.has(compact) || vocabulary.human.test(compact);
+  return wholeRequest(compact, vocabulary) || vocabulary.human.test(compact);
+}
+
+/** Longer messages are sentences, which the patterns read. */
+const MAX_WHOLE_REQUEST_CHARS = 12;
+
+/**
+ * The message is nothing but a request for a person: one of the list, said again and again or run together
+ * (真人真人真人, 转人工人工), or typed with the wrong characters for the same syllables (人公客服, 转仁工).
+ */
+function wholeRequest(compact: string, vocabulary: Vocabulary): boolean {
+  if (vocabulary.humanWhole.has(compact)) return true;
+  if (compact.length > MAX_WHOLE_REQUEST_CHARS) return false;
+  return madeOf(compact, vocabulary.humanWhole) || (isAllHan(compact) && vocabulary.humanWholeSounds.has(soundOf(compact)));
+}
+
+const isAllHan = (text: string): boolean => /^\p{Script=Han}+$/u.test(text);
+
+/** The text is a run of the set's items, back to back. */
+function madeOf(text: string, items: ReadonlySet<string>): boolean {
+  const reach = new Array<boolean>(text.length + 1).fill(false);
+  reach[0] = true;
+  for (let i = 0; i < text.length; i++) {
+    if (!reach[i]) continue;
+    for (let end = i + 1; end <= text.length; end++) if (items.has(text.slice(i, end))) reach[end] = true;
+  }
+  return reach[text.length] === true;
 }
 
 /**
@@ -24,7 +50,7 @@ export function asksForPerson(compact: string, vocabulary: Vocabulary = projectV
 export function findCue(compact: string, vocabulary: Vocabulary = projectVocabulary()): Cue | undefined {
   const urgent = vocabulary.cues.find((c) => c.reason === 'urgent');
   if (urgent && fires(urgent, compact)) return urgent;
-  if (vocabulary.humanWhole.has(compact)) return vocabulary.cues[0];
+  if (wholeRequest(compact, vocabulary)) return vocabulary.cues[0];
   return vocabulary.cues.find((c) => fires(c, compact));
 }
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { readYamlFile } from '../../lib/yaml-file.ts';
 import { compactKey } from '../text/normalize.ts';
+import { syllables } from '../text/pinyin.ts';
 import { fromRoot } from '../../lib/paths.ts';
 
 export const DEFAULT_VOCABULARY_FILE = fromRoot('knowledge/triage/vocabulary.yaml');
@@ -93,6 +94,8 @@ export interface Vocabulary {
   smallTalk: ReadonlyMap<string, SmallTalkAct | undefined>;
   longestSmallTalk: number;
   humanWhole: ReadonlySet<string>;
+  /** The syllables of the whole-message requests for a person (人工客服 → ren gong ke fu): a slip of the input method. */
+  humanWholeSounds: ReadonlySet<string>;
   human: RegExp;
   /** human_request first, then the file's cues in order. */
   cues: readonly Cue[];
@@ -104,6 +107,11 @@ export interface Vocabulary {
   /** Family (slot) → its words: a swapped subject drops the last question's words of its family. */
   families: ReadonlyMap<string, readonly string[]>;
 }
+
+const isHan = (text: string): boolean => /^\p{Script=Han}+$/u.test(text);
+
+/** What a short all-Han message sounds like, tones aside (人公客服 and 人工客服 alike: ren gong ke fu). */
+export const soundOf = (text: string): string => syllables(text).join(' ');
 
 const anyOf = (sources: readonly string[]): RegExp => new RegExp(sources.length > 0 ? sources.map((s) => `(?:${s})`).join('|') : '(?!)');
 
@@ -130,6 +138,7 @@ export function compileVocabulary(raw: RawVocabulary, file = 'vocabulary.yaml'):
     smallTalk,
     longestSmallTalk: Math.max(1, ...[...smallTalk.keys()].map((k) => k.length)),
     humanWhole: new Set(raw.human.whole.map(compactKey)),
+    humanWholeSounds: new Set(raw.human.whole.map(compactKey).filter(isHan).map(soundOf)),
     human,
     cues,
     departments: raw.departments.map((d) => ({ key: d.key, department: d.department, words: d.words.map(compactKey).filter((w) => w !== '') })),

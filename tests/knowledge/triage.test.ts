@@ -58,6 +58,18 @@ describe('small talk', () => {
 });
 
 describe('requests for a person', () => {
+  it.each(['真人真人真人！！', '转人工 人工', '人公客服', '转仁工', '轉人功'])(
+    '%s (said again, or with the wrong characters for the same sounds) → the human route',
+    (text) => {
+      expect(classify(text)).toEqual({ kind: 'human' });
+      expect(findCue(compactKey(text))?.reason).toBe('human_request');
+    },
+  );
+
+  it.each(['人工受精能报销吗', '返聘的人工伤了怎么办', '工人受伤了怎么办', '客户要开缴费证明'])('%s is a question, not a request for a person', (text) => {
+    expect(classify(text)).toEqual({ kind: 'question' });
+  });
+
   it.each(['转人工', '人工', '人工客服', '我要找真人客服', '帮我接人工', '能转人工吗', '不想和机器人说 找个活人聊聊', '请联系工作人员'])(
     '%s → the human route',
     (text) => {
