@@ -92,10 +92,14 @@ export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds
     return { decision: 'answer', offered: 1, neighbours, explanation: neighbours > 0 ? `${why}；另有 ${neighbours} 个相近问题可供参考` : why };
   }
   // Choices only for a question about the KB's matters: one that names the KB's key terms (and is not mostly
-  // words the KB does not know), or is almost all in the KB's words. Otherwise whatever is nearest is a list of
-  // unrelated questions (今天星期几).
+  // words the KB does not know), or is almost all in the KB's words, or whose best candidate is confident whatever
+  // else the message says (a long story). Otherwise whatever is nearest is a list of unrelated questions (今天星期几).
   const s = top.signals;
-  const aboutTheKb = (s.coverage > 0 && s.known >= t.minKnownShare) || (s.coverage >= 0.5 && s.known >= t.minKnownShare * 0.6) || s.known >= 0.8;
+  const aboutTheKb =
+    (s.coverage > 0 && s.known >= t.minKnownShare) ||
+    (s.coverage >= 0.5 && s.known >= t.minKnownShare * 0.6) ||
+    s.known >= 0.8 ||
+    top.confidence >= t.surelyAboutTheKb;
   if (sure || (top.confidence >= t.clarify && aboutTheKb)) {
     const offered = 1 + others.slice(0, t.maxOptions - 1).filter((c) => c.confidence >= t.choiceFloor).length;
     const why = sure

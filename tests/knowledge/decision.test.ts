@@ -133,11 +133,14 @@ describe('choose', () => {
   it('hands over: out of scope when the KB does not know the words, unsure otherwise; no choices for chit-chat', () => {
     expect(choose(scored([0.05]), t, 3)).toMatchObject({ decision: 'handoff', reason: 'low_confidence' });
     // Mostly unknown words and few key terms covered, or no key term at all: nothing to offer.
-    expect(choose(scored([0.5], { known: 0.2, coverage: 0.3 }), t, 3)).toMatchObject({ decision: 'handoff', reason: 'out_of_scope' });
-    expect(choose(scored([0.5], { known: 0.6, coverage: 0 }), t, 3)).toMatchObject({ decision: 'handoff', reason: 'out_of_scope' });
-    // Key terms covered outweigh unknown words of a long story; a question all in the KB's words needs no key term.
-    expect(choose(scored([0.5], { known: 0.4, coverage: 0.8 }), t, 3).decision).toBe('clarify');
-    expect(choose(scored([0.5], { known: 0.9, coverage: 0 }), t, 3).decision).toBe('clarify');
+    const unsure = t.surelyAboutTheKb - 0.1;
+    expect(choose(scored([unsure], { known: 0.2, coverage: 0.3 }), t, 3)).toMatchObject({ decision: 'handoff', reason: 'out_of_scope' });
+    expect(choose(scored([unsure], { known: 0.6, coverage: 0 }), t, 3)).toMatchObject({ decision: 'handoff', reason: 'out_of_scope' });
+    // Key terms covered outweigh unknown words of a long story; a question all in the KB's words needs no key term;
+    // and a confident candidate is about the KB whatever else the story says.
+    expect(choose(scored([unsure], { known: 0.4, coverage: 0.8 }), t, 3).decision).toBe('clarify');
+    expect(choose(scored([unsure], { known: 0.9, coverage: 0 }), t, 3).decision).toBe('clarify');
+    expect(choose(scored([t.surelyAboutTheKb], { known: 0.2, coverage: 0.3 }), t, 3).decision).toBe('clarify');
     expect(choose([], t, 3)).toMatchObject({ decision: 'handoff', reason: 'out_of_scope' });
   });
 });
