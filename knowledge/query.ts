@@ -407,6 +407,8 @@ function foreignMatter(
   const matches = byLikelihood(version, own, version.departments.find(own.canonical.replace(/\s+/g, '')));
   if (matches.length === 0) return undefined;
   if (!top) return matches[0];
+  // The message is one of the best entry's own phrasings (住院发票丢了还能报销吗): the KB answers it as worded.
+  if (!swap && top.lexical >= t.exactMatch) return undefined;
   const ownWords = distinctiveWords(wordTerms(read.terms), version.snapshot.entryLexical);
   const text = version.profiles.textOf(top.entry);
   const plausible = top.confidence >= t.clarify;

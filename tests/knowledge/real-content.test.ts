@@ -131,6 +131,14 @@ describe('the real KB', () => {
     expect(swap.decision).toBe('clarify');
   });
 
+  it('answers one of its own phrasings even when it names another department’s word (发票 of a hospital bill)', async () => {
+    const bill = await kb.search('住院发票丢了还能报销吗');
+    expect(bill.department).toBeUndefined();
+    expect(bill.decision).toBe('answer');
+    expect(bill.hits[0]?.entryId).toBe('yibao-shougong-baoxiao');
+    expect((await kb.search('饭店不给开发票')).department).toBe('税务部门');
+  });
+
   it.each(['火星上的房价多少', '驾驶证到期了怎么换证', '小区门口有人乱摆摊城管管不管', '讲个笑话吧'])('hands over %s', async (q) => {
     const r = await kb.search(q);
     expect(r.decision).toBe('handoff');
