@@ -2,7 +2,7 @@
 // complaint, a personal case or personal data. Each is a handoff with a reason the bot acts on, decided from the
 // words alone (vocabulary.yaml): a KB answer to these would be a wrong answer even when the topic words match
 // (帮我查下我家的社保 is about 社保, but no FAQ can look it up).
-import { projectVocabulary, soundOf, type Cue, type Vocabulary } from './vocabulary.ts';
+import { isAllHan, projectVocabulary, soundOf, type Cue, type Vocabulary } from './vocabulary.ts';
 
 export type HandoffReason =
   'human_request' | 'complaint' | 'personal_case' | 'personal_data' | 'urgent' | 'out_of_scope' | 'low_confidence' | 'empty' | 'error';
@@ -29,8 +29,6 @@ function wholeRequest(compact: string, vocabulary: Vocabulary): boolean {
   if (compact.length > MAX_WHOLE_REQUEST_CHARS) return false;
   return madeOf(compact, vocabulary.humanWhole) || (isAllHan(compact) && vocabulary.humanWholeSounds.has(soundOf(compact)));
 }
-
-const isAllHan = (text: string): boolean => /^\p{Script=Han}+$/u.test(text);
 
 /** The text is a run of the set's items, back to back. */
 function madeOf(text: string, items: ReadonlySet<string>): boolean {

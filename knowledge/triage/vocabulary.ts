@@ -108,7 +108,8 @@ export interface Vocabulary {
   families: ReadonlyMap<string, readonly string[]>;
 }
 
-const isHan = (text: string): boolean => /^\p{Script=Han}+$/u.test(text);
+/** Every character is a Chinese character. */
+export const isAllHan = (text: string): boolean => /^\p{Script=Han}+$/u.test(text);
 
 /** What a short all-Han message sounds like, tones aside (人公客服 and 人工客服 alike: ren gong ke fu). */
 export const soundOf = (text: string): string => syllables(text).join(' ');
@@ -138,7 +139,7 @@ export function compileVocabulary(raw: RawVocabulary, file = 'vocabulary.yaml'):
     smallTalk,
     longestSmallTalk: Math.max(1, ...[...smallTalk.keys()].map((k) => k.length)),
     humanWhole: new Set(raw.human.whole.map(compactKey)),
-    humanWholeSounds: new Set(raw.human.whole.map(compactKey).filter(isHan).map(soundOf)),
+    humanWholeSounds: new Set(raw.human.whole.map(compactKey).filter(isAllHan).map(soundOf)),
     human,
     cues,
     departments: raw.departments.map((d) => ({ key: d.key, department: d.department, words: d.words.map(compactKey).filter((w) => w !== '') })),
