@@ -91,16 +91,20 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   if (cue && !(cue.reason === 'complaint' && !EXPLICIT_REPORT.test(compact) && othersMatter(version, own))) {
     // A general question that happens to use a grievance's words (发现社保卡被别人冒用了 怎么挂失; 工伤赔偿公司一直拖着不给
     // 能不能申请基金先行支付) is answered when the learned triage is near-certain it is a question and the KB answers it.
-    if (questionDespite(version, cue, compact, input)) {
-      const answered = await decide(version, own, input, undefined, options, base);
-      if (answered.decision === 'answer') return answered;
-    }
-    // Decided by the words alone; the nearest entries go along for the agent who takes over (best effort).
-    const nearest = await weigh(version, own, input, undefined, options).catch((err: unknown) => {
+    // Otherwise decided by the words alone; the nearest entries go along for the agent who takes over (best effort:
+    // a failed retrieval still hands over, and the question's own retrieval is not run twice).
+    const bestEffort = (err: unknown) => {
       options.onError?.(err as Error);
       return undefined;
-    });
-    const ranked = nearest?.ranked.map((c) => toHit(version, c, options.signals === true)) ?? [];
+    };
+    const asQuestion = questionDespite(version, cue, compact, input)
+      ? await decide(version, own, input, undefined, options, base).catch(bestEffort)
+      : undefined;
+    if (asQuestion?.decision === 'answer') return asQuestion;
+    const ranked =
+      asQuestion?.ranked ??
+      (await weigh(version, own, input, undefined, options).catch(bestEffort))?.ranked.map((c) => toHit(version, c, options.signals === true)) ??
+      [];
     return handoff(cue.reason, cue.explanation, { hits: ranked.slice(0, AGENT_HITS), ranked });
   }
 

@@ -32,7 +32,7 @@ export const TRIAGE_EXAMPLE_FILES = [
     'heldout-4/triage.yaml',
     'heldout-5/triage.yaml',
   ].map((f) => fromRoot('knowledge/eval', f)),
-  // Grievances in the KB's words, written for the model (the eval sets have few of them).
+  // Written for the model in the project's words: grievances (the eval sets have few), and questions that sound like one.
   fromRoot('knowledge/triage/examples.yaml'),
 ];
 /**

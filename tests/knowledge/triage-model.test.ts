@@ -96,6 +96,20 @@ describe('the learned triage, where the rules find nothing', () => {
     }
   });
 
+  it('still hands a complaint over when retrieval fails, read as a question first or not', async () => {
+    const errors: string[] = [];
+    const failing = await KnowledgeBase.open({
+      onRetrieved: () => {
+        throw new Error('index unavailable');
+      },
+      log: (line) => errors.push(line),
+    });
+    for (const text of ['社保卡被人冒用了怎么挂失', '我的社保卡被别人冒用了 交的钱都不见了']) {
+      expect(await failing.search(text)).toMatchObject({ decision: 'handoff', reason: 'complaint', hits: [] });
+    }
+    expect(errors.some((e) => e.includes('index unavailable'))).toBe(true);
+  });
+
   it('does not read a short fragment as another department’s matter ("租房的" after a housing-fund question)', async () => {
     const result = await kb.search('租房的');
     expect(result.reason).not.toBe('out_of_scope');
