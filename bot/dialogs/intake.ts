@@ -166,7 +166,7 @@ export class IntakeDialog extends ComponentDialog {
       await p.context.sendActivity(messages.intake.questionNotName(`企业全称（个人咨询请回复“${INDIVIDUAL}”）`));
       return false;
     }
-    if (value === INDIVIDUAL || (value.length >= 2 && value.length <= 100)) return true;
+    if (value === INDIVIDUAL || (isName(value, 2) && value.length <= 100)) return true;
     await p.context.sendActivity(messages.intake.enterpriseInvalid);
     return false;
   }
@@ -190,7 +190,7 @@ export class IntakeDialog extends ComponentDialog {
       await p.context.sendActivity(messages.intake.questionNotName('联系人姓名'));
       return false;
     }
-    if (value.length >= 1 && value.length <= 30) return true;
+    if (isName(value, 1) && value.length <= 30) return true;
     await p.context.sendActivity(messages.intake.contactNameInvalid);
     return false;
   }
@@ -213,6 +213,17 @@ const QUESTION = /[?？]|怎么|怎样|如何|为什么|为啥|什么|多少|哪
 
 function looksLikeQuestion(text: string): boolean {
   return QUESTION.test(text);
+}
+
+/**
+ * A name is made of letters (汉字 or Latin), at least `letters` of them, and is not a chat reply: 🙏🙏, 。。。 or 好的
+ * typed where a name is asked would otherwise be registered as the enterprise or the contact.
+ */
+const CHAT_REPLY = /^(好的?|好吧|行|对|是的?|嗯+|哦+|噢+|ok|okay|收到|谢谢.*|不知道|没有|无)$/i;
+
+function isName(text: string, letters: number): boolean {
+  const bare = text.replace(/[\s\p{P}\p{S}]/gu, '');
+  return (bare.match(/\p{L}/gu)?.length ?? 0) >= letters && !CHAT_REPLY.test(bare);
 }
 
 /** A button offering to keep what the user gave before 修改. */

@@ -81,6 +81,22 @@ describe('registering a ticket in the chat', () => {
     expect(tickets.tickets[0]).toMatchObject({ enterpriseName: ENTERPRISE, contactName: '王会计' });
   });
 
+  it.each([
+    ['🙏🙏', '企业全称'],
+    ['。。。', '企业全称'],
+    ['好的', '企业全称'],
+  ])('does not take a chat reply typed for the enterprise (%s) as its name', async (reply, asked) => {
+    const { adapter, tickets } = harness();
+    await say(adapter, '转人工');
+    expect((await say(adapter, reply)).text).toContain(`请输入营业执照上的${asked}`);
+    expect((await say(adapter, ENTERPRISE)).text).toContain('统一社会信用代码');
+    expect((await say(adapter, VALID_CODE)).text).toContain('怎么称呼您');
+    expect((await say(adapter, '👍')).text).toContain('请输入联系人的姓名');
+    expect((await say(adapter, '嗯嗯')).text).toContain('请输入联系人的姓名');
+    await say(adapter, '李女士', '13812345678', '异地就医备案', '确认提交');
+    expect(tickets.tickets[0]).toMatchObject({ enterpriseName: ENTERPRISE, contactName: '李女士' });
+  });
+
   it('explains what is wrong with a credit code, re-asks, and takes the same code a second time for review', async () => {
     const { adapter, tickets } = harness();
     await say(adapter, '转人工', ENTERPRISE);
