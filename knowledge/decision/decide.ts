@@ -85,7 +85,7 @@ export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds
   if (!top) return { decision: 'handoff', reason: 'out_of_scope', offered: 0, neighbours: 0, explanation: '知识库中没有相关条目，转人工' };
   const others = ranked.slice(1);
   const exact = top.lexical >= t.exactMatch && others.every((c) => c.lexical < t.exactMatch);
-  const sure = exact || (followup ? top.confidence >= t.followupAnswer : verified(ranked, t, queryWords));
+  const sure = exact || (top.signals.known >= t.minKnownToAnswer && (followup ? top.confidence >= t.followupAnswer : verified(ranked, t, queryWords)));
   if (sure && queryWords >= t.minWordsToAnswer) {
     const neighbours = others.slice(0, t.maxOptions - 1).filter((c) => c.confidence >= t.neighbourFloor).length;
     const why = exact ? '与知识库中的问法一致' : `匹配明确：置信度 ${pct(top.confidence)}`;

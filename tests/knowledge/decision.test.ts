@@ -124,6 +124,14 @@ describe('choose', () => {
     expect(c.offered).toBe(3);
   });
 
+  it('never answers a message the KB knows few words of, however sure the model is, unless it is a phrasing', () => {
+    const fewKnown = { known: t.minKnownToAnswer - 0.15, coverage: 1 };
+    expect(choose(scored([0.99, 0.01], fewKnown), t, 3).decision).toBe('clarify');
+    const [phrasing, other] = scored([0.99, 0.01], fewKnown);
+    expect(choose([{ ...phrasing!, lexical: 1 }, other!], t, 3).decision).toBe('answer');
+    expect(choose(scored([0.99, 0.01], { known: t.minKnownToAnswer }), t, 3).decision).toBe('answer');
+  });
+
   it('a follow-up answers at its own, lower threshold', () => {
     const between = (t.followupAnswer + t.answer) / 2;
     expect(choose(scored([between, 0.1]), t, 3).decision).toBe('clarify');
