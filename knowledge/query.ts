@@ -97,7 +97,7 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
       options.onError?.(err as Error);
       return undefined;
     };
-    const asQuestion = questionDespite(version, cue, compact, input)
+    const asQuestion = questionDespite(version, cue, compact, typosFixed(input, own))
       ? await decide(version, own, input, undefined, options, base).catch(bestEffort)
       : undefined;
     if (asQuestion?.decision === 'answer') return asQuestion;
@@ -154,6 +154,14 @@ function questionDespite(version: Version, cue: Cue, compact: string, input: str
   if ((cue.reason !== 'complaint' && cue.reason !== 'personal_case') || EXPLICIT_REPORT.test(compact)) return false;
   const learned = version.triage.predict(input);
   return learned.kind === 'question' && learned.probability >= LEARNED_TRIAGE.overCue;
+}
+
+/**
+ * The message with the typos the analyzer corrected put right (社宝卡 → 社保卡): the learned triage reads raw text, and a
+ * misspelt key word makes a question look like anything else.
+ */
+function typosFixed(input: string, own: QueryAnalysis): string {
+  return own.corrections.reduce((text, c) => text.replaceAll(c.from, c.to), input);
 }
 
 /** Shorter messages are fragments ("租房的", "外地的呢"): they lean on the conversation, not on their likeness to a kind. */

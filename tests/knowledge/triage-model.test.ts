@@ -85,6 +85,9 @@ describe('the learned triage, where the rules find nothing', () => {
     const answered = await kb.search(question);
     expect(answered.decision).toBe('answer');
     expect(answered.hits[0]?.entryId).toBe('shebaoka-guashi');
+    // Read with its typo put right: 社宝卡 alone makes the triage unsure it is a question.
+    expect((await kb.search('社宝卡被人冒用了怎么挂失')).hits[0]).toMatchObject({ entryId: 'shebaoka-guashi' });
+    expect((await kb.search('社宝卡被人冒用了怎么挂失')).decision).toBe('answer');
     expect(await kb.search('我的社保卡被别人冒用了 交的钱都不见了')).toMatchObject({ decision: 'handoff', reason: 'complaint' });
     expect(await kb.search('我要举报有人冒用社保卡 怎么挂失')).toMatchObject({ decision: 'handoff', reason: 'complaint' });
     const saved = { ...LEARNED_TRIAGE };
