@@ -25,6 +25,11 @@ export function syllables(text: string): string[] {
   return pinyin(text, { toneType: 'none', type: 'array', v: true });
 }
 
+/** Every reading of one character, tones aside (行 → xing, hang). */
+export function allReadings(char: string): string[] {
+  return pinyin(char, { toneType: 'none', type: 'array', v: true, multiple: true });
+}
+
 /**
  * A syllable with the distinctions many speakers (and their input-method settings) blur removed:
  * zh/ch/sh → z/c/s, -ng → -n. Used for sound features, not for corrections (those stay exact).

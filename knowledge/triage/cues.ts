@@ -2,7 +2,7 @@
 // complaint, a personal case or personal data. Each is a handoff with a reason the bot acts on, decided from the
 // words alone (vocabulary.yaml): a KB answer to these would be a wrong answer even when the topic words match
 // (帮我查下我家的社保 is about 社保, but no FAQ can look it up).
-import { isAllHan, projectVocabulary, soundOf, type Cue, type Vocabulary } from './vocabulary.ts';
+import { eachCharReadsAs, isAllHan, projectVocabulary, soundOf, type Cue, type Vocabulary } from './vocabulary.ts';
 
 export type HandoffReason =
   'human_request' | 'complaint' | 'personal_case' | 'personal_data' | 'urgent' | 'out_of_scope' | 'low_confidence' | 'empty' | 'error';
@@ -27,7 +27,8 @@ const MAX_WHOLE_REQUEST_CHARS = 12;
 function wholeRequest(compact: string, vocabulary: Vocabulary): boolean {
   if (vocabulary.humanWhole.has(compact)) return true;
   if (compact.length > MAX_WHOLE_REQUEST_CHARS) return false;
-  return madeOf(compact, vocabulary.humanWhole) || (isAllHan(compact) && vocabulary.humanWholeSounds.has(soundOf(compact)));
+  if (madeOf(compact, vocabulary.humanWhole)) return true;
+  return isAllHan(compact) && eachCharReadsAs(compact, vocabulary.humanWholeSyllables) && vocabulary.humanWholeSounds.has(soundOf(compact));
 }
 
 /** The text is a run of the set's items, back to back. */

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { readYamlFile } from '../../lib/yaml-file.ts';
 import { compactKey } from '../text/normalize.ts';
-import { syllables } from '../text/pinyin.ts';
+import { allReadings, syllables } from '../text/pinyin.ts';
 import { fromRoot } from '../../lib/paths.ts';
 
 export const DEFAULT_VOCABULARY_FILE = fromRoot('knowledge/triage/vocabulary.yaml');
@@ -96,6 +96,8 @@ export interface Vocabulary {
   humanWhole: ReadonlySet<string>;
   /** The syllables of the whole-message requests for a person (人工客服 → ren gong ke fu): a slip of the input method. */
   humanWholeSounds: ReadonlySet<string>;
+  /** Every syllable of those: a message with a character that can be read as none of them sounds like no request. */
+  humanWholeSyllables: ReadonlySet<string>;
   human: RegExp;
   /** human_request first, then the file's cues in order. */
   cues: readonly Cue[];
@@ -113,6 +115,26 @@ export const isAllHan = (text: string): boolean => /^\p{Script=Han}+$/u.test(tex
 
 /** What a short all-Han message sounds like, tones aside (人公客服 and 人工客服 alike: ren gong ke fu). */
 export const soundOf = (text: string): string => syllables(text).join(' ');
+
+/**
+ * Whether each character can be read as one of the syllables (any of its readings: 行 is xing and hang). A character
+ * alone is cached; the whole message's sound (context-aware, tens of µs) is then computed only for the few that pass.
+ */
+export function eachCharReadsAs(text: string, allowed: ReadonlySet<string>): boolean {
+  for (const char of text) if (!readingsOf(char).some((r) => allowed.has(r))) return false;
+  return true;
+}
+
+const charReadings = new Map<string, readonly string[]>();
+
+function readingsOf(char: string): readonly string[] {
+  let readings = charReadings.get(char);
+  if (!readings) {
+    readings = allReadings(char);
+    charReadings.set(char, readings); // bounded by the characters there are
+  }
+  return readings;
+}
 
 const anyOf = (sources: readonly string[]): RegExp => new RegExp(sources.length > 0 ? sources.map((s) => `(?:${s})`).join('|') : '(?!)');
 
@@ -140,6 +162,12 @@ export function compileVocabulary(raw: RawVocabulary, file = 'vocabulary.yaml'):
     longestSmallTalk: Math.max(1, ...[...smallTalk.keys()].map((k) => k.length)),
     humanWhole: new Set(raw.human.whole.map(compactKey)),
     humanWholeSounds: new Set(raw.human.whole.map(compactKey).filter(isAllHan).map(soundOf)),
+    humanWholeSyllables: new Set(
+      raw.human.whole
+        .map(compactKey)
+        .filter(isAllHan)
+        .flatMap((w) => syllables(w)),
+    ),
     human,
     cues,
     departments: raw.departments.map((d) => ({ key: d.key, department: d.department, words: d.words.map(compactKey).filter((w) => w !== '') })),
