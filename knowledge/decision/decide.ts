@@ -79,8 +79,9 @@ export function verified(ranked: readonly ScoredCandidate[], t: DecisionThreshol
 /**
  * The threshold part of the decision, on ranked candidates (the calibration grid calls it directly).
  * @param followup the question is a follow-up read against the last answer (its own answer threshold)
+ * @param namesScheme the message names one of the KB's schemes (公积金, 医保 …): it is about the KB's matters
  */
-export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds, queryWords: number, followup = false): Choice {
+export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds, queryWords: number, followup = false, namesScheme = false): Choice {
   const top = ranked[0];
   if (!top) return { decision: 'handoff', reason: 'out_of_scope', offered: 0, neighbours: 0, explanation: '知识库中没有相关条目，转人工' };
   const others = ranked.slice(1);
@@ -96,6 +97,7 @@ export function choose(ranked: readonly ScoredCandidate[], t: DecisionThresholds
   // else the message says (a long story). Otherwise whatever is nearest is a list of unrelated questions (今天星期几).
   const s = top.signals;
   const aboutTheKb =
+    namesScheme ||
     (s.coverage > 0 && s.known >= t.minKnownShare) ||
     (s.coverage >= 0.5 && s.known >= t.minKnownShare * 0.6) ||
     s.known >= 0.8 ||

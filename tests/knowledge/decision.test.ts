@@ -149,6 +149,8 @@ describe('choose', () => {
     expect(choose(scored([unsure], { known: 0.4, coverage: 0.8 }), t, 3).decision).toBe('clarify');
     expect(choose(scored([unsure], { known: 0.9, coverage: 0 }), t, 3).decision).toBe('clarify');
     expect(choose(scored([t.surelyAboutTheKb], { known: 0.2, coverage: 0.3 }), t, 3).decision).toBe('clarify');
+    // A message that names one of the KB's schemes (公积金余额 …) is about the KB whatever else it says.
+    expect(choose(scored([unsure], { known: 0.2, coverage: 0.3 }), t, 3, false, true).decision).toBe('clarify');
     expect(choose([], t, 3)).toMatchObject({ decision: 'handoff', reason: 'out_of_scope' });
   });
 });
