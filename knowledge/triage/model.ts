@@ -108,7 +108,17 @@ export class TriageModel {
     return new TriageModel(extractor, tfidf, model);
   }
 
+  /** The last reading: a turn asks about the same message twice (the intent step, then the search). */
+  private last: { text: string; reading: LearnedTriage } | undefined;
+
   predict(text: string): LearnedTriage {
+    if (this.last?.text === text) return this.last.reading;
+    const reading = this.read(text);
+    this.last = { text, reading };
+    return reading;
+  }
+
+  private read(text: string): LearnedTriage {
     const p = this.model.probabilities(this.tfidf.transform(this.extractor.terms(text)));
     let best = 0;
     for (let i = 1; i < p.length; i++) if ((p[i] as number) > (p[best] as number)) best = i;
