@@ -145,7 +145,7 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
   for (const dir of RETIRED_DIRS) {
     const sets = loadHeldOutDir(dir);
     if (!sets) continue;
-    const name = `${titleOf(basename(dir))} (trained on)`;
+    const name = `${titleOf(basename(dir))} (retired, trained on)`;
     if (sets.questions)
       reportQuestions(
         print,

@@ -17,11 +17,10 @@ export const HELDOUT_2_DIR = resolve(EVAL_DIR, 'heldout-2');
 /** The held-out directories, oldest first; each was written blind and labelled by someone else. */
 export const HELDOUT_DIRS = ['heldout-6'].map((d) => resolve(EVAL_DIR, d));
 /**
- * Held-out sets retired once newer ones replaced them, and blind-7, written blind for training: their answerable
- * questions are training phrasings (content/asked/), their triage messages train the learned triage; the questions
- * the KB must not answer are reported with the tuning sets.
+ * Held-out sets retired once newer ones replaced them: their answerable questions are training phrasings
+ * (content/asked/), their triage messages train the learned triage; reported with the tuning sets.
  */
-export const RETIRED_DIRS = ['heldout-2', 'heldout-3', 'heldout-4', 'heldout-5', 'blind-7'].map((d) => resolve(EVAL_DIR, d));
+export const RETIRED_DIRS = ['heldout-2', 'heldout-3', 'heldout-4', 'heldout-5'].map((d) => resolve(EVAL_DIR, d));
 export const DEV_NONE_FILE = resolve(EVAL_DIR, 'dev-none.yaml');
 export const DEV_FOLLOWUPS_FILE = resolve(EVAL_DIR, 'dev-followups.yaml');
 export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');
@@ -29,8 +28,9 @@ export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');
  * Dev-2 and dev-3, written blind and labelled apart: each has a tuning split and a check split (every third case)
  * never tuned on. The tuning splits' answerable questions are training phrasings now (content/asked/). Dev-4 is a
  * check split only: triage messages written blind to see whether a triage change generalizes without a held-out set.
+ * Dev-5 is a check split only too: 1,691 questions written blind and labelled twice (dev-5-check/README.md).
  */
-export const DEV_DIRS = ['dev-2', 'dev-3', 'dev-4'].map((name) => ({ name, tuning: resolve(EVAL_DIR, name), check: resolve(EVAL_DIR, `${name}-check`) }));
+export const DEV_DIRS = ['dev-2', 'dev-3', 'dev-4', 'dev-5'].map((name) => ({ name, tuning: resolve(EVAL_DIR, name), check: resolve(EVAL_DIR, `${name}-check`) }));
 export const NONE = 'none';
 export const NEEDS_CONTEXT = 'needs_context';
 
