@@ -62,12 +62,7 @@ describe('labelled user questions', () => {
   });
 
   it('never include a sentence of the held-out sets the KB is measured on', () => {
-    const heldOut = new Set(
-      HELDOUT_DIRS.flatMap((dir) => {
-        const sets = loadHeldOutDir(dir);
-        return [...(sets?.questions ?? []).map((c) => c.q), ...(sets?.followups ?? []).flatMap((c) => c.turns)];
-      }).map(compactKey),
-    );
+    const heldOut = heldOutSentences();
     expect(heldOut.size).toBeGreaterThan(300);
     const asked = loadContent().entries.flatMap((e) => e.asked ?? []);
     expect(asked.length).toBeGreaterThan(1000);
@@ -75,16 +70,21 @@ describe('labelled user questions', () => {
   });
 
   it('nor does the project’s own triage writing (triage/examples.yaml)', () => {
-    // The dev and retired triage sets share some short messages with the held-out sets (a request for a person, thanks): users type
-    // them alike, and the rules read them first. What the project writes for the model must not copy a held-out one.
-    const heldOut = new Set(
-      HELDOUT_DIRS.flatMap((dir) => {
-        const sets = loadHeldOutDir(dir);
-        return [...(sets?.questions ?? []).map((c) => c.q), ...(sets?.followups ?? []).flatMap((c) => c.turns), ...(sets?.triage ?? []).map((c) => c.text)];
-      }).map(compactKey),
-    );
+    // The dev and retired triage sets share some short messages with the held-out sets (a request for a person,
+    // thanks): users type them alike, and the rules read them first. What the project writes must not copy one.
+    const heldOut = heldOutSentences();
     const examples = parse(readFileSync(fromRoot('knowledge/triage/examples.yaml'), 'utf8')) as Array<{ text: string }>;
     expect(examples.length).toBeGreaterThan(500);
     expect(examples.filter((e) => heldOut.has(compactKey(e.text))).map((e) => e.text)).toEqual([]);
   });
 });
+
+/** Every message of the held-out sets (questions, follow-up turns, triage), as compact keys. */
+function heldOutSentences(): Set<string> {
+  return new Set(
+    HELDOUT_DIRS.flatMap((dir) => {
+      const sets = loadHeldOutDir(dir);
+      return [...(sets?.questions ?? []).map((c) => c.q), ...(sets?.followups ?? []).flatMap((c) => c.turns), ...(sets?.triage ?? []).map((c) => c.text)];
+    }).map(compactKey),
+  );
+}
