@@ -30,7 +30,11 @@ export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');
  * check split only: triage messages written blind to see whether a triage change generalizes without a held-out set.
  * Dev-5 is a check split only too: 1,691 questions written blind and labelled twice (dev-5-check/README.md).
  */
-export const DEV_DIRS = ['dev-2', 'dev-3', 'dev-4', 'dev-5'].map((name) => ({ name, tuning: resolve(EVAL_DIR, name), check: resolve(EVAL_DIR, `${name}-check`) }));
+export const DEV_DIRS = ['dev-2', 'dev-3', 'dev-4', 'dev-5'].map((name) => ({
+  name,
+  tuning: resolve(EVAL_DIR, name),
+  check: resolve(EVAL_DIR, `${name}-check`),
+}));
 export const NONE = 'none';
 export const NEEDS_CONTEXT = 'needs_context';
 
