@@ -182,10 +182,16 @@ describe('other departments’ matters (search on a fixture KB)', () => {
     ['路灯坏了没人修', '城市管理'],
     ['个人所得税怎么申报', '税务'],
     ['停水了什么时候来水', '城市管理'],
+    ['A7县农民请求法律援助', '其他'],
   ])('%s → %s, never answered', async (text, key) => {
     const r = await kb.search(text);
     expect(r).toMatchObject({ decision: 'handoff', reason: 'out_of_scope', ticketCategory: key });
     expect(r.department).toBeTruthy();
+  });
+
+  it('names the department of a matter filed under 其他: legal aid and notaries are the justice bureau’s', async () => {
+    expect(await kb.search('A7县农民请求法律援助')).toMatchObject({ reason: 'out_of_scope', department: '司法行政部门' });
+    expect(await kb.search('出生公证要什么材料')).toMatchObject({ reason: 'out_of_scope', department: '司法行政部门' });
   });
 
   it('a word of another department is incidental when the entry that answers speaks of it', async () => {
