@@ -240,7 +240,7 @@ async function decide(
     };
   }
 
-  const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined, namesScheme(version, own));
+  const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined, schemesNamed(version, own).length > 0);
   const top = chosen.decision === 'answer' ? ranked[0] : undefined;
   const offer =
     top && otherScheme(version, own, top.entry)
@@ -280,15 +280,15 @@ const HOUSING_FUND = '公积金';
  * 社保开户网上可以办吗 is not answered with the housing fund's 开户, 医保个人账户能继承吗 not with the pension's.
  */
 function otherScheme(version: Version, own: QueryAnalysis, entry: number): boolean {
-  const schemes = wordTerms(own.terms).filter((w) => version.followup.families.get(w)?.has('险种'));
+  const schemes = schemesNamed(version, own);
   if (schemes.length === 0) return false;
   const text = version.profiles.textOf(entry);
   return schemes.every((w) => (UMBRELLA.has(w) ? text.includes(HOUSING_FUND) && ![...UMBRELLA].some((u) => text.includes(u)) : !text.includes(w)));
 }
 
-/** The message names one of the KB's schemes (险种: 公积金, 医保, 养老保险 …) in the user's own words. */
-function namesScheme(version: Version, own: QueryAnalysis): boolean {
-  return wordTerms(own.terms).some((w) => version.followup.families.get(w)?.has('险种'));
+/** The KB's schemes (险种: 公积金, 医保, 养老保险 …) the message names in the user's own words. */
+function schemesNamed(version: Version, own: QueryAnalysis): string[] {
+  return wordTerms(own.terms).filter((w) => version.followup.families.get(w)?.has('险种'));
 }
 
 /** The housing fund is the one scheme whose entries mirror the social insurances' (开户, 基数, 比例, 转移 …). */

@@ -25,9 +25,17 @@ export function syllables(text: string): string[] {
   return pinyin(text, { toneType: 'none', type: 'array', v: true });
 }
 
+// Character → every reading, cached: bounded by the characters there are.
+const charReadings = new Map<string, readonly string[]>();
+
 /** Every reading of one character, tones aside (行 → xing, hang). */
-export function allReadings(char: string): string[] {
-  return pinyin(char, { toneType: 'none', type: 'array', v: true, multiple: true });
+export function allReadings(char: string): readonly string[] {
+  let readings = charReadings.get(char);
+  if (!readings) {
+    readings = pinyin(char, { toneType: 'none', type: 'array', v: true, multiple: true });
+    charReadings.set(char, readings);
+  }
+  return readings;
 }
 
 /**

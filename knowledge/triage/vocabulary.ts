@@ -117,23 +117,12 @@ export const isAllHan = (text: string): boolean => /^\p{Script=Han}+$/u.test(tex
 export const soundOf = (text: string): string => syllables(text).join(' ');
 
 /**
- * Whether each character can be read as one of the syllables (any of its readings: 行 is xing and hang). A character
- * alone is cached; the whole message's sound (context-aware, tens of µs) is then computed only for the few that pass.
+ * Whether each character can be read as one of the syllables (any of its readings: 行 is xing and hang; cached per
+ * character): the whole message's sound (context-aware, tens of µs) is then computed only for the few that pass.
  */
 export function eachCharReadsAs(text: string, allowed: ReadonlySet<string>): boolean {
-  for (const char of text) if (!readingsOf(char).some((r) => allowed.has(r))) return false;
+  for (const char of text) if (!allReadings(char).some((r) => allowed.has(r))) return false;
   return true;
-}
-
-const charReadings = new Map<string, readonly string[]>();
-
-function readingsOf(char: string): readonly string[] {
-  let readings = charReadings.get(char);
-  if (!readings) {
-    readings = allReadings(char);
-    charReadings.set(char, readings); // bounded by the characters there are
-  }
-  return readings;
 }
 
 const anyOf = (sources: readonly string[]): RegExp => new RegExp(sources.length > 0 ? sources.map((s) => `(?:${s})`).join('|') : '(?!)');
@@ -157,17 +146,14 @@ export function compileVocabulary(raw: RawVocabulary, file = 'vocabulary.yaml'):
       evenSo: c.even_so.length > 0 ? anyOf(c.even_so) : undefined,
     });
   }
+  // The whole-message requests in characters only: what an input-method slip turns into other characters.
+  const hanRequests = raw.human.whole.map(compactKey).filter(isAllHan);
   return {
     smallTalk,
     longestSmallTalk: Math.max(1, ...[...smallTalk.keys()].map((k) => k.length)),
     humanWhole: new Set(raw.human.whole.map(compactKey)),
-    humanWholeSounds: new Set(raw.human.whole.map(compactKey).filter(isAllHan).map(soundOf)),
-    humanWholeSyllables: new Set(
-      raw.human.whole
-        .map(compactKey)
-        .filter(isAllHan)
-        .flatMap((w) => syllables(w)),
-    ),
+    humanWholeSounds: new Set(hanRequests.map(soundOf)),
+    humanWholeSyllables: new Set(hanRequests.flatMap((w) => syllables(w))),
     human,
     cues,
     departments: raw.departments.map((d) => ({ key: d.key, department: d.department, words: d.words.map(compactKey).filter((w) => w !== '') })),
