@@ -115,23 +115,23 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   // A message that names something the KB does not know (技改补贴) is a new subject, not a follow-up. An answer
   // stands, unless it leaves the conversation's subject for a message that names no scheme (基数上限多少 after a
   // question about 公积金 is about the housing fund's 基数, not the social insurances').
-  if (namesUnknown(version, own)) return secondOpinion(version, input, alone);
+  if (namesUnknown(version, own)) return secondOpinion(version, own, input, alone);
   const leaves = alone.decision === 'answer' && leavesSubject(version, own, input, alone, options.lastEntryId);
-  if (alone.decision === 'answer' && !leaves) return secondOpinion(version, input, alone);
+  if (alone.decision === 'answer' && !leaves) return secondOpinion(version, own, input, alone);
   // Another department's matter stays theirs (营业执照丢了咋补 in the middle of a conversation), unless what it asks
   // is what to bring (要带户口本吗 after 社保卡激活): that document may belong to the conversation's subject.
   if (alone.department !== undefined && mainAsk(own.canonical) !== 'materials') return alone;
   // A short message that names its own subject but is not sure alone (我只交了8个月, 要带户口本吗, 住院的能直接结算吗)
   // may still lean on the conversation: read it against the last entry too, and keep whichever reading is surer.
   const soft = softFollowup(version, own, input, options.lastEntryId);
-  if (!soft) return secondOpinion(version, input, alone);
+  if (!soft) return secondOpinion(version, own, input, alone);
   // Another department's word may be incidental to the conversation's subject (户口本 in 要带户口本吗 after 社保卡激活),
   // and a message without a scheme may go on with the conversation's subject: either way the reading in context is a guess
   // about what the user left unsaid, so it is offered, not answered.
   const unsure = alone.department !== undefined ? '问题提到其他部门的事项，按上文理解，请用户确认' : leaves ? '按上文的事项理解，请用户确认' : undefined;
   const inContext = await decide(version, own, input, soft, options, base, unsure);
-  if (unsure) return inContext.department === undefined && inContext.decision !== 'handoff' ? inContext : secondOpinion(version, input, alone);
-  return (inContext.ranked[0]?.confidence ?? 0) > (alone.ranked[0]?.confidence ?? 0) ? inContext : secondOpinion(version, input, alone);
+  if (unsure) return inContext.department === undefined && inContext.decision !== 'handoff' ? inContext : secondOpinion(version, own, input, alone);
+  return (inContext.ranked[0]?.confidence ?? 0) > (alone.ranked[0]?.confidence ?? 0) ? inContext : secondOpinion(version, own, input, alone);
 }
 
 /**
@@ -177,7 +177,7 @@ const LEARNED_REASON = { human: 'human_request', complaint: 'complaint', urgent:
  * sure keeps the KB's choices. An answer gives way only to a near-certain complaint or request for a person
  * (我离职半年了前公司还没给我减员…你们能不能督促一下 names the KB's 减员, but asks for action on the user's case).
  */
-function secondOpinion(version: Version, input: string, result: SearchResult): SearchResult {
+function secondOpinion(version: Version, own: QueryAnalysis, input: string, result: SearchResult): SearchResult {
   if (result.department !== undefined || result.needsContext) return result;
   if (compactKey(input).length < LEARNED_TRIAGE_MIN_CHARS) return result;
   const learned = version.triage.predict(input);
@@ -187,7 +187,11 @@ function secondOpinion(version: Version, input: string, result: SearchResult): S
     const reason = LEARNED_REASON[learned.kind as keyof typeof LEARNED_REASON];
     return { ...result, ...handoff, reason, explanation: `分诊模型判断需要人工受理（${learned.kind}，${learned.probability.toFixed(2)}）` };
   }
-  if (result.decision !== 'answer' && learned.kind === 'out_of_scope' && learned.category && learned.probability >= LEARNED_TRIAGE.outOfScope) {
+  // A message that names one of the KB's schemes in the user's own words (农村医保的收费标准, 灵活就业社保补贴) is about
+  // this line's matters, however much it reads like the hotline's other departments' messages: its choices stand.
+  // Not a word that is also a life event (失业, 工伤: 失业了想参加免费的职业培训 is the employment service's).
+  const namesScheme = schemesNamed(version, own).some((w) => !version.followup.families.get(w)?.has('情形'));
+  if (result.decision !== 'answer' && !namesScheme && learned.kind === 'out_of_scope' && learned.category && learned.probability >= LEARNED_TRIAGE.outOfScope) {
     const department = version.vocabulary.departments.find((d) => d.key === learned.category)?.department ?? '12345热线';
     return {
       ...result,

@@ -44,6 +44,16 @@ describe('the learned triage, where the rules find nothing', () => {
     expect(result.department).toBe(department);
   });
 
+  it('leaves a message that names one of the KB’s schemes to the KB, however it reads; a life event is no scheme', async () => {
+    // Read alone, the letter-style title reads like the health commission's (卫生健康部门) matters; it names 医疗保险.
+    const scheme = await kb.search('咨询本县农村医疗保险的有关问题');
+    expect(scheme.decision).toBe('clarify');
+    expect(scheme.department).toBeUndefined();
+    expect(scheme.hits.every((h) => h.entryId.startsWith('yibao-'))).toBe(true);
+    // 失业 names the unemployment insurance and a life event: free training is still the employment service's.
+    expect(await kb.search('想参加个免费的技能培训 失业了在哪报名')).toMatchObject({ reason: 'out_of_scope', department: '人力资源和社会保障部门' });
+  });
+
   it.each([
     ['小区物业把消防通道当停车场收费', '住房和城乡建设部门'],
     ['小区里的停车位被物业卖了', '住房和城乡建设部门'],
