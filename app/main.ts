@@ -17,13 +17,19 @@ export async function main(): Promise<void> {
   const app = await startApp(config);
   process.stdout.write(`\n  ${BOT_NAME}已启动 Line One is up: ${app.url}\n\n`);
   startMemoryHousekeeping();
+  const kb = app.knowledge as Partial<{ reload(): Promise<unknown>; warmUp(): Promise<void> }>;
+  // Once serving: what the KB would build on first use per entry is built in slices between turns.
+  const warmUp = () => void kb.warmUp?.().catch((err: unknown) => app.log.warn({ err }, 'app: knowledge warm-up stopped; entries build on first use'));
+  warmUp();
   // SIGHUP re-reads knowledge/content and swaps the index in place; turns in flight keep the old one.
   process.on('SIGHUP', () => {
-    const kb = app.knowledge as Partial<{ reload(): Promise<unknown> }>;
     if (!kb.reload) return;
     app.log.info('app: reloading the knowledge base');
     kb.reload().then(
-      (info) => app.log.info({ info }, 'app: knowledge base reloaded'),
+      (info) => {
+        app.log.info({ info }, 'app: knowledge base reloaded');
+        warmUp();
+      },
       (err: unknown) => app.log.error({ err }, 'app: knowledge reload failed; still serving the previous index'),
     );
   });

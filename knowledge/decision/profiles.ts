@@ -58,6 +58,12 @@ export class EntryProfiles {
     return text;
   }
 
+  /** Builds an entry's profile and text ahead of use (KnowledgeBase.warmUp). */
+  warm(position: number): void {
+    this.of(position);
+    this.textOf(position);
+  }
+
   of(position: number): EntryProfile {
     let profile = this.cache[position];
     if (!profile) {

@@ -91,6 +91,23 @@ describe('index persistence', () => {
     expect(kb.entry('main-canbao-zhengming')).toBeDefined();
   });
 
+  it('warming up the entries ahead of use changes no answer, and a reload during it serves the new content', async () => {
+    const dirs = writeFixture();
+    const cold = await KnowledgeBase.open(fixtureOptions(dirs, true));
+    const warm = await KnowledgeBase.open(fixtureOptions(dirs, true));
+    await warm.warmUp();
+    for (const q of ['公积金怎么取出来', '社宝断交了有啥影响', '社保卡丢了怎么挂失补办', '今天天气怎么样', '灵活就业咋交']) {
+      expect(await warm.search(q)).toEqual(await cold.search(q));
+    }
+
+    const warming = cold.warmUp();
+    writeFileSync(join(dirs.contentDir, 'extra.yaml'), extraEntry);
+    await cold.reload();
+    await warming;
+    await cold.warmUp();
+    expect((await cold.search('参保证明网上能打吗')).hits[0]?.entryId).toBe('main-canbao-zhengming');
+  });
+
   it('a failed reload keeps serving the old index', async () => {
     const dirs = writeFixture();
     const kb = await KnowledgeBase.open(fixtureOptions(dirs, true));
