@@ -58,6 +58,7 @@ describe('the real KB', () => {
     ['城乡居民医保一年交多少钱', /居民医保/],
     ['社保卡丢了可以在网上补办吗', /社保卡/],
     ['工伤待遇有哪些', /工伤/],
+    ['婴儿怎么参加医保', /新生儿/],
   ])('answers a textbook question directly: %s', async (q, topic) => {
     const r = await kb.search(q);
     expect(r.decision).toBe('answer');
