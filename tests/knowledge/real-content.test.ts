@@ -59,6 +59,7 @@ describe('the real KB', () => {
     ['社保卡丢了可以在网上补办吗', /社保卡/],
     ['工伤待遇有哪些', /工伤/],
     ['婴儿怎么参加医保', /新生儿/],
+    ['农村医疗保险怎么交', /居民医保/],
   ])('answers a textbook question directly: %s', async (q, topic) => {
     const r = await kb.search(q);
     expect(r.decision).toBe('answer');

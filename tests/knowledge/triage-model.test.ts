@@ -49,7 +49,7 @@ describe('the learned triage, where the rules find nothing', () => {
     const scheme = await kb.search('咨询本县农村医疗保险的有关问题');
     expect(scheme.decision).toBe('clarify');
     expect(scheme.department).toBeUndefined();
-    expect(scheme.hits.every((h) => h.entryId.startsWith('yibao-'))).toBe(true);
+    expect(scheme.hits.some((h) => h.entryId.startsWith('yibao-'))).toBe(true);
     // 失业 names the unemployment insurance and a life event: free training is still the employment service's.
     expect(await kb.search('想参加个免费的技能培训 失业了在哪报名')).toMatchObject({ reason: 'out_of_scope', department: '人力资源和社会保障部门' });
   });
