@@ -120,6 +120,11 @@ describe('the real KB', () => {
     const swap = await kb.search('门诊呢', { lastEntryId: 'yibao-baoxiao-bili' });
     expect(swap.resolvedAs).toMatch(/门诊/);
     expect(swap.resolvedAs).not.toMatch(/住院/);
+    // 缴存比例 → 基数呢 asks about the base instead of the rate (one slot: which figure), and is answered.
+    const base = await kb.search('基数呢', { lastEntryId: 'gongjijin-jiaocun-bili' });
+    expect(base.resolvedAs).not.toMatch(/比例/);
+    expect(base.decision).toBe('answer');
+    expect(base.hits[0]?.entryId).toBe('gongjijin-jiaocun-jishu');
   });
 
   it('does not let a short message without a scheme leave the conversation’s subject, nor repeat an entry that is silent on a swapped subject', async () => {
