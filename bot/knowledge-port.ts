@@ -36,6 +36,8 @@ export interface KnowledgeResult {
   department?: string;
   /** An elliptical follow-up ("能领多久？") with no conversation to resolve it against: ask what it is about. */
   needsContext?: boolean;
+  /** A follow-up answered with the entry answered last: the lines of its answer that speak to the follow-up. */
+  passages?: readonly string[];
 }
 
 /** What the conversation so far says about the question (for elliptical follow-ups). */

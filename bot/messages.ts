@@ -37,6 +37,9 @@ export const messages = {
   basis: (items: readonly string[]) => `政策依据：${items.join('；')}`,
   localNote: '以上涉及的费率、基数、地址等以当地规定为准。',
   related: '您可能还想问：',
+  passagesIntro: (question: string) => `刚才的答复“${question}”里，说到这一点的是：`,
+  passagesOutro: `如果这没有回答您的问题，可以点“${NOT_RESOLVED}”转人工。`,
+  wholeAnswer: '看完整答复',
   offerTicket: (outlook: { department: string; due: string }) => `可以为您登记工单，由${outlook.department}办理，预计 ${outlook.due} 前答复。需要登记吗？`,
   startIntake: {
     human_request: '好的，为您转人工：先登记几项信息，工作人员会按工单联系您（随时回复“取消”可退出）。',

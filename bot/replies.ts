@@ -26,6 +26,14 @@ export class Replies {
     await this.send(turn, parts.join('\n\n'), [...offered.map(entryOffer), plain(RESOLVED), plain(NOT_RESOLVED), plain(MENU)], 'markdown');
   }
 
+  /** The lines of the answer just given that speak to a follow-up on it, with the whole answer a tap away. */
+  async passages(turn: Turn, entry: KnowledgeEntry, lines: readonly string[]): Promise<void> {
+    turn.memory.lastEntryId = entry.id;
+    const text = [messages.passagesIntro(entry.question), lines.map((line) => `- ${line}`).join('\n'), messages.passagesOutro].join('\n\n');
+    const whole: Offer = { title: messages.wholeAnswer, value: entry.question, entryId: entry.id };
+    await this.send(turn, text, [whole, plain(RESOLVED), plain(NOT_RESOLVED), plain(MENU)], 'markdown');
+  }
+
   async choices(turn: Turn, intro: string, entries: readonly KnowledgeEntry[]): Promise<void> {
     const lines = entries.map((e, i) => `${i + 1}. ${e.question}`);
     await this.send(turn, [intro, ...lines].join('\n'), [...entries.map(entryOffer), plain(HUMAN)], 'markdown');

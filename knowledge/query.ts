@@ -9,6 +9,7 @@ import { askAgreement, mainAsk, substantiveWords } from './decision/ask.ts';
 import { CANDIDATES, type DecisionThresholds, type Signals } from './decision/thresholds.ts';
 import type { FusionSettings } from './index/fusion.ts';
 import { preferContext, rewriteFollowup, type Followup } from './context.ts';
+import { answerLines, passagesFor } from './passages.ts';
 import { findCue, type Cue, type HandoffReason } from './triage/cues.ts';
 import type { DepartmentMatch } from './triage/departments.ts';
 import { ellipsisOf } from './triage/followup.ts';
@@ -45,6 +46,11 @@ export interface SearchResult {
   needsContext?: boolean;
   /** A follow-up read against the last answer: what was searched instead of the message alone. */
   resolvedAs?: string;
+  /**
+   * A follow-up answered with the very entry the user has just read ("要本人去吗" after 社保卡挂失补办): the lines
+   * of its answer that speak to the follow-up, when some do (see passages.ts).
+   */
+  passages?: string[];
   /** Short reason an agent can read. */
   explanation: string;
   /** The candidates weighed (best first) whatever the decision: for the eval and the CLI. */
@@ -263,6 +269,8 @@ async function decide(
         }
       : chosen;
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
+  const again = choice.decision === 'answer' && followup !== undefined && ranked[0]?.entry === followup.last;
+  const passages = again ? passagesFor(input, answerLines((snapshot.entries[followup.last] as Entry).answer, snapshot.analyzer), snapshot.analyzer) : [];
   return {
     ...base,
     hits: rankedHits.slice(0, shown),
@@ -271,6 +279,7 @@ async function decide(
     reason: choice.reason,
     explanation: choice.explanation + fixes + context,
     resolvedAs,
+    ...(passages.length > 0 ? { passages } : {}),
     words: queryWords,
   };
 }

@@ -24,7 +24,8 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
     const { channelId, conversation } = turn.context.activity;
     const record = (r: Omit<TurnRecord, 'channelId' | 'conversationId' | 'question'>) =>
       recorder.record({ channelId, conversationId: conversation.id, question, ...r }, openUnitOf(turn.context.turnState));
-    const result = await knowledge.search(question, { lastEntryId: turn.memory.lastEntryId });
+    const lastEntryId = turn.memory.lastEntryId;
+    const result = await knowledge.search(question, { lastEntryId });
     turn.memory.clarifiedTurnId = undefined; // a new question: earlier choices no longer label anything
     if (result.needsContext) {
       await record({ outcome: 'needs_context' });
@@ -35,6 +36,11 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
     if (result.decision === 'answer' && best) {
       turn.memory.misses = 0;
       turn.memory.lastTurnId = await record({ outcome: 'answered', entryId: best.id, topic: best.category });
+      // The user has just read this answer and asks about a part of it: quote that part, not the whole again.
+      if (result.passages && best.id === lastEntryId) {
+        await replies.passages(turn, best, result.passages);
+        return true;
+      }
       const neighbours = result.hits.slice(1).flatMap((hit) => knowledge.entry(hit.entryId) ?? []);
       await replies.answer(turn, best, neighbours);
       return true;

@@ -150,6 +150,33 @@ describe('LineOneBot', () => {
     expect(seen.at(-1)).toBe('gongjijin-jiaocun-bili');
   });
 
+  it('quotes the part of the answer just given that a follow-up asks about, with the whole answer a tap away', async () => {
+    const knowledge: KnowledgePort = {
+      ...fixtureKnowledge(),
+      async search(text, context) {
+        if (text === '手机上能办吗') {
+          const hit = { entryId: 'yibao-yidi-beian', question: '异地就医备案怎么办理？', confidence: 0.9 };
+          return { hits: [hit], decision: 'answer', explanation: '', passages: ['打开“国家医保服务平台”App，进入“异地备案”。'] };
+        }
+        return fixtureKnowledge().search(text, context);
+      },
+    };
+    const adapter = harness(knowledge);
+    await replies(adapter, '异地就医备案');
+    const [quoted] = await replies(adapter, '手机上能办吗');
+    expect(quoted?.text).toContain('刚才的答复“异地就医备案怎么办理？”里，说到这一点的是');
+    expect(quoted?.text).toContain('- 打开“国家医保服务平台”App，进入“异地备案”。');
+    expect(quoted?.text).not.toContain('政策依据');
+    expect(buttons(quoted)).toEqual(['看完整答复', '解决了', '没解决', '主菜单']);
+    const [whole] = await replies(adapter, '1');
+    expect(whole?.text).toContain('参保地医保经办机构办理异地就医备案');
+    expect(whole?.text).toContain('政策依据');
+    // Passages quote the answer the user has just read: in a new conversation there is none, and the answer is whole.
+    const [other] = await replies(harness(knowledge), '手机上能办吗');
+    expect(other?.text).not.toContain('刚才的答复');
+    expect(other?.text).toContain('政策依据');
+  });
+
   it('lets a digit pick any offered button, not only questions', async () => {
     const adapter = harness();
     const [handoff] = await replies(adapter, '明天会下雨吗');

@@ -127,6 +127,26 @@ describe('the real KB', () => {
     expect(base.hits[0]?.entryId).toBe('gongjijin-jiaocun-jishu');
   });
 
+  it.each([
+    ['shebaoka-guashi', '要本人去吗', /本人带身份证/],
+    ['shebaoka-guashi', '工本费多少钱', /工本费/],
+    ['yibao-yidi-beian', '能在手机上办吗', /App/],
+    ['shengyu-jintie-jisuan', '难产的话能多几天不', /难产增加15天/],
+  ])('a follow-up on the entry just answered (%s) quotes the lines of its answer that speak to it: %s', async (last, text, line) => {
+    const r = await kb.search(text, { lastEntryId: last });
+    expect(r.decision).toBe('answer');
+    expect(r.hits[0]?.entryId).toBe(last);
+    expect(r.passages?.length).toBeLessThanOrEqual(3);
+    expect(r.passages?.some((p) => line.test(p))).toBe(true);
+  });
+
+  it('quotes nothing for a whole question, nor for a follow-up answered with another entry', async () => {
+    expect((await kb.search('社保卡丢了怎么补办', { lastEntryId: 'shebaoka-guashi' })).passages).toBeUndefined();
+    const other = await kb.search('要带什么材料', { lastEntryId: 'gongshang-rending-jielun-shixian' });
+    expect(other.hits[0]?.entryId).not.toBe('gongshang-rending-jielun-shixian');
+    expect(other.passages).toBeUndefined();
+  });
+
   it('does not let a short message without a scheme leave the conversation’s subject, nor repeat an entry that is silent on a swapped subject', async () => {
     // Alone, 工资照发吗 is answered with 陪产假; after 停工留薪期 it is about that, and offered.
     expect((await kb.search('工资照发吗')).decision).toBe('answer');
