@@ -56,7 +56,7 @@ export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary:
     snapshot,
     topics,
     vocabulary,
-    departments: new DepartmentMatcher(vocabulary.departments, canonical),
+    departments: new DepartmentMatcher(vocabulary.departments, canonical, vocabulary.qualifiers),
     followup: { generic, swap: vocabulary.swap, swapInContext: vocabulary.swapInContext, families },
     profiles: profilesOf(snapshot, generic, domain),
     domain,

@@ -10,22 +10,25 @@ export interface DepartmentMatch {
 }
 
 export class DepartmentMatcher {
-  /** Longest word first, so 出租车 (交通) wins over 出租 (住建) inside it. */
-  private readonly words: DepartmentMatch[];
+  /**
+   * Longest word first, so 出租车 (交通) wins over 出租 (住建) inside it. A qualifier (农村户口) has no match: it
+   * only takes its span, so the department's word inside it (户口) does not count.
+   */
+  private readonly words: Array<{ word: string; match?: DepartmentMatch }>;
   /** Word positions in `words` by first character: a text is scanned once, not once per word. */
   private readonly byFirst = new Map<string, number[]>();
 
-  constructor(rules: readonly DepartmentRule[], canonical: (word: string) => string) {
+  constructor(rules: readonly DepartmentRule[], canonical: (word: string) => string, qualifiers: readonly string[] = []) {
     const seen = new Set<string>();
     this.words = [];
-    for (const rule of rules) {
-      for (const raw of rule.words) {
-        const word = canonical(raw).replace(/\s+/g, '');
-        if (word === '' || seen.has(word)) continue;
-        seen.add(word);
-        this.words.push({ key: rule.key, department: rule.department, word });
-      }
-    }
+    const add = (raw: string, match?: Omit<DepartmentMatch, 'word'>) => {
+      const word = canonical(raw).replace(/\s+/g, '');
+      if (word === '' || seen.has(word)) return;
+      seen.add(word);
+      this.words.push(match ? { word, match: { ...match, word } } : { word });
+    };
+    for (const word of qualifiers) add(word);
+    for (const rule of rules) for (const word of rule.words) add(word, { key: rule.key, department: rule.department });
     this.words.sort((a, b) => b.word.length - a.word.length);
     this.words.forEach((m, order) => {
       const first = m.word[0] as string;
@@ -49,18 +52,18 @@ export class DepartmentMatcher {
     const found: Array<{ order: number; at: number }> = [];
     for (let at = 0; at < compact.length; at++) {
       for (const order of this.byFirst.get(compact[at] as string) ?? []) {
-        if (compact.startsWith((this.words[order] as DepartmentMatch).word, at)) found.push({ order, at });
+        if (compact.startsWith((this.words[order] as { word: string }).word, at)) found.push({ order, at });
       }
     }
     found.sort((a, b) => a.order - b.order || a.at - b.at);
     const out: DepartmentMatch[] = [];
     const taken: Array<[number, number]> = [];
     for (const { order, at } of found) {
-      const m = this.words[order] as DepartmentMatch;
-      const end = at + m.word.length;
+      const { word, match } = this.words[order] as { word: string; match?: DepartmentMatch };
+      const end = at + word.length;
       if (!taken.some(([s, e]) => at >= s && end <= e)) {
         taken.push([at, end]);
-        if (!out.some((o) => o.word === m.word)) out.push(m);
+        if (match && !out.some((o) => o.word === word)) out.push(match);
       }
     }
     return out;

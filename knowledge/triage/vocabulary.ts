@@ -63,6 +63,7 @@ const VocabularySchema = z.strictObject({
   ),
   how_to: z.record(z.string(), z.array(regexSource)),
   departments: z.array(z.strictObject({ key: z.enum(TICKET_CATEGORIES), department: z.string().min(1), words: words })),
+  qualifiers: words,
   followup: z.strictObject({
     generic: words,
     swap: z.array(regexSource).min(1),
@@ -102,6 +103,8 @@ export interface Vocabulary {
   /** human_request first, then the file's cues in order. */
   cues: readonly Cue[];
   departments: readonly DepartmentRule[];
+  /** Words that hold a department's word but say who or where (农村户口, 户籍地), not that department's matter. */
+  qualifiers: readonly string[];
   generic: readonly string[];
   swap: readonly RegExp[];
   /** Swaps that are only read as such within a conversation (alone, 个体户可以吗 is a question of its own). */
@@ -157,6 +160,7 @@ export function compileVocabulary(raw: RawVocabulary, file = 'vocabulary.yaml'):
     human,
     cues,
     departments: raw.departments.map((d) => ({ key: d.key, department: d.department, words: d.words.map(compactKey).filter((w) => w !== '') })),
+    qualifiers: raw.qualifiers.map(compactKey).filter((w) => w !== ''),
     generic: raw.followup.generic.map(compactKey).filter((w) => w !== ''),
     swap: raw.followup.swap.map((s) => new RegExp(s)),
     swapInContext: raw.followup.swap_in_context.map((s) => new RegExp(s)),

@@ -127,6 +127,16 @@ describe('the real KB', () => {
     expect(base.hits[0]?.entryId).toBe('gongjijin-jiaocun-jishu');
   });
 
+  it('reads 农村户口 / 外地户口 as who an employee is, not as a matter for the police; moving a registration still is', async () => {
+    const employee = await kb.search('外地户口的员工要不要交五险');
+    expect(employee.decision).toBe('answer');
+    expect(employee.hits[0]?.entryId).toBe('dengji-huji-buxian');
+    const villager = await kb.search('农村户口的村民能一次性补缴养老保险吗');
+    expect(villager.department).toBeUndefined();
+    expect(villager.hits[0]?.entryId).toMatch(/^yanglao-/);
+    expect((await kb.search('户口迁到这边要啥手续')).department).toBe('公安机关');
+  });
+
   it.each([
     ['shebaoka-guashi', '要本人去吗', /本人带身份证/],
     ['shebaoka-guashi', '工本费多少钱', /工本费/],

@@ -257,4 +257,13 @@ describe('DepartmentMatcher', () => {
     expect(words('车车车')).toEqual(['车']);
     expect(words('社保断缴')).toEqual([]);
   });
+
+  it('lets a qualifier (农村户口: who someone is) shadow the department word inside it, not one that reaches past it', () => {
+    const police = [{ key: '公安' as const, department: '公安机关', words: ['户口', '户口迁'] }];
+    const withQualifiers = new DepartmentMatcher(police, (w) => w, ['农村户口']);
+    const found = (text: string) => withQualifiers.find(text).map((m) => m.word);
+    expect(found('农村户口的员工要交社保吗')).toEqual([]);
+    expect(found('农村户口迁到城里要啥手续')).toEqual(['户口迁']);
+    expect(found('上户口要带什么')).toEqual(['户口']);
+  });
 });
