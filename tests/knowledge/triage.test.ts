@@ -93,8 +93,21 @@ describe('requests for a person', () => {
     '给我接社保局的工作人员',
     '坐席在吗，转一下',
     '我要和客服mm说话',
+    '可以帮我转给专员吗',
+    '有没有人能帮我看看',
+    '能找个人跟我说说吗',
+    '能不能派人来我们公司',
+    '找你们上级',
+    '机器人没用',
+    '人呢？？',
+    '转接一下',
+    '在线客服',
   ])('a person word after a request verb, or a call-back: %s', (text) => {
     expect(classify(text)).toEqual({ kind: 'human' });
+  });
+
+  it.each(['社保转到新单位要怎么办', '我想找个人给我代缴社保 可以吗', '喂 有人没'])('no request for a person: %s', (text) => {
+    expect(classify(text).kind).not.toBe('human');
   });
 
   it.each(['人工流产能休几天', '人工授精医保能报吗', '工伤待遇的本人工资怎么算', '人工关节医保能报吗', '要个人工资证明 去哪开'])(
