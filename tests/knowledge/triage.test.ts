@@ -151,6 +151,12 @@ describe('handoff cues', () => {
     ['我们公司一直不给交医保 该去哪投诉', 'complaint'],
     ['厂里逼我们签放弃社保的协议 能举报吗', 'complaint'],
     ['那个中介收了钱不办事 怎么投诉他们', 'complaint'],
+    // Wronged in so many words, and a crowd about to act.
+    ['单位克扣工伤赔偿 我要维权', 'complaint'],
+    ['公积金中心乱收费', 'complaint'],
+    ['领导说不交社保就滚蛋', 'complaint'],
+    ['老板不给我们买社保 去哪告他', 'complaint'],
+    ['我们几十个工人被拖欠工资 准备去堵政府大门', 'urgent'],
   ])('%s → %s', (text, reason) => {
     expect(findCue(compactKey(text))?.reason).toBe(reason);
   });
@@ -167,6 +173,9 @@ describe('handoff cues', () => {
     '申请了一个月了在哪能查进度',
     '社保扣款失败了 账上明明有钱 现在该怎么办',
     '原单位上个月15号给我停了医保 中间这段时间住院能报吗',
+    '离职了要告诉公司什么时候停社保吗',
+    '工伤报告他们单位要多久交',
+    '签了不买社保的协议以后员工还能告公司吗',
   ])('a question about the same words is not a cue: %s', (text) => {
     expect(findCue(compactKey(text))).toBeUndefined();
   });
