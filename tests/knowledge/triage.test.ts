@@ -29,6 +29,7 @@ describe('small talk', () => {
     ['拜拜', 'goodbye'],
     ['好的 再见', 'goodbye'],
     ['行 那先这样', 'goodbye'],
+    ['下次再来问', 'goodbye'],
     ['没事了 谢谢你', 'goodbye'],
     ['謝謝 再見', 'goodbye'],
     ['你是真人吗？', 'identity'],
@@ -205,6 +206,7 @@ describe('other departments’ matters (search on a fixture KB)', () => {
     ['个人所得税怎么申报', '税务'],
     ['停水了什么时候来水', '城市管理'],
     ['A7县农民请求法律援助', '其他'],
+    ['结婚登记要带什么', '其他'],
   ])('%s → %s, never answered', async (text, key) => {
     const r = await kb.search(text);
     expect(r).toMatchObject({ decision: 'handoff', reason: 'out_of_scope', ticketCategory: key });
