@@ -2,7 +2,7 @@
 // a courteous reply, a request for a person goes to the human route, anything else is a question. Search applies
 // the other cues (complaints, distress, other departments' matters), which need the same vocabulary.
 import { compactKey } from '../text/normalize.ts';
-import { asksForPerson } from './cues.ts';
+import { asksForPerson, urgentCue } from './cues.ts';
 import type { TriageModel } from './model.ts';
 import { MAX_SMALL_TALK_CHARS, smallTalkIn, smallTalkOf } from './small-talk.ts';
 import { projectVocabulary, type SmallTalkAct, type Vocabulary } from './vocabulary.ts';
@@ -24,7 +24,8 @@ export function classify(text: string, vocabulary: Vocabulary = projectVocabular
   // Only emoji or symbols (👍, 🙏🙏, 😊): a thumbs-up or folded hands thanks, anything else greets.
   if (compact === '' && typeof text === 'string' && /\p{Extended_Pictographic}/u.test(text))
     return { kind: 'small_talk', act: THANKING_EMOJI.test(text) ? 'thanks' : 'greeting' };
-  if (asksForPerson(compact, vocabulary)) return { kind: 'human' };
+  // An emergency that also asks for someone (快派人来 有人晕倒了) is searched, where it is handled as urgent.
+  if (asksForPerson(compact, vocabulary) && !urgentCue(compact, vocabulary)) return { kind: 'human' };
   const act: SmallTalkAct | undefined = smallTalkOf(compact, vocabulary);
   if (act) return { kind: 'small_talk', act };
   if (model && compact.length <= MAX_SMALL_TALK_CHARS) {

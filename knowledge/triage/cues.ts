@@ -47,10 +47,16 @@ function madeOf(text: string, items: ReadonlySet<string>): boolean {
  * a request for a person, a complaint, a personal case, personal data.
  */
 export function findCue(compact: string, vocabulary: Vocabulary = projectVocabulary()): Cue | undefined {
-  const urgent = vocabulary.cues.find((c) => c.reason === 'urgent');
-  if (urgent && fires(urgent, compact)) return urgent;
+  const urgent = urgentCue(compact, vocabulary);
+  if (urgent) return urgent;
   if (wholeRequest(compact, vocabulary)) return vocabulary.cues[0];
   return vocabulary.cues.find((c) => fires(c, compact));
+}
+
+/** Distress or danger (有人晕倒了 快派人来): it outranks everything else the message says, a request for a person too. */
+export function urgentCue(compact: string, vocabulary: Vocabulary = projectVocabulary()): Cue | undefined {
+  const urgent = vocabulary.cues.find((c) => c.reason === 'urgent');
+  return urgent && fires(urgent, compact) ? urgent : undefined;
 }
 
 function fires(cue: Cue, compact: string): boolean {

@@ -183,6 +183,11 @@ describe('handoff cues', () => {
 
   it('distress wins over everything else in the same message', () => {
     expect(findCue(compactKey('我要投诉 再不处理我就跳楼'))?.reason).toBe('urgent');
+    // A request for a person in an emergency is not the plain human route: the urgent reply says to call 110/120.
+    for (const text of ['快派人来 工地有人晕倒了', '转人工 车间着火了']) {
+      expect(classify(text)).toEqual({ kind: 'question' });
+      expect(findCue(compactKey(text))?.reason).toBe('urgent');
+    }
   });
 });
 
