@@ -41,10 +41,10 @@ describe('web chat with the real knowledge base', () => {
     expect(answer).toContain('政策依据');
     await page.screenshot({ path: 'test-artifacts/webchat-real-kb-answer.png' });
     // A follow-up on the answer just read gets the part of it that speaks to the follow-up, not the whole again.
-    expect(await ask('社保卡丢了怎么补办')).toContain('挂失');
+    expect(await ask('社保卡怎么激活')).toContain('激活');
     const quoted = await ask('要本人去吗');
     expect(quoted).toContain('说到这一点的是');
-    expect(quoted).toContain('本人带身份证');
+    expect(quoted).toContain('本人持身份证');
     expect(quoted).not.toContain('政策依据');
     await page.screenshot({ path: 'test-artifacts/webchat-real-kb-followup.png' });
     expect(await ask('楼下烧烤店油烟太大了能不能管管')).toContain('可以为您登记工单');

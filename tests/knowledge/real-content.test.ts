@@ -138,8 +138,9 @@ describe('the real KB', () => {
   });
 
   it.each([
-    ['shebaoka-guashi', '要本人去吗', /本人带身份证/],
+    ['shebaoka-jihuo', '要本人去吗', /本人持身份证/],
     ['shebaoka-guashi', '工本费多少钱', /工本费/],
+    ['gongjijin-zufang-tiqu', '一年能提多少', /额度和频次/],
     ['yibao-yidi-beian', '能在手机上办吗', /App/],
     ['shengyu-jintie-jisuan', '难产的话能多几天不', /难产增加15天/],
   ])('a follow-up on the entry just answered (%s) quotes the lines of its answer that speak to it: %s', async (last, text, line) => {
