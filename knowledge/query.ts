@@ -14,6 +14,7 @@ import { findCue, type Cue, type HandoffReason } from './triage/cues.ts';
 import type { DepartmentMatch } from './triage/departments.ts';
 import { ellipsisOf } from './triage/followup.ts';
 import { smallTalkOf } from './triage/small-talk.ts';
+import { isUrgent } from './triage/classify.ts';
 import type { TicketCategory } from './triage/vocabulary.ts';
 import { wordTerms, type QueryAnalysis } from './text/analyzer.ts';
 import { compactKey } from './text/normalize.ts';
@@ -90,7 +91,7 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   if (compact === '') return handoff('empty', '消息为空或没有可识别的文字，转人工');
   if (smallTalkOf(compact, version.vocabulary)) return handoff('empty', '寒暄，没有要检索的问题');
   const own = snapshot.analyzer.query(input); // the user's own words, before any context is added
-  const cue = findCue(compact, version.vocabulary);
+  const cue = urgentIfSo(version, findCue(compact, version.vocabulary), compact, input);
   // Dissatisfaction with another department's matter (出租车拒载还骂人, 医生态度很差) that names nothing of the KB's
   // own goes to that department, as any other of its matters does; an explicit report (我要举报…, 反映…问题) is
   // still taken as a complaint.
@@ -334,6 +335,15 @@ function sameEntrySilent(version: Version, followup: Followup, entry: number): b
   const text = version.profiles.textOf(entry);
   const words = version.snapshot.analyzer.words(followup.ellipsis.subject).filter((w) => !version.followup.generic.has(w));
   return words.length > 0 && !words.some((w) => text.includes(w));
+}
+
+/**
+ * A request for a person or a complaint that the learned triage reads as an emergency (快派人来 我们这出大事了) is
+ * handled as one: the urgent reply says to call 110/120 first.
+ */
+function urgentIfSo(version: Version, cue: Cue | undefined, compact: string, input: string): Cue | undefined {
+  if (!cue || cue.reason === 'urgent' || (cue.reason !== 'human_request' && cue.reason !== 'complaint')) return cue;
+  return isUrgent(compact, input, version.vocabulary, version.triage) ? (version.vocabulary.cues.find((c) => c.reason === 'urgent') ?? cue) : cue;
 }
 
 /** Words that lodge a complaint or report in so many words. */

@@ -44,6 +44,13 @@ describe('the learned triage, where the rules find nothing', () => {
     expect(result.department).toBe(department);
   });
 
+  it('takes a request for a person that reads as an emergency for one: the urgent reply, not the plain human route', async () => {
+    // No urgent cue in the words (绞 is not one); the learned triage is near-certain.
+    const text = '有没有人能帮我看看 我同事手被机器绞了';
+    expect(kb.classify(text)).toEqual({ kind: 'question' });
+    expect((await kb.search(text)).reason).toBe('urgent');
+  });
+
   it('leaves a message that names one of the KB’s schemes to the KB, however it reads; a life event is no scheme', async () => {
     // Read alone, the letter-style title reads like the health commission's (卫生健康部门) matters; it names 医疗保险.
     const scheme = await kb.search('咨询本县农村医疗保险的有关问题');
