@@ -272,9 +272,10 @@ async function decide(
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
   const again = choice.decision === 'answer' && followup !== undefined && ranked[0]?.entry === followup.last;
   const passages = again ? passagesFor(input, answerLines((snapshot.entries[followup.last] as Entry).answer, snapshot.analyzer), snapshot.analyzer) : [];
+  const shownHits = choice.decision === 'clarify' ? schemeFirst(version, own, ranked.slice(0, shown)).map((i) => rankedHits[i] as SearchHit) : rankedHits.slice(0, shown);
   return {
     ...base,
-    hits: rankedHits.slice(0, shown),
+    hits: shownHits,
     ranked: rankedHits,
     decision: choice.decision,
     reason: choice.reason,
@@ -283,6 +284,18 @@ async function decide(
     ...(passages.length > 0 ? { passages } : {}),
     words: queryWords,
   };
+}
+
+/**
+ * The order to offer choices in (positions in `offered`): for a message that names a scheme (养老金每个月发多少), the
+ * entries about it before those about another (失业金 is paid monthly too), whatever their confidence; otherwise as
+ * ranked. The first choice is also what a follow-up is read against.
+ */
+function schemeFirst(version: Version, own: QueryAnalysis, offered: readonly ScoredCandidate[]): number[] {
+  const order = offered.map((_, i) => i);
+  if (schemesNamed(version, own).length === 0) return order;
+  const other = offered.map((c) => otherScheme(version, own, c.entry));
+  return order.sort((a, b) => Number(other[a]) - Number(other[b]));
 }
 
 /** Umbrella words for the social insurances: they clash only with an entry about the housing fund. */

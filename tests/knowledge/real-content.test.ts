@@ -127,6 +127,13 @@ describe('the real KB', () => {
     expect(base.hits[0]?.entryId).toBe('gongjijin-jiaocun-jishu');
   });
 
+  it('offers the entries about the scheme a question names first, however close another scheme’s wording', async () => {
+    // 失业金每月发多少 is worded almost like it; the pension entry comes first among the choices.
+    const r = await kb.search('养老金每个月发多少');
+    expect(r.decision).not.toBe('handoff');
+    expect(r.hits[0]?.entryId).toMatch(/^yanglao-/);
+  });
+
   it('reads 农村户口 / 外地户口 as who an employee is, not as a matter for the police; moving a registration still is', async () => {
     const employee = await kb.search('外地户口的员工要不要交五险');
     expect(employee.decision).toBe('answer');
