@@ -272,7 +272,8 @@ async function decide(
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
   const again = choice.decision === 'answer' && followup !== undefined && ranked[0]?.entry === followup.last;
   const passages = again ? passagesFor(input, answerLines((snapshot.entries[followup.last] as Entry).answer, snapshot.analyzer), snapshot.analyzer) : [];
-  const shownHits = choice.decision === 'clarify' ? schemeFirst(version, own, ranked.slice(0, shown)).map((i) => rankedHits[i] as SearchHit) : rankedHits.slice(0, shown);
+  const shownHits =
+    choice.decision === 'clarify' ? schemeFirst(version, own, ranked.slice(0, shown)).map((i) => rankedHits[i] as SearchHit) : rankedHits.slice(0, shown);
   return {
     ...base,
     hits: shownHits,
