@@ -200,4 +200,15 @@ describe('the real KB', () => {
     expect(r.explanation).toMatch(/已纠正/);
     expect(kb.entry(r.ranked[0]!.entryId)?.question).toMatch(topic);
   });
+
+  it.each([
+    ['缴费技术在哪里修改', 'dengji-jishu-gengzheng'],
+    ['社卡补办要多久', 'shebaoka-guashi'],
+    ['丧藏费怎么领', 'yanglao-siwang-daiyu'],
+    ['扶恤金给谁', 'gongshang-gongwang-fuxujin'],
+  ])('reads a typo the sound corrector cannot (a real word, a dropped character) through the synonym table: %s', async (q, entry) => {
+    const r = await kb.search(q);
+    expect(r.decision).not.toBe('handoff');
+    expect(r.ranked.slice(0, 3).map((h) => h.entryId)).toContain(entry);
+  });
 });
