@@ -10,11 +10,10 @@ import { CANDIDATES, type DecisionThresholds, type Signals } from './decision/th
 import type { FusionSettings } from './index/fusion.ts';
 import { preferContext, rewriteFollowup, type Followup } from './context.ts';
 import { answerLines, passagesFor } from './passages.ts';
-import { findCue, type Cue, type HandoffReason } from './triage/cues.ts';
+import { findCue, urgentReading, type Cue, type HandoffReason } from './triage/cues.ts';
 import type { DepartmentMatch } from './triage/departments.ts';
 import { ellipsisOf } from './triage/followup.ts';
 import { smallTalkOf } from './triage/small-talk.ts';
-import { isUrgent } from './triage/classify.ts';
 import type { TicketCategory } from './triage/vocabulary.ts';
 import { wordTerms, type QueryAnalysis } from './text/analyzer.ts';
 import { compactKey } from './text/normalize.ts';
@@ -356,8 +355,8 @@ function sameEntrySilent(version: Version, followup: Followup, entry: number): b
  * handled as one: the urgent reply says to call 110/120 first.
  */
 function urgentIfSo(version: Version, cue: Cue | undefined, compact: string, input: string): Cue | undefined {
-  if (!cue || cue.reason === 'urgent' || (cue.reason !== 'human_request' && cue.reason !== 'complaint')) return cue;
-  return isUrgent(compact, input, version.vocabulary, version.triage) ? (version.vocabulary.cues.find((c) => c.reason === 'urgent') ?? cue) : cue;
+  if (cue?.reason !== 'human_request' && cue?.reason !== 'complaint') return cue;
+  return urgentReading(compact, input, version.vocabulary, version.triage) ?? cue;
 }
 
 /** Words that lodge a complaint or report in so many words. */

@@ -2,7 +2,7 @@
 // a courteous reply, a request for a person goes to the human route, anything else is a question. Search applies
 // the other cues (complaints, distress, other departments' matters), which need the same vocabulary.
 import { compactKey } from '../text/normalize.ts';
-import { asksForPerson, urgentCue } from './cues.ts';
+import { asksForPerson, urgentReading } from './cues.ts';
 import type { TriageModel } from './model.ts';
 import { MAX_SMALL_TALK_CHARS, smallTalkIn, smallTalkOf } from './small-talk.ts';
 import { projectVocabulary, type SmallTalkAct, type Vocabulary } from './vocabulary.ts';
@@ -17,19 +17,6 @@ export type Triage = { kind: 'small_talk'; act: SmallTalk } | { kind: 'human' } 
 /** How sure the learned triage must be that a message the phrase list cannot cut is small talk ("你们服务真不错"). */
 export const LEARNED_SMALL_TALK = 0.8;
 
-/**
- * How sure the learned triage must be that a message asking for a person (or complaining) is an emergency in words
- * the urgent cues lack (快派人来 我们这出大事了): the same bar as its other readings that send a message to a person.
- */
-export const LEARNED_URGENT = 0.7;
-
-/** Distress or danger, by the urgent cues or, where the message already goes to a person, by the learned triage. */
-export function isUrgent(compact: string, text: string, vocabulary: Vocabulary, model?: TriageModel): boolean {
-  if (urgentCue(compact, vocabulary)) return true;
-  const learned = model?.predict(text);
-  return learned?.kind === 'urgent' && learned.probability >= LEARNED_URGENT;
-}
-
 export function classify(text: string, vocabulary: Vocabulary = projectVocabulary(), model?: TriageModel): Triage {
   const compact = compactKey(typeof text === 'string' ? text : '');
   // A lone question mark asks for help: the menu answers it.
@@ -38,7 +25,7 @@ export function classify(text: string, vocabulary: Vocabulary = projectVocabular
   if (compact === '' && typeof text === 'string' && /\p{Extended_Pictographic}/u.test(text))
     return { kind: 'small_talk', act: THANKING_EMOJI.test(text) ? 'thanks' : 'greeting' };
   // An emergency that also asks for someone (快派人来 有人晕倒了) is searched, where it is handled as urgent.
-  if (asksForPerson(compact, vocabulary) && !isUrgent(compact, text, vocabulary, model)) return { kind: 'human' };
+  if (asksForPerson(compact, vocabulary) && !urgentReading(compact, text, vocabulary, model)) return { kind: 'human' };
   const act: SmallTalkAct | undefined = smallTalkOf(compact, vocabulary);
   if (act) return { kind: 'small_talk', act };
   if (model && compact.length <= MAX_SMALL_TALK_CHARS) {

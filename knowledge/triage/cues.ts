@@ -2,6 +2,7 @@
 // complaint, a personal case or personal data. Each is a handoff with a reason the bot acts on, decided from the
 // words alone (vocabulary.yaml): a KB answer to these would be a wrong answer even when the topic words match
 // (帮我查下我家的社保 is about 社保, but no FAQ can look it up).
+import type { TriageModel } from './model.ts';
 import { eachCharReadsAs, isAllHan, projectVocabulary, soundOf, type Cue, type Vocabulary } from './vocabulary.ts';
 
 export type HandoffReason =
@@ -57,6 +58,23 @@ export function findCue(compact: string, vocabulary: Vocabulary = projectVocabul
 export function urgentCue(compact: string, vocabulary: Vocabulary = projectVocabulary()): Cue | undefined {
   const urgent = vocabulary.cues.find((c) => c.reason === 'urgent');
   return urgent && fires(urgent, compact) ? urgent : undefined;
+}
+
+/**
+ * How sure the learned triage must be that a message asking for a person (or complaining) is an emergency in words
+ * the urgent cue lacks (快派人来 我们这出大事了): the same bar as its other readings that send a message to a person.
+ */
+export const LEARNED_URGENT = 0.7;
+
+/**
+ * The urgent cue for a message that goes to a person anyway, when the cue's words fire or the learned triage reads
+ * it as an emergency; undefined otherwise.
+ */
+export function urgentReading(compact: string, text: string, vocabulary: Vocabulary, model?: TriageModel): Cue | undefined {
+  const urgent = vocabulary.cues.find((c) => c.reason === 'urgent');
+  if (!urgent || fires(urgent, compact)) return urgent;
+  const learned = model?.predict(text);
+  return learned?.kind === 'urgent' && learned.probability >= LEARNED_URGENT ? urgent : undefined;
 }
 
 function fires(cue: Cue, compact: string): boolean {
