@@ -124,19 +124,33 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   if (namesUnknown(version, own)) return secondOpinion(version, own, input, alone);
   const leaves = alone.decision === 'answer' && leavesSubject(version, own, input, alone, options.lastEntryId);
   if (alone.decision === 'answer' && !leaves) return secondOpinion(version, own, input, alone);
-  // Another department's matter stays theirs (营业执照丢了咋补 in the middle of a conversation), unless what it asks
-  // is what to bring (要带户口本吗 after 社保卡激活): that document may belong to the conversation's subject.
-  if (alone.department !== undefined && mainAsk(own.canonical) !== 'materials') return alone;
+  // Another department's matter stays theirs (营业执照丢了咋补 in the middle of a conversation), unless all it asks
+  // is what to bring (要带户口本吗 after 社保卡激活) or whether a thing is needed or will do (要交警的责任认定书吗 after
+  // 上下班途中受伤, 二手房行不行 after 买房提公积金): the thing may belong to the conversation's subject.
+  const bringing = mainAsk(own.canonical) === 'materials';
+  if (alone.department !== undefined && !bringing && !ASKS_IF_IT_DOES.test(compact)) return alone;
   // A short message that names its own subject but is not sure alone (我只交了8个月, 要带户口本吗, 住院的能直接结算吗)
   // may still lean on the conversation: read it against the last entry too, and keep whichever reading is surer.
   const soft = softFollowup(version, own, input, options.lastEntryId);
   if (!soft) return secondOpinion(version, own, input, alone);
   // Another department's word may be incidental to the conversation's subject (户口本 in 要带户口本吗 after 社保卡激活),
-  // and a message without a scheme may go on with the conversation's subject: either way the reading in context is a guess
-  // about what the user left unsaid, so it is offered, not answered.
-  const unsure = alone.department !== undefined ? '问题提到其他部门的事项，按上文理解，请用户确认' : leaves ? '按上文的事项理解，请用户确认' : undefined;
+  // and a message without a scheme may go on with the conversation's subject: either way the reading in context is a
+  // guess about what the user left unsaid, so it is offered, not answered; but an entry that names the other
+  // department's thing itself answers whether it is needed or will do (交警 in the entry on accidents on the way to
+  // work). Such a question about a thing the entry in context never names stays the other department's.
+  const names = alone.department !== undefined ? namesTheirs(version, own) : undefined;
+  const unsure = names
+    ? (entry: number) => (!bringing && names(entry) ? undefined : '问题提到其他部门的事项，按上文理解，请用户确认')
+    : leaves
+      ? '按上文的事项理解，请用户确认'
+      : undefined;
   const inContext = await decide(version, own, input, soft, options, base, unsure);
-  if (unsure) return inContext.department === undefined && inContext.decision !== 'handoff' ? inContext : secondOpinion(version, own, input, alone);
+  if (unsure) {
+    const top = inContext.ranked[0] && version.snapshot.positionOf.get(inContext.ranked[0].entryId);
+    const stays = inContext.department === undefined && inContext.decision !== 'handoff';
+    const ours = !names || bringing || (top !== undefined && names(top));
+    return stays && ours ? inContext : secondOpinion(version, own, input, alone);
+  }
   return (inContext.ranked[0]?.confidence ?? 0) > (alone.ranked[0]?.confidence ?? 0) ? inContext : secondOpinion(version, own, input, alone);
 }
 
@@ -219,7 +233,7 @@ async function decide(
   followup: Followup | undefined,
   options: QueryOptions,
   base: { version: string },
-  offerOnly?: string,
+  offerOnly?: string | ((entry: number) => string | undefined),
 ): Promise<SearchResult> {
   const { snapshot } = version;
   const analysis = followup ? snapshot.analyzer.query(followup.resolvedAs) : own;
@@ -257,7 +271,9 @@ async function decide(
       ? '问题所说的险种与最接近的条目不一致，请用户选择'
       : top && followup && sameEntrySilent(version, followup, top.entry)
         ? '上一条答复没有说到所问的对象，请用户选择'
-        : offerOnly;
+        : typeof offerOnly === 'function'
+          ? top && offerOnly(top.entry)
+          : offerOnly;
   const choice =
     chosen.decision === 'answer' && offer
       ? {
@@ -371,6 +387,21 @@ function othersMatter(version: Version, own: QueryAnalysis): boolean {
 /** Some content word of the message is unknown to the KB (numbers aside). */
 function namesUnknown(version: Version, own: QueryAnalysis): boolean {
   return wordTerms(own.terms).some((w) => !/^\d+$/.test(w) && !version.snapshot.known.has(w));
+}
+
+/**
+ * A message that only asks whether a thing is needed or will do (要交警的责任认定书吗, 二手房行不行, 身份证复印件可以吗),
+ * not what to do about it (身份证能补吗): the thing may be part of the conversation's matter.
+ */
+const ASKS_IF_IT_DOES = /^那?还?(?:需要|要|得|用)[^是]{1,12}(?:吗|么|不|没)$|^那?.{1,12}(?:行不行|行吗|行不|可以吗|可以不|可不可以|算不算|算吗|能用吗|管用吗)$/;
+
+/** Whether an entry names every other department's thing the message names (发票 in the entry on 手工报销). */
+function namesTheirs(version: Version, own: QueryAnalysis): (entry: number) => boolean {
+  const words = version.departments.find(own.canonical.replace(/\s+/g, '')).map((m) => m.word);
+  return (entry) => {
+    const text = version.profiles.textOf(entry);
+    return words.length > 0 && words.every((w) => text.includes(w));
+  };
 }
 
 /** Messages up to this long may lean on the last entry even when they name a subject of their own. */

@@ -94,7 +94,7 @@ describe('the real KB', () => {
     }
   });
 
-  it('reads another department’s word, or a message without a scheme, against the conversation, and offers rather than answers', async () => {
+  it('reads another department’s word, or a message without a scheme, against the conversation: offered, or answered by an entry that names the thing', async () => {
     // Alone, 户口本 is the police's matter; after 社保卡激活 it is a document the card's entry asks for.
     expect((await kb.search('要带户口本吗')).department).toBeDefined();
     const card = await kb.search('要带户口本吗', { lastEntryId: 'shebaoka-jihuo' });
@@ -107,6 +107,21 @@ describe('the real KB', () => {
       expect(licence.reason).toBe('out_of_scope');
       expect(licence.department).toBe('市场监督管理部门');
     }
+    // Whether another department's thing is needed or will do, where the conversation's entry names it, is answered
+    // from that entry (交警 and the accident entry, 二手房 and the purchase withdrawal); alone, or where the entry
+    // does not name it (营业执照 after 社保卡挂失), it stays that department's.
+    for (const [text, last] of [
+      ['要交警的责任认定书吗', 'gongshang-shangxiaban-tuzhong'],
+      ['二手房行不行', 'gongjijin-goufang-tiqu'],
+    ] as const) {
+      expect((await kb.search(text)).department).toBeDefined();
+      const inContext = await kb.search(text, { lastEntryId: last });
+      expect(inContext.department).toBeUndefined();
+      expect(inContext.decision).toBe('answer');
+      expect(inContext.hits[0]?.entryId).toBe(last);
+    }
+    const notNamed = await kb.search('营业执照可以吗', { lastEntryId: 'shebaoka-guashi' });
+    expect(notNamed.department).toBe('市场监督管理部门');
     // A swap to another department's word that the conversation's entry speaks of (户口: the fund's withdrawal rules
     // for 外地户口) is answered in context; a swap to that department's own matter (身份证丢了) stays theirs.
     const hukou = await kb.search('户口在外地的呢', { lastEntryId: 'gongjijin-lizhi-tiqu' });
