@@ -395,6 +395,11 @@ function namesUnknown(version: Version, own: QueryAnalysis): boolean {
  */
 const ASKS_IF_IT_DOES = /^那?还?(?:需要|要|得|用)[^是]{1,12}(?:吗|么|不|没)$|^那?.{1,12}(?:行不行|行吗|行不|可以吗|可以不|可不可以|算不算|算吗|能用吗|管用吗)$/;
 
+/** A life event the KB's schemes turn on (辞退, 离职, 去世 …: the follow-up vocabulary's 情形). */
+function isSituation(version: Version, word: string): boolean {
+  return version.followup.families.get(word)?.has('情形') === true;
+}
+
 /** Whether an entry names every other department's thing the message names (发票 in the entry on 手工报销). */
 function namesTheirs(version: Version, own: QueryAnalysis): (entry: number) => boolean {
   const words = version.departments.find(own.canonical.replace(/\s+/g, '')).map((m) => m.word);
@@ -479,7 +484,9 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
  * Another department's matter named in the user's own words is never answered from the KB, unless it is
  * incidental to what the best entry answers (evidence.ts) in the question as read (`read`: with a follow-up's
  * borrowed words). A swap's new subject is the word itself (那身份证丢了呢, 外地户口的呢): it stays the conversation's
- * matter only where the best entry speaks of it and is sure enough to be answered in context.
+ * matter only where the best entry speaks of it and is sure enough to be answered in context, or where the word is
+ * a situation the KB's schemes turn on (那被辞退的呢 after 主动辞职能领失业金吗: dismissal is labour relations' matter,
+ * but here it is the other way to lose a job).
  */
 function foreignMatter(
   version: Version,
@@ -500,7 +507,7 @@ function foreignMatter(
   const answerable = top.confidence >= t.followupAnswer;
   return matches.find((m) => {
     const mentions = text.includes(m.word);
-    if (swap && !(mentions && answerable)) return true;
+    if (swap && !(mentions && answerable) && !isSituation(version, m.word)) return true;
     return !incidental(ownWords, m.word, version.snapshot.entryLexical, top.entry, { mentions, plausible, isDomainTerm: (w) => version.domain.has(w) });
   });
 }

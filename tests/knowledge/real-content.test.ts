@@ -131,6 +131,12 @@ describe('the real KB', () => {
     const id = await kb.search('那身份证丢了呢', { lastEntryId: 'shebaoka-guashi' });
     expect(id.reason).toBe('out_of_scope');
     expect(id.department).toBeDefined();
+    // A swap to a situation the schemes turn on stays in the conversation, whichever department also handles it:
+    // after 主动辞职能领失业金吗, 被辞退 is the other way to lose a job, not a labour dispute.
+    const dismissed = await kb.search('那被辞退的呢', { lastEntryId: 'shiye-zhudong-cizhi' });
+    expect(dismissed.department).toBeUndefined();
+    expect(dismissed.decision).not.toBe('handoff');
+    expect(dismissed.hits[0]?.entryId).toMatch(/^shiye-/);
     // 住院报销比例 → 门诊呢 asks about 门诊 instead of 住院 (one slot: where care is given), not both.
     const swap = await kb.search('门诊呢', { lastEntryId: 'yibao-baoxiao-bili' });
     expect(swap.resolvedAs).toMatch(/门诊/);
