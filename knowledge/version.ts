@@ -52,16 +52,17 @@ export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary:
   for (const [family, list] of vocabulary.families) {
     for (const w of list.flatMap((x) => analyzer.words(x))) families.set(w, (families.get(w) ?? new Set()).add(family));
   }
+  const namesDomainTerm = substringMatcher([...domain].filter((w) => w.length > 1));
   return {
     snapshot,
     topics,
     vocabulary,
-    departments: new DepartmentMatcher(vocabulary.departments, canonical, vocabulary.qualifiers),
+    departments: new DepartmentMatcher(vocabulary.departments, canonical, vocabulary.qualifiers, vocabulary.kbQualifiers, namesDomainTerm),
     followup: { generic, swap: vocabulary.swap, swapInContext: vocabulary.swapInContext, families },
     profiles: profilesOf(snapshot, generic, domain),
     domain,
     triage,
-    namesDomainTerm: substringMatcher([...domain].filter((w) => w.length > 1)),
+    namesDomainTerm,
     keyTerms: new Set(
       [
         ...domain,

@@ -12,22 +12,33 @@ export interface DepartmentMatch {
 export class DepartmentMatcher {
   /**
    * Longest word first, so 出租车 (交通) wins over 出租 (住建) inside it. A qualifier (农村户口) has no match: it
-   * only takes its span, so the department's word inside it (户口) does not count.
+   * only takes its span, so the department's word inside it (户口) does not count. A KB-matter qualifier does so only
+   * in a message about the KB's matters (`aboutTheKb`: it names one of its terms): 孩子上学 is who the insured is in
+   * 孩子上学医保在哪交, and the matter itself in 孩子上学的事找谁.
    */
-  private readonly words: Array<{ word: string; match?: DepartmentMatch }>;
+  private readonly words: Array<{ word: string; match?: DepartmentMatch; inKbMatters?: boolean }>;
+  private readonly aboutTheKb: (compact: string) => boolean;
   /** Word positions in `words` by first character: a text is scanned once, not once per word. */
   private readonly byFirst = new Map<string, number[]>();
 
-  constructor(rules: readonly DepartmentRule[], canonical: (word: string) => string, qualifiers: readonly string[] = []) {
+  constructor(
+    rules: readonly DepartmentRule[],
+    canonical: (word: string) => string,
+    qualifiers: readonly string[] = [],
+    kbQualifiers: readonly string[] = [],
+    aboutTheKb: (compact: string) => boolean = () => true,
+  ) {
+    this.aboutTheKb = aboutTheKb;
     const seen = new Set<string>();
     this.words = [];
-    const add = (raw: string, match?: Omit<DepartmentMatch, 'word'>) => {
+    const add = (raw: string, match?: Omit<DepartmentMatch, 'word'>, inKbMatters = false) => {
       const word = canonical(raw).replace(/\s+/g, '');
       if (word === '' || seen.has(word)) return;
       seen.add(word);
-      this.words.push(match ? { word, match: { ...match, word } } : { word });
+      this.words.push(match ? { word, match: { ...match, word } } : { word, inKbMatters });
     };
     for (const word of qualifiers) add(word);
+    for (const word of kbQualifiers) add(word, undefined, true);
     for (const rule of rules) for (const word of rule.words) add(word, { key: rule.key, department: rule.department });
     this.words.sort((a, b) => b.word.length - a.word.length);
     this.words.forEach((m, order) => {
@@ -49,10 +60,14 @@ export class DepartmentMatcher {
 
   private scan(compact: string): DepartmentMatch[] {
     // Every occurrence of every word, then taken in the words' order (longest first), each word's left to right.
+    let aboutTheKb: boolean | undefined;
     const found: Array<{ order: number; at: number }> = [];
     for (let at = 0; at < compact.length; at++) {
       for (const order of this.byFirst.get(compact[at] as string) ?? []) {
-        if (compact.startsWith((this.words[order] as { word: string }).word, at)) found.push({ order, at });
+        const { word, inKbMatters } = this.words[order] as { word: string; inKbMatters?: boolean };
+        if (!compact.startsWith(word, at)) continue;
+        if (inKbMatters && !(aboutTheKb ??= this.aboutTheKb(compact))) continue;
+        found.push({ order, at });
       }
     }
     found.sort((a, b) => a.order - b.order || a.at - b.at);

@@ -165,6 +165,13 @@ describe('the real KB', () => {
     expect((await kb.search('户口迁到这边要啥手续')).department).toBe('公安机关');
   });
 
+  it('reads 孩子上学 as who is insured in a question about insurance, and as the school’s matter otherwise', async () => {
+    const pupil = await kb.search('孩子上学医保在哪交');
+    expect(pupil.department).toBeUndefined();
+    expect(pupil.hits.map((h) => h.entryId)).toContain('yibao-jumin-jiaofei');
+    expect((await kb.search('孩子上学的事找谁')).department).toBe('教育部门');
+  });
+
   it.each([
     ['shebaoka-jihuo', '要本人去吗', /本人持身份证/],
     ['shebaoka-guashi', '工本费多少钱', /工本费/],

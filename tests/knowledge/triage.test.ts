@@ -308,4 +308,18 @@ describe('DepartmentMatcher', () => {
     expect(found('农村户口迁到城里要啥手续')).toEqual(['户口迁']);
     expect(found('上户口要带什么')).toEqual(['户口']);
   });
+
+  it('lets a KB-matter qualifier (孩子上学: who is insured) shadow its department word only where the message is about the KB', () => {
+    const schools = [{ key: '教育' as const, department: '教育部门', words: ['上学'] }];
+    const matcher = new DepartmentMatcher(
+      schools,
+      (w) => w,
+      [],
+      ['孩子上学'],
+      (text) => text.includes('医保'),
+    );
+    const found = (text: string) => matcher.find(text).map((m) => m.word);
+    expect(found('孩子上学医保在哪交')).toEqual([]);
+    expect(found('孩子上学的事找谁')).toEqual(['上学']);
+  });
 });
