@@ -210,7 +210,10 @@ function secondOpinion(version: Version, own: QueryAnalysis, input: string, resu
   // A message that names one of the KB's schemes in the user's own words (农村医保的收费标准, 灵活就业社保补贴) is about
   // this line's matters, however much it reads like the hotline's other departments' messages: its choices stand.
   // Not a word that is also a life event (失业, 工伤: 失业了想参加免费的职业培训 is the employment service's).
-  const namesScheme = schemesNamed(version, own).some((w) => !version.followup.families.get(w)?.has('情形'));
+  // Nor one that says where someone works in a question about the KB's matters (出租车司机工伤怎么认定, 医院护士产假).
+  const namesScheme =
+    schemesNamed(version, own).some((w) => !version.followup.families.get(w)?.has('情形')) ||
+    version.departments.workplaces(own.canonical.replace(/\s+/g, '')).length > 0;
   if (result.decision !== 'answer' && !namesScheme && learned.kind === 'out_of_scope' && learned.category && learned.probability >= LEARNED_TRIAGE.outOfScope) {
     const department = version.vocabulary.departments.find((d) => d.key === learned.category)?.department ?? '12345热线';
     return {

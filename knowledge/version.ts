@@ -57,7 +57,7 @@ export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary:
     snapshot,
     topics,
     vocabulary,
-    departments: new DepartmentMatcher(vocabulary.departments, canonical, vocabulary.qualifiers, vocabulary.kbQualifiers, namesDomainTerm),
+    departments: new DepartmentMatcher(vocabulary.departments, canonical, vocabulary.qualifiers, vocabulary.kbQualifiers, namesDomainTerm, vocabulary.workers),
     followup: { generic, swap: vocabulary.swap, swapInContext: vocabulary.swapInContext, families },
     profiles: profilesOf(snapshot, generic, domain),
     domain,

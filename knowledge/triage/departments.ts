@@ -9,6 +9,14 @@ export interface DepartmentMatch {
   word: string;
 }
 
+interface Scan {
+  matches: readonly DepartmentMatch[];
+  workplaces: readonly string[];
+}
+
+/** What may stand between a workplace and its worker: 物业公司员工, 医院的护士, 酒店行业的人. */
+const LINKS = '公司的|公司|行业的|行业|单位的|单位|的|店的|店|里的';
+
 export class DepartmentMatcher {
   /**
    * Longest word first, so 出租车 (交通) wins over 出租 (住建) inside it. A qualifier (农村户口) has no match: it
@@ -18,6 +26,9 @@ export class DepartmentMatcher {
    */
   private readonly words: Array<{ word: string; match?: DepartmentMatch; inKbMatters?: boolean }>;
   private readonly aboutTheKb: (compact: string) => boolean;
+  /** Who works somewhere, right after a department's word (员, 司机, 护士 …), in a message about the KB's matters. */
+  private readonly worker: RegExp | undefined;
+  private readonly workers: ReadonlySet<string>;
   /** Word positions in `words` by first character: a text is scanned once, not once per word. */
   private readonly byFirst = new Map<string, number[]>();
 
@@ -27,8 +38,15 @@ export class DepartmentMatcher {
     qualifiers: readonly string[] = [],
     kbQualifiers: readonly string[] = [],
     aboutTheKb: (compact: string) => boolean = () => true,
+    workers: readonly string[] = [],
   ) {
     this.aboutTheKb = aboutTheKb;
+    const people = workers
+      .map((w) => canonical(w).replace(/\s+/g, ''))
+      .filter((w) => w !== '')
+      .sort((a, b) => b.length - a.length);
+    this.workers = new Set(people);
+    this.worker = people.length > 0 ? new RegExp(`^(?:${LINKS})?(?:${people.join('|')})`) : undefined;
     const seen = new Set<string>();
     this.words = [];
     const add = (raw: string, match?: Omit<DepartmentMatch, 'word'>, inKbMatters = false) => {
@@ -50,37 +68,51 @@ export class DepartmentMatcher {
   }
 
   /** The last text looked up: one message is checked for other departments' words up to three times. */
-  private last: { compact: string; matches: readonly DepartmentMatch[] } | undefined;
+  private last: ({ compact: string } & Scan) | undefined;
 
   /** Every match in a compact canonical text, longest first; a word inside a longer match does not count again. */
   find(compact: string): readonly DepartmentMatch[] {
-    if (this.last?.compact !== compact) this.last = { compact, matches: this.scan(compact) };
-    return this.last.matches;
+    return this.scanned(compact).matches;
   }
 
-  private scan(compact: string): DepartmentMatch[] {
+  /** The departments' words that only said where or who someone works as (快递 in 快递员社保谁交, 护士). */
+  workplaces(compact: string): readonly string[] {
+    return this.scanned(compact).workplaces;
+  }
+
+  private scanned(compact: string): Scan {
+    if (this.last?.compact !== compact) this.last = { compact, ...this.scan(compact) };
+    return this.last;
+  }
+
+  private scan(compact: string): Scan {
     // Every occurrence of every word, then taken in the words' order (longest first), each word's left to right.
     let aboutTheKb: boolean | undefined;
-    const found: Array<{ order: number; at: number }> = [];
+    const found: Array<{ order: number; at: number; shadowed: boolean }> = [];
     for (let at = 0; at < compact.length; at++) {
       for (const order of this.byFirst.get(compact[at] as string) ?? []) {
-        const { word, inKbMatters } = this.words[order] as { word: string; inKbMatters?: boolean };
+        const { word, match, inKbMatters } = this.words[order] as { word: string; match?: DepartmentMatch; inKbMatters?: boolean };
         if (!compact.startsWith(word, at)) continue;
-        if (inKbMatters && !(aboutTheKb ??= this.aboutTheKb(compact))) continue;
-        found.push({ order, at });
+        // A department's word that says where someone works (快递员, 出租车司机), or who (护士), qualifies like a qualifier.
+        const worksThere = match !== undefined && (this.workers.has(word) || this.worker?.test(compact.slice(at + word.length)) === true);
+        const inKb = (inKbMatters || worksThere) && (aboutTheKb ??= this.aboutTheKb(compact));
+        if (inKbMatters && !inKb) continue;
+        found.push({ order, at, shadowed: worksThere && inKb });
       }
     }
     found.sort((a, b) => a.order - b.order || a.at - b.at);
-    const out: DepartmentMatch[] = [];
+    const matches: DepartmentMatch[] = [];
+    const workplaces: string[] = [];
     const taken: Array<[number, number]> = [];
-    for (const { order, at } of found) {
+    for (const { order, at, shadowed } of found) {
       const { word, match } = this.words[order] as { word: string; match?: DepartmentMatch };
       const end = at + word.length;
       if (!taken.some(([s, e]) => at >= s && end <= e)) {
         taken.push([at, end]);
-        if (match && !out.some((o) => o.word === word)) out.push(match);
+        if (shadowed) workplaces.push(word);
+        else if (match && !matches.some((o) => o.word === word)) matches.push(match);
       }
     }
-    return out;
+    return { matches, workplaces };
   }
 }

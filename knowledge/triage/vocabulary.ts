@@ -65,6 +65,7 @@ const VocabularySchema = z.strictObject({
   departments: z.array(z.strictObject({ key: z.enum(TICKET_CATEGORIES), department: z.string().min(1), words: words })),
   qualifiers: words,
   qualifiers_in_kb_matters: words.default([]),
+  workers: words.default([]),
   followup: z.strictObject({
     generic: words,
     swap: z.array(regexSource).min(1),
@@ -108,6 +109,8 @@ export interface Vocabulary {
   qualifiers: readonly string[];
   /** The same, but only in a message that names one of the KB's terms (孩子上学 in 孩子上学医保在哪交, not in 孩子上学的事找谁). */
   kbQualifiers: readonly string[];
+  /** Words for someone who works somewhere: after a department's word (快递员, 医院护士) it says where, not whose matter. */
+  workers: readonly string[];
   generic: readonly string[];
   swap: readonly RegExp[];
   /** Swaps that are only read as such within a conversation (alone, 个体户可以吗 is a question of its own). */
@@ -165,6 +168,7 @@ export function compileVocabulary(raw: RawVocabulary, file = 'vocabulary.yaml'):
     departments: raw.departments.map((d) => ({ key: d.key, department: d.department, words: d.words.map(compactKey).filter((w) => w !== '') })),
     qualifiers: raw.qualifiers.map(compactKey).filter((w) => w !== ''),
     kbQualifiers: raw.qualifiers_in_kb_matters.map(compactKey).filter((w) => w !== ''),
+    workers: raw.workers.map(compactKey).filter((w) => w !== ''),
     generic: raw.followup.generic.map(compactKey).filter((w) => w !== ''),
     swap: raw.followup.swap.map((s) => new RegExp(s)),
     swapInContext: raw.followup.swap_in_context.map((s) => new RegExp(s)),

@@ -172,6 +172,22 @@ describe('the real KB', () => {
     expect((await kb.search('孩子上学的事找谁')).department).toBe('教育部门');
   });
 
+  it.each(['快递小哥的社保谁交', '出租车司机工伤怎么认定', '医院护士产假多少天', '物业保安要交社保吗', '酒店员工的社保'])(
+    'reads where someone works as who is insured, not as that department’s matter: %s',
+    async (text) => {
+      const r = await kb.search(text);
+      expect(r.department).toBeUndefined();
+      expect(r.decision).not.toBe('handoff');
+    },
+  );
+
+  it.each([
+    ['快递员态度差', '交通运输部门'],
+    ['医生态度太差了', '卫生健康部门'],
+  ])('still sends a worker’s own conduct to their department: %s', async (text, department) => {
+    expect((await kb.search(text)).department).toBe(department);
+  });
+
   it.each([
     ['shebaoka-jihuo', '要本人去吗', /本人持身份证/],
     ['shebaoka-guashi', '工本费多少钱', /工本费/],

@@ -322,4 +322,27 @@ describe('DepartmentMatcher', () => {
     expect(found('孩子上学医保在哪交')).toEqual([]);
     expect(found('孩子上学的事找谁')).toEqual(['上学']);
   });
+
+  it('reads a department word before a worker (快递员, 出租车司机) or naming one (护士) as where or who someone works in a KB question', () => {
+    const rules = [
+      { key: '交通' as const, department: '交通运输部门', words: ['快递', '出租车', '出租'] },
+      { key: '卫生健康' as const, department: '卫生健康部门', words: ['医院', '护士'] },
+    ];
+    const matcher = new DepartmentMatcher(
+      rules,
+      (w) => w,
+      [],
+      [],
+      (text) => /社保|工伤|产假/.test(text),
+      ['员', '司机', '护士'],
+    );
+    const found = (text: string) => matcher.find(text).map((m) => m.word);
+    expect(found('快递员的社保谁交')).toEqual([]);
+    expect(found('出租车司机工伤怎么认定')).toEqual([]);
+    expect(matcher.workplaces('出租车司机工伤怎么认定')).toEqual(['出租车']);
+    expect(found('医院护士产假多少天')).toEqual([]);
+    expect(found('出租车司机绕路')).toEqual(['出租车']);
+    expect(found('护士打针太疼')).toEqual(['护士']);
+    expect(found('快递丢了要交社保吗')).toEqual(['快递']);
+  });
 });
