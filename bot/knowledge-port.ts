@@ -34,6 +34,8 @@ export interface KnowledgeResult {
   explanation: string;
   /** out_of_scope: which department usually handles such matters (in the ticket categories' words). */
   department?: string;
+  /** clarify: another department's matter the question also names, told beside the choices. */
+  alsoDepartment?: string;
   /** An elliptical follow-up ("能领多久？") with no conversation to resolve it against: ask what it is about. */
   needsContext?: boolean;
   /** A follow-up answered with the entry answered last: the lines of its answer that speak to the follow-up. */

@@ -25,6 +25,7 @@ export const messages = {
   topicIntro: (topic: string) => `“${topic}”常见问题，点选或直接输入您的问题：`,
   topicEmpty: (topic: string) => `“${topic}”分类暂时还没有收录问题，您可以直接输入问题，或${HUMAN}。`,
   clarify: '您是不是想问以下问题？请点选，或回复序号：',
+  clarifyBesides: (department: string) => `您是不是想问以下问题？请点选，或回复序号。如果问的是别的事项，一般由${department}负责。`,
   handoff: '抱歉，这个问题我还不能准确回答。为避免误导您，我不作猜测；您也可以换个说法再问一次。',
   handoffAgain: '这个问题看来需要工作人员来处理。',
   outOfScope: (department: string) => `这不属于企业社保专线的范围，一般由${department}负责，也可以拨打 12345 政务服务便民热线咨询。`,

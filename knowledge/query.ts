@@ -47,6 +47,11 @@ export interface SearchResult {
   /** A follow-up read against the last answer: what was searched instead of the message alone. */
   resolvedAs?: string;
   /**
+   * clarify: another department's matter the question also names (住房和城乡建设部门 for 二手房 in 二手房贷款能用公积金吗),
+   * told beside the choices in case the user meant that.
+   */
+  alsoDepartment?: string;
+  /**
    * A follow-up answered with the very entry the user has just read ("要本人去吗" after 社保卡挂失补办): the lines
    * of its answer that speak to the follow-up, when some do (see passages.ts).
    */
@@ -211,9 +216,7 @@ function secondOpinion(version: Version, own: QueryAnalysis, input: string, resu
   // this line's matters, however much it reads like the hotline's other departments' messages: its choices stand.
   // Not a word that is also a life event (失业, 工伤: 失业了想参加免费的职业培训 is the employment service's).
   // Nor one that says where someone works in a question about the KB's matters (出租车司机工伤怎么认定, 医院护士产假).
-  const namesScheme =
-    schemesNamed(version, own).some((w) => !version.followup.families.get(w)?.has('情形')) ||
-    version.departments.workplaces(own.canonical.replace(/\s+/g, '')).length > 0;
+  const namesScheme = namesOwnScheme(version, own) || version.departments.workplaces(own.canonical.replace(/\s+/g, '')).length > 0;
   if (result.decision !== 'answer' && !namesScheme && learned.kind === 'out_of_scope' && learned.category && learned.probability >= LEARNED_TRIAGE.outOfScope) {
     const department = version.vocabulary.departments.find((d) => d.key === learned.category)?.department ?? '12345热线';
     return {
@@ -251,7 +254,10 @@ async function decide(
   // department's word incidental (要带户口本吗 after 社保卡激活, 外地户口的呢 after 离职了公积金能取吗).
   const swap = followup?.ellipsis.kind === 'swap';
   const foreign = foreignMatter(version, own, followup ? analysis : own, ranked[0], options.thresholds, swap);
-  if (foreign) {
+  // A question about one of the KB's schemes that also names another department's thing (二手房贷款能用公积金吗,
+  // 开美容院要给员工交社保吗) may be about either: the KB's choices are offered, and the department named beside them.
+  const besides = foreign && !followup && namesOwnScheme(version, own) && (ranked[0]?.confidence ?? 0) >= options.thresholds.clarify ? foreign : undefined;
+  if (foreign && !besides) {
     const explanation = `“${foreign.word}”属于${foreign.department}的事项，不在本专线知识库范围内${context}`;
     return {
       ...base,
@@ -269,8 +275,9 @@ async function decide(
 
   const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined, schemesNamed(version, own).length > 0);
   const top = chosen.decision === 'answer' ? ranked[0] : undefined;
-  const offer =
-    top && otherScheme(version, own, top.entry)
+  const offer = besides
+    ? `问题也提到${besides.department}的事项，请用户选择`
+    : top && otherScheme(version, own, top.entry)
       ? '问题所说的险种与最接近的条目不一致，请用户选择'
       : top && followup && sameEntrySilent(version, followup, top.entry)
         ? '上一条答复没有说到所问的对象，请用户选择'
@@ -301,6 +308,7 @@ async function decide(
     explanation: choice.explanation + fixes + context,
     resolvedAs,
     ...(passages.length > 0 ? { passages } : {}),
+    ...(besides && choice.decision === 'clarify' ? { alsoDepartment: besides.department } : {}),
     words: queryWords,
   };
 }
@@ -330,6 +338,11 @@ function otherScheme(version: Version, own: QueryAnalysis, entry: number): boole
   if (schemes.length === 0) return false;
   const text = version.profiles.textOf(entry);
   return schemes.every((w) => (UMBRELLA.has(w) ? text.includes(HOUSING_FUND) && ![...UMBRELLA].some((u) => text.includes(u)) : !text.includes(w)));
+}
+
+/** The message names one of the KB's schemes, not a word that is also a life event (失业, 工伤). */
+function namesOwnScheme(version: Version, own: QueryAnalysis): boolean {
+  return schemesNamed(version, own).some((w) => !version.followup.families.get(w)?.has('情形'));
 }
 
 /** The KB's schemes (险种: 公积金, 医保, 养老保险 …) the message names in the user's own words. */

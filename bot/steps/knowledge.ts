@@ -50,7 +50,7 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
       turn.memory.clarifiedTurnId = await record({ outcome: 'clarified', topic: choices[0]?.category });
       // The choices share the question's topic: a short follow-up ("多少钱", "要多久拿到") is read against the first.
       turn.memory.lastEntryId = choices[0]?.id;
-      await replies.choices(turn, messages.clarify, choices);
+      await replies.choices(turn, result.alsoDepartment ? messages.clarifyBesides(result.alsoDepartment) : messages.clarify, choices);
       return true;
     }
     await record({ outcome: 'handed_over', reason: result.reason ?? 'low_confidence', topic: result.department });

@@ -245,6 +245,26 @@ describe('LineOneBot', () => {
     expect(records.filter((r) => r.picked)).toHaveLength(1);
   });
 
+  it('offers the choices of a question that also names another department’s matter, and names that department', async () => {
+    const base = fixtureKnowledge();
+    const knowledge: KnowledgePort = {
+      ...base,
+      search: async (text) =>
+        text === '二手房贷款能用公积金吗'
+          ? {
+              decision: 'clarify',
+              explanation: 'test: besides',
+              alsoDepartment: '住房和城乡建设部门',
+              hits: [{ entryId: 'gongjijin-jiaocun-bili', question: '住房公积金缴存比例是多少？', confidence: 0.6 }],
+            }
+          : base.search(text),
+    };
+    const [choices] = await replies(harness(knowledge), '二手房贷款能用公积金吗');
+    expect(choices?.text).toContain('1. 住房公积金缴存比例是多少？');
+    expect(choices?.text).toContain('一般由住房和城乡建设部门负责');
+    expect(buttons(choices)).toContain('住房公积金缴存比例是多少？');
+  });
+
   it('stays silent and relays while a person owns the conversation', async () => {
     const relayed: string[] = [];
     let owner: 'bot' | 'person' = 'person';

@@ -182,6 +182,16 @@ describe('the real KB', () => {
   );
 
   it.each([
+    ['二手房贷款能用公积金吗', '住房和城乡建设部门', /^gongjijin-/],
+    ['开美容院要给员工交社保吗', '市场监督管理部门', /^dengji-/],
+    ['残疾证办下来了社保有优惠吗', '民政部门', /^jianfu-/],
+  ])('offers the KB’s entries for a question about its schemes that also names another department’s thing, naming it: %s', async (text, department, entry) => {
+    const r = await kb.search(text);
+    expect(r).toMatchObject({ decision: 'clarify', alsoDepartment: department });
+    expect(r.hits[0]?.entryId).toMatch(entry);
+  });
+
+  it.each([
     ['快递员态度差', '交通运输部门'],
     ['医生态度太差了', '卫生健康部门'],
   ])('still sends a worker’s own conduct to their department: %s', async (text, department) => {

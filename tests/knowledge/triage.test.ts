@@ -237,13 +237,18 @@ describe('other departments’ matters (search on a fixture KB)', () => {
   });
 
   it('a word of another department is incidental when the entry that answers speaks of it', async () => {
-    // 物业费 is 住建's word; an entry about 公积金提取 that names 物业费 answers the question, one that does not, cannot.
+    // 物业费 is 住建's word; an entry about 公积金提取 that names 物业费 answers the question, one that does not, cannot:
+    // the question names 公积金, so that entry is offered, with 住建 named beside it.
     const withFees = ENTRIES.map((e) => (e.id === 'gongjijin-tiqu' ? { ...e, alternates: [...e.alternates, '公积金可以用来交物业费吗'] } : e));
     const speaks = await KnowledgeBase.open(fixtureOptions(writeFixture({ entries: withFees })));
     const r = await speaks.search('公积金能取出来交物业费吗');
     expect(r.reason).not.toBe('out_of_scope');
     expect(r.ranked[0]?.entryId).toBe('gongjijin-tiqu');
-    expect(await kb.search('公积金能取出来交物业费吗')).toMatchObject({ reason: 'out_of_scope', ticketCategory: '住建' });
+    const besides = await kb.search('公积金能取出来交物业费吗');
+    expect(besides).toMatchObject({ decision: 'clarify', alsoDepartment: '住房和城乡建设部门' });
+    expect(besides.hits.map((h) => h.entryId)).toContain('gongjijin-tiqu');
+    // Without a scheme of the KB's, the other department's word decides.
+    expect(await kb.search('能取出来交物业费吗')).toMatchObject({ reason: 'out_of_scope', ticketCategory: '住建' });
   });
 });
 
