@@ -171,6 +171,10 @@ describe('handoff cues', () => {
     ['领导说不交社保就滚蛋', 'complaint'],
     ['老板不给我们买社保 去哪告他', 'complaint'],
     ['我们几十个工人被拖欠工资 准备去堵政府大门', 'urgent'],
+    // A leak, a flooded mine, someone up a crane: dangers of the workplace, not another department's matter.
+    ['化工厂泄漏了', 'urgent'],
+    ['矿井透水了', 'urgent'],
+    ['工人讨薪爬到塔吊上了', 'urgent'],
   ])('%s → %s', (text, reason) => {
     expect(findCue(compactKey(text))?.reason).toBe(reason);
   });
@@ -190,6 +194,7 @@ describe('handoff cues', () => {
     '离职了要告诉公司什么时候停社保吗',
     '工伤报告他们单位要多久交',
     '签了不买社保的协议以后员工还能告公司吗',
+    '瓦斯检测员的社保',
   ])('a question about the same words is not a cue: %s', (text) => {
     expect(findCue(compactKey(text))).toBeUndefined();
   });
