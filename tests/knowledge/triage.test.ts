@@ -34,6 +34,7 @@ describe('small talk', () => {
     ['謝謝 再見', 'goodbye'],
     ['你是真人吗？', 'identity'],
     ['是自动回复吗', 'identity'],
+    ['你们是哪个单位的', 'identity'],
     ['你好 你能干什么', 'identity'],
   ])('%s → %s', (text, act) => {
     expect(classify(text)).toEqual({ kind: 'small_talk', act });
@@ -175,6 +176,8 @@ describe('handoff cues', () => {
     ['化工厂泄漏了', 'urgent'],
     ['矿井透水了', 'urgent'],
     ['工人讨薪爬到塔吊上了', 'urgent'],
+    ['有人倒卖医保卡', 'complaint'],
+    ['药店刷医保卡买日用品 这个要管管', 'complaint'],
   ])('%s → %s', (text, reason) => {
     expect(findCue(compactKey(text))?.reason).toBe(reason);
   });
@@ -195,6 +198,7 @@ describe('handoff cues', () => {
     '工伤报告他们单位要多久交',
     '签了不买社保的协议以后员工还能告公司吗',
     '瓦斯检测员的社保',
+    '医保卡可以套现吗',
   ])('a question about the same words is not a cue: %s', (text) => {
     expect(findCue(compactKey(text))).toBeUndefined();
   });
