@@ -256,7 +256,8 @@ async function decide(
   const foreign = foreignMatter(version, own, followup ? analysis : own, ranked[0], options.thresholds, swap);
   // A question about one of the KB's schemes that also names another department's thing (二手房贷款能用公积金吗,
   // 开美容院要给员工交社保吗) may be about either: the KB's choices are offered, and the department named beside them.
-  const besides = foreign && !followup && namesOwnScheme(version, own) && (ranked[0]?.confidence ?? 0) >= options.thresholds.clarify ? foreign : undefined;
+  const besides =
+    foreign && !followup && namesOwnScheme(version, own) && (ranked[0]?.confidence ?? 0) >= options.thresholds.besidesAnotherMatter ? foreign : undefined;
   if (foreign && !besides) {
     const explanation = `“${foreign.word}”属于${foreign.department}的事项，不在本专线知识库范围内${context}`;
     return {
