@@ -60,6 +60,13 @@ describe('elliptical follow-ups', () => {
     expect(r.ranked[0]?.entryId).toBe('shebao-linghuo');
   });
 
+  it('那个 at the start is a filler, not 那 + a subject: the question after it is read as it stands', async () => {
+    const r = await kb.search('那个我想问灵活就业人员', { lastEntryId: 'shebao-jishu' });
+    expect(r.resolvedAs).toBeUndefined();
+    expect(r.ranked[0]?.entryId).toBe('shebao-linghuo');
+    expect((await kb.search('那个体户呢', { lastEntryId: 'shebao-jishu' })).resolvedAs).toContain('个体户');
+  });
+
   it('the same question about another subject said with 也 is a swap within a conversation, a question of its own alone', async () => {
     const inConversation = await kb.search('灵活就业人员也能交吗', { lastEntryId: 'shebao-jishu' });
     expect(inConversation.resolvedAs).toContain('灵活就业');
