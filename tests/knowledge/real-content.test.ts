@@ -122,6 +122,9 @@ describe('the real KB', () => {
     }
     const notNamed = await kb.search('营业执照可以吗', { lastEntryId: 'shebaoka-guashi' });
     expect(notNamed.department).toBe('市场监督管理部门');
+    // Reissuing the ID card itself is the police's, even right after the card's entry, which names 身份证 as a document.
+    expect((await kb.search('身份证能补吗', { lastEntryId: 'shebaoka-guashi' })).department).toBe('公安机关');
+    expect((await kb.search('要带身份证吗', { lastEntryId: 'shebaoka-guashi' })).department).toBeUndefined();
     // A swap to another department's word that the conversation's entry speaks of (户口: the fund's withdrawal rules
     // for 外地户口) is answered in context; a swap to that department's own matter (身份证丢了) stays theirs.
     const hukou = await kb.search('户口在外地的呢', { lastEntryId: 'gongjijin-lizhi-tiqu' });
