@@ -89,9 +89,16 @@ export function fuse(inputs: ChannelInputs, docEntry: Int32Array, settings: Fusi
   const phr = bestPerEntry(useLexical ? inputs.phrasing : [], docEntry, exclude);
   const ent = bestPerEntry(useLexical ? inputs.entry : [], undefined, exclude);
   const den = bestPerEntry(useDense ? inputs.dense : [], docEntry, exclude);
-  const entries = new Set<number>([...phr.keys(), ...ent.keys(), ...den.keys()]);
+  // Every entry any channel found, each once (a fused query runs this on every turn: no intermediate arrays).
+  const entries = new Set<number>(phr.keys());
+  for (const entry of ent.keys()) entries.add(entry);
+  for (const entry of den.keys()) entries.add(entry);
   const rrf = (b: Best | undefined) => (b ? 1 / (settings.rrfK + b.rank) : 0);
-  const channels = [phr, ent, den].filter((c) => c.size > 0).length;
+  const first = (b: Best | undefined) => (b?.rank === 1 ? 1 : 0);
+  const channels = (phr.size > 0 ? 1 : 0) + (ent.size > 0 ? 1 : 0) + (den.size > 0 ? 1 : 0);
+  const wp = useLexical ? settings.phrasingWeight : 0;
+  const we = useLexical ? settings.entryWeight : 0;
+  const wd = useDense ? settings.denseWeight : 0;
   const out: EntryCandidate[] = [];
   for (const entry of entries) {
     const p = phr.get(entry);
@@ -100,16 +107,11 @@ export function fuse(inputs: ChannelInputs, docEntry: Int32Array, settings: Fusi
     const lexical = p?.score ?? 0;
     const entryLexical = e?.score ?? 0;
     const dense = Math.max(0, ((d?.score ?? 0) - settings.denseFloor) / (1 - settings.denseFloor)) * denseGate;
-    let score: number;
-    if (settings.mode === 'rrf') score = rrf(p) + rrf(e) + rrf(d);
-    else {
-      const w = { p: useLexical ? settings.phrasingWeight : 0, e: useLexical ? settings.entryWeight : 0, d: useDense ? settings.denseWeight : 0 };
-      score = (w.p * lexical + w.e * entryLexical + w.d * dense) / (w.p + w.e + w.d);
-    }
+    const score = settings.mode === 'rrf' ? rrf(p) + rrf(e) + rrf(d) : (wp * lexical + we * entryLexical + wd * dense) / (wp + we + wd);
     // The matched phrasing: the lexical one when it matches about as well as the dense one (it is the literal match).
     const lexicalCarries = p !== undefined && (d === undefined || lexical >= dense);
     const doc = lexicalCarries ? p.doc : (d?.doc ?? p?.doc ?? -1);
-    const firsts = [p, e, d].filter((b) => b?.rank === 1).length;
+    const firsts = first(p) + first(e) + first(d);
     out.push({ entry, score, lexical, entryLexical, dense, doc, agreement: channels > 0 ? firsts / channels : 0 });
   }
   out.sort((a, b) => b.score - a.score || b.lexical - a.lexical || a.entry - b.entry);
