@@ -177,6 +177,7 @@ describe('handoff cues', () => {
     ['矿井透水了', 'urgent'],
     ['工人讨薪爬到塔吊上了', 'urgent'],
     ['有人倒卖医保卡', 'complaint'],
+    ['我名下怎么有个单位给我交社保', 'complaint'],
     ['药店刷医保卡买日用品 这个要管管', 'complaint'],
   ])('%s → %s', (text, reason) => {
     expect(findCue(compactKey(text))?.reason).toBe(reason);
@@ -199,6 +200,7 @@ describe('handoff cues', () => {
     '签了不买社保的协议以后员工还能告公司吗',
     '瓦斯检测员的社保',
     '医保卡可以套现吗',
+    '我老婆的公积金能用来还我名下的房贷吗',
   ])('a question about the same words is not a cue: %s', (text) => {
     expect(findCue(compactKey(text))).toBeUndefined();
   });
