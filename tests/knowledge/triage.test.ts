@@ -178,6 +178,7 @@ describe('handoff cues', () => {
     ['工人讨薪爬到塔吊上了', 'urgent'],
     ['有人倒卖医保卡', 'complaint'],
     ['我名下怎么有个单位给我交社保', 'complaint'],
+    ['对社保局的答复不满意', 'complaint'],
     ['药店刷医保卡买日用品 这个要管管', 'complaint'],
   ])('%s → %s', (text, reason) => {
     expect(findCue(compactKey(text))?.reason).toBe(reason);
@@ -201,6 +202,8 @@ describe('handoff cues', () => {
     '瓦斯检测员的社保',
     '医保卡可以套现吗',
     '我老婆的公积金能用来还我名下的房贷吗',
+    '对鉴定结果不满意能重新鉴定吗',
+    '对工伤认定结果不满意怎么办',
   ])('a question about the same words is not a cue: %s', (text) => {
     expect(findCue(compactKey(text))).toBeUndefined();
   });
