@@ -151,6 +151,12 @@ describe('the real KB', () => {
     expect(base.hits[0]?.entryId).toBe('gongjijin-jiaocun-jishu');
   });
 
+  it('answers how an employer pays the housing fund, not how to withdraw it: 公积金怎么交', async () => {
+    const r = await kb.search('公积金怎么交');
+    expect(r.decision).toBe('answer');
+    expect(r.hits[0]?.entryId).toBe('gongjijin-huijiao');
+  });
+
   it('offers the entries about the scheme a question names first, however close another scheme’s wording', async () => {
     // 失业金每月发多少 is worded almost like it; the pension entry comes first among the choices.
     const r = await kb.search('养老金每个月发多少');
