@@ -57,7 +57,12 @@ export function makeVersion(snapshot: IndexSnapshot, topics: Topics, vocabulary:
     snapshot,
     topics,
     vocabulary,
-    departments: new DepartmentMatcher(vocabulary.departments, canonical, vocabulary.qualifiers, vocabulary.kbQualifiers, namesDomainTerm, vocabulary.workers),
+    departments: new DepartmentMatcher(vocabulary.departments, canonical, {
+      qualifiers: vocabulary.qualifiers,
+      kbQualifiers: vocabulary.kbQualifiers,
+      aboutTheKb: namesDomainTerm,
+      workers: vocabulary.workers,
+    }),
     followup: { generic, swap: vocabulary.swap, swapInContext: vocabulary.swapInContext, families },
     profiles: profilesOf(snapshot, generic, domain),
     domain,

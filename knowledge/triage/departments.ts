@@ -9,6 +9,18 @@ export interface DepartmentMatch {
   word: string;
 }
 
+/** Words that say who someone is, not whose matter a message is (vocabulary.yaml's qualifiers and workers). */
+export interface WhoSomeoneIs {
+  /** Always shadow the department's word inside them (农村户口). */
+  qualifiers?: readonly string[];
+  /** Shadow it in a message about the KB's matters only (孩子上学). */
+  kbQualifiers?: readonly string[];
+  /** Whether a compact message names one of the KB's terms. */
+  aboutTheKb?: (compact: string) => boolean;
+  /** After a department's word, or as one, someone who works there (快递员, 出租车司机, 护士). */
+  workers?: readonly string[];
+}
+
 interface Scan {
   matches: readonly DepartmentMatch[];
   workplaces: readonly string[];
@@ -32,14 +44,8 @@ export class DepartmentMatcher {
   /** Word positions in `words` by first character: a text is scanned once, not once per word. */
   private readonly byFirst = new Map<string, number[]>();
 
-  constructor(
-    rules: readonly DepartmentRule[],
-    canonical: (word: string) => string,
-    qualifiers: readonly string[] = [],
-    kbQualifiers: readonly string[] = [],
-    aboutTheKb: (compact: string) => boolean = () => true,
-    workers: readonly string[] = [],
-  ) {
+  constructor(rules: readonly DepartmentRule[], canonical: (word: string) => string, who: WhoSomeoneIs = {}) {
+    const { qualifiers = [], kbQualifiers = [], aboutTheKb = () => true, workers = [] } = who;
     this.aboutTheKb = aboutTheKb;
     const people = workers
       .map((w) => canonical(w).replace(/\s+/g, ''))

@@ -321,7 +321,7 @@ describe('DepartmentMatcher', () => {
 
   it('lets a qualifier (农村户口: who someone is) shadow the department word inside it, not one that reaches past it', () => {
     const police = [{ key: '公安' as const, department: '公安机关', words: ['户口', '户口迁'] }];
-    const withQualifiers = new DepartmentMatcher(police, (w) => w, ['农村户口']);
+    const withQualifiers = new DepartmentMatcher(police, (w) => w, { qualifiers: ['农村户口'] });
     const found = (text: string) => withQualifiers.find(text).map((m) => m.word);
     expect(found('农村户口的员工要交社保吗')).toEqual([]);
     expect(found('农村户口迁到城里要啥手续')).toEqual(['户口迁']);
@@ -330,13 +330,7 @@ describe('DepartmentMatcher', () => {
 
   it('lets a KB-matter qualifier (孩子上学: who is insured) shadow its department word only where the message is about the KB', () => {
     const schools = [{ key: '教育' as const, department: '教育部门', words: ['上学'] }];
-    const matcher = new DepartmentMatcher(
-      schools,
-      (w) => w,
-      [],
-      ['孩子上学'],
-      (text) => text.includes('医保'),
-    );
+    const matcher = new DepartmentMatcher(schools, (w) => w, { kbQualifiers: ['孩子上学'], aboutTheKb: (text) => text.includes('医保') });
     const found = (text: string) => matcher.find(text).map((m) => m.word);
     expect(found('孩子上学医保在哪交')).toEqual([]);
     expect(found('孩子上学的事找谁')).toEqual(['上学']);
@@ -347,14 +341,7 @@ describe('DepartmentMatcher', () => {
       { key: '交通' as const, department: '交通运输部门', words: ['快递', '出租车', '出租'] },
       { key: '卫生健康' as const, department: '卫生健康部门', words: ['医院', '护士'] },
     ];
-    const matcher = new DepartmentMatcher(
-      rules,
-      (w) => w,
-      [],
-      [],
-      (text) => /社保|工伤|产假/.test(text),
-      ['员', '司机', '护士'],
-    );
+    const matcher = new DepartmentMatcher(rules, (w) => w, { aboutTheKb: (text) => /社保|工伤|产假/.test(text), workers: ['员', '司机', '护士'] });
     const found = (text: string) => matcher.find(text).map((m) => m.word);
     expect(found('快递员的社保谁交')).toEqual([]);
     expect(found('出租车司机工伤怎么认定')).toEqual([]);
