@@ -189,6 +189,8 @@ describe('handoff cues', () => {
     ['有人倒卖医保卡', 'complaint'],
     ['我名下怎么有个单位给我交社保', 'complaint'],
     ['对社保局的答复不满意', 'complaint'],
+    ['公司不给员工交公积金 领导还威胁我们', 'complaint'],
+    ['我要去市长热线告你们', 'complaint'],
     ['药店刷医保卡买日用品 这个要管管', 'complaint'],
   ])('%s → %s', (text, reason) => {
     expect(findCue(compactKey(text))?.reason).toBe(reason);
