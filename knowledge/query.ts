@@ -216,7 +216,7 @@ function secondOpinion(version: Version, own: QueryAnalysis, input: string, resu
   // this line's matters, however much it reads like the hotline's other departments' messages: its choices stand.
   // Not a word that is also a life event (失业, 工伤: 失业了想参加免费的职业培训 is the employment service's).
   // Nor one that says where someone works in a question about the KB's matters (出租车司机工伤怎么认定, 医院护士产假).
-  const namesScheme = namesOwnScheme(version, own) || version.departments.workplaces(own.canonical.replace(/\s+/g, '')).length > 0;
+  const namesScheme = namesOwnScheme(version, own) || version.departments.workplaces(compactOf(own)).length > 0;
   if (result.decision !== 'answer' && !namesScheme && learned.kind === 'out_of_scope' && learned.category && learned.probability >= LEARNED_TRIAGE.outOfScope) {
     const department = version.vocabulary.departments.find((d) => d.key === learned.category)?.department ?? '12345热线';
     return {
@@ -341,6 +341,11 @@ function otherScheme(version: Version, own: QueryAnalysis, entry: number): boole
   return schemes.every((w) => (UMBRELLA.has(w) ? text.includes(HOUSING_FUND) && ![...UMBRELLA].some((u) => text.includes(u)) : !text.includes(w)));
 }
 
+/** The message as read (synonyms, typos put right) without spaces: what the department words and ellipses are matched in. */
+function compactOf(own: QueryAnalysis): string {
+  return own.canonical.replace(/\s+/g, '');
+}
+
 /** The message names one of the KB's schemes, not a word that is also a life event (失业, 工伤). */
 function namesOwnScheme(version: Version, own: QueryAnalysis): boolean {
   return schemesNamed(version, own).some((w) => !version.followup.families.get(w)?.has('情形'));
@@ -366,7 +371,7 @@ function leavesSubject(version: Version, own: QueryAnalysis, input: string, alon
   const answered = alone.hits[0] && version.snapshot.positionOf.get(alone.hits[0].entryId);
   if (last === undefined || answered === undefined) return false;
   // The user's own words too: synonyms may fold the scheme away (开社保户 → 开户); 工伤认定 names 工伤.
-  const text = `${own.canonical.replace(/\s+/g, '')}|${compactKey(input)}`;
+  const text = `${compactOf(own)}|${compactKey(input)}`;
   for (const [word, families] of version.followup.families) if (families.has('险种') && text.includes(word)) return false;
   const [a, b] = [version.snapshot.entries[last] as Entry, version.snapshot.entries[answered] as Entry];
   return a.category !== b.category || isFund(version, last) !== isFund(version, answered);
@@ -397,7 +402,7 @@ const EXPLICIT_REPORT = /投诉|举报|检举|控告|反映|曝光|信访|上访
 
 /** The message names another department's matter and none of the KB's key terms. */
 function othersMatter(version: Version, own: QueryAnalysis): boolean {
-  if (version.departments.find(own.canonical.replace(/\s+/g, '')).length === 0) return false;
+  if (version.departments.find(compactOf(own)).length === 0) return false;
   return !wordTerms(own.terms).some((w) => version.domain.has(w));
 }
 
@@ -419,7 +424,7 @@ function isSituation(version: Version, word: string): boolean {
 
 /** Whether an entry names every other department's thing the message names (发票 in the entry on 手工报销). */
 function namesTheirs(version: Version, own: QueryAnalysis): (entry: number) => boolean {
-  const words = version.departments.find(own.canonical.replace(/\s+/g, '')).map((m) => m.word);
+  const words = version.departments.find(compactOf(own)).map((m) => m.word);
   return (entry) => {
     const text = version.profiles.textOf(entry);
     return words.length > 0 && words.every((w) => text.includes(w));
@@ -433,7 +438,7 @@ const MAX_SOFT_FOLLOWUP_CHARS = 20;
 function softFollowup(version: Version, own: QueryAnalysis, input: string, lastEntryId: string | undefined): Followup | undefined {
   const { snapshot } = version;
   const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
-  if (last === undefined || [...own.canonical.replace(/\s+/g, '')].length > MAX_SOFT_FOLLOWUP_CHARS) return undefined;
+  if (last === undefined || [...compactOf(own)].length > MAX_SOFT_FOLLOWUP_CHARS) return undefined;
   // A message that names a scheme the last entry does not speak of (公积金离职了能取吗 after 女的几岁退休) has a
   // subject of its own.
   if (otherScheme(version, own, last)) return undefined;
@@ -485,10 +490,10 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   const words = wordTerms(own.terms);
   const known = words.filter((w) => snapshot.known.has(w)).length;
   // Another department's matter names its topic (公租房怎么申请): not a follow-up, whatever the KB knows of it.
-  const namesTopic = words.some((w) => version.keyTerms.has(w)) || version.departments.find(own.canonical.replace(/\s+/g, '')).length > 0;
+  const namesTopic = words.some((w) => version.keyTerms.has(w)) || version.departments.find(compactOf(own)).length > 0;
   const topical = { namesKeyTerm: namesTopic, mostlyKnown: known >= MOSTLY_KNOWN * words.length, asks: mainAsk(own.canonical) !== undefined };
   const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
-  const ellipsis = ellipsisOf(own.canonical.replace(/\s+/g, ''), words, version.followup, (t) => snapshot.analyzer.words(t), topical, last !== undefined);
+  const ellipsis = ellipsisOf(compactOf(own), words, version.followup, (t) => snapshot.analyzer.words(t), topical, last !== undefined);
   if (!ellipsis) return undefined;
   if (last === undefined) return 'needs_context';
   const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) =>
@@ -513,7 +518,7 @@ function foreignMatter(
   t: DecisionThresholds,
   swap = false,
 ): DepartmentMatch | undefined {
-  const matches = byLikelihood(version, own, version.departments.find(own.canonical.replace(/\s+/g, '')));
+  const matches = byLikelihood(version, own, version.departments.find(compactOf(own)));
   if (matches.length === 0) return undefined;
   if (!top) return matches[0];
   // The message is one of the best entry's own phrasings (住院发票丢了还能报销吗): the KB answers it as worded.
