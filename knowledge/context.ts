@@ -4,7 +4,7 @@
 // last one (related, same category) are preferred among near-equal candidates.
 import type { Entry } from './content/schema.ts';
 import type { EntryProfile } from './decision/profiles.ts';
-import type { EntryCandidate } from './index/fusion.ts';
+import { descending, type EntryCandidate } from './index/fusion.ts';
 import type { IndexSnapshot } from './index/snapshot.ts';
 import { outsideFamiliesOf, type Ellipsis, type FollowupVocabulary } from './triage/followup.ts';
 
@@ -68,5 +68,5 @@ export function preferContext(candidates: readonly EntryCandidate[], followup: F
             : 0;
     out.push(bonus !== 0 ? { ...c, score: c.score + bonus } : c);
   }
-  return out.sort((a, b) => b.score - a.score);
+  return out.sort((a, b) => descending(a.score, b.score));
 }

@@ -2,7 +2,7 @@
 // for answering is high, the middle ground offers choices, and anything unsure goes to a person. Candidates are
 // ranked by calibrated confidence, not by fused score: the question's key words and what it asks for decide
 // between two entries about the same topic (社保基数 怎么算 / 怎么申报).
-import type { EntryCandidate } from '../index/fusion.ts';
+import { descending, type EntryCandidate } from '../index/fusion.ts';
 import type { HandoffReason } from '../triage/cues.ts';
 import type { Evidence } from './evidence.ts';
 import { SIGNALS, type ConfidenceModel, type DecisionThresholds, type Signals } from './thresholds.ts';
@@ -62,7 +62,7 @@ export function rank(candidates: readonly WeighedCandidate[], known: number, mod
   const signals = signalsOf(candidates, known);
   return candidates
     .map((c, i) => ({ ...c, signals: signals[i] as Signals, confidence: confidenceOf(model, signals[i] as Signals) }))
-    .sort((a, b) => b.confidence - a.confidence || b.score - a.score);
+    .sort((a, b) => descending(a.confidence, b.confidence) || descending(a.score, b.score));
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;

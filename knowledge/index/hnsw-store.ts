@@ -114,9 +114,22 @@ export class HnswVectorStore extends VectorStore {
   searchLabels(query: ArrayLike<number>, k: number, filter?: (label: number) => boolean): { labels: number[]; distances: number[] } {
     if (!this.index || this.count === 0) return { labels: [], distances: [] };
     const n = Math.min(k, this.index.getCurrentCount());
-    const result = this.index.searchKnn(Array.from(query), n, filter);
+    const result = this.index.searchKnn(this.asArray(query), n, filter);
     return { labels: result.neighbors, distances: result.distances };
   }
+
+  /**
+   * The query as the plain array hnswlib wants, in one array reused by every search (searchKnn is synchronous and
+   * copies it): Array.from on a typed array iterates, allocating as it goes, on every query.
+   */
+  private asArray(query: ArrayLike<number>): number[] {
+    const out = this.queryScratch;
+    out.length = query.length;
+    for (let i = 0; i < query.length; i++) out[i] = query[i] as number;
+    return out;
+  }
+
+  private readonly queryScratch: number[] = [];
 
   /** Writes hnsw.bin, and hnsw-docs.json unless the caller keeps the documents itself (the KB snapshot does). */
   async save(directory: string, options: { documents?: boolean } = {}): Promise<void> {

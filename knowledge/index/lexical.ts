@@ -7,6 +7,7 @@
 // term). Typed-array postings also give the overlap mass in the same pass and save/load without JSON.
 import type { Terms } from '../text/analyzer.ts';
 import { need, pack, unpack } from './binary.ts';
+import type { ChannelHit } from './fusion.ts';
 import { documentFrequencies, rowCount, type TermMatrix } from './term-matrix.ts';
 
 export interface LexicalParams {
@@ -30,6 +31,16 @@ export interface LexicalHit {
 export interface LexicalResult {
   hits: LexicalHit[];
   /** Share of the query's IDF mass made of terms the KB knows at all (0 for 今天天气怎么样-like chat). */
+  knownShare: number;
+}
+
+/** One query's accumulation: the best documents by BM25 and the masses their scores are read against. */
+interface Top {
+  heap: TopK;
+  queryMass: number;
+  /** BM25's upper bound for this query (every term matched with saturated tf). */
+  upper: number;
+  touchedCount: number;
   knownShare: number;
 }
 
@@ -154,7 +165,38 @@ export class LexicalIndex {
    *   questions knows only the KB's own terms.
    */
   search(query: Terms, k: number, knows?: (term: string) => boolean): LexicalResult {
-    const { k1, queryBias } = this.params;
+    const top = this.top(query, k, knows);
+    const hits: LexicalHit[] = [];
+    for (const i of top.heap.order()) {
+      const d = top.heap.docs[i] as number;
+      const bm25 = top.heap.scores[i] as number;
+      hits.push({ doc: d, bm25, bm25Norm: top.upper > 0 ? bm25 / top.upper : 0, overlap: this.overlapOf(d, top.queryMass) });
+    }
+    this.clearShared(top);
+    return { hits, knownShare: top.knownShare };
+  }
+
+  /**
+   * The same top k as `search`, as one fusion channel: each document with only the score fusion reads (its overlap,
+   * or its normalized BM25). The hot path: no per-hit object but the one returned.
+   */
+  channel(query: Terms, k: number, score: 'overlap' | 'bm25Norm', knows?: (term: string) => boolean): { hits: ChannelHit[]; knownShare: number } {
+    const top = this.top(query, k, knows);
+    const order = top.heap.order();
+    const hits = new Array<ChannelHit>(order.length);
+    for (let n = 0; n < order.length; n++) {
+      const i = order[n] as number;
+      const d = top.heap.docs[i] as number;
+      const bm25 = top.heap.scores[i] as number;
+      hits[n] = { doc: d, score: score === 'overlap' ? this.overlapOf(d, top.queryMass) : top.upper > 0 ? bm25 / top.upper : 0 };
+    }
+    this.clearShared(top);
+    return { hits, knownShare: top.knownShare };
+  }
+
+  /** BM25 of every reached document into the accumulators, the best k in a heap; sharedAcc is left for the caller. */
+  private top(query: Terms, k: number, knows: ((term: string) => boolean) | undefined): Top {
+    const { k1 } = this.params;
     const { scoreAcc, sharedAcc, touched, postDocs, postTf, postBm25 } = this;
     let queryMass = 0;
     let knownMass = 0;
@@ -186,15 +228,17 @@ export class LexicalIndex {
       heap.offer(d, scoreAcc[d] as number);
       scoreAcc[d] = 0;
     }
-    const hits: LexicalHit[] = [];
-    for (const i of heap.order()) {
-      const d = heap.docs[i] as number;
-      const overlap = (sharedAcc[d] as number) / (queryBias * queryMass + (1 - queryBias) * (this.docMass[d] as number));
-      const bm25 = heap.scores[i] as number;
-      hits.push({ doc: d, bm25, bm25Norm: upper > 0 ? bm25 / upper : 0, overlap: Math.min(1, overlap) });
-    }
-    for (let i = 0; i < touchedCount; i++) sharedAcc[touched[i] as number] = 0;
-    return { hits, knownShare: queryMass > 0 ? knownMass / queryMass : 0 };
+    return { heap, queryMass, upper, touchedCount, knownShare: queryMass > 0 ? knownMass / queryMass : 0 };
+  }
+
+  private overlapOf(doc: number, queryMass: number): number {
+    const { queryBias } = this.params;
+    const overlap = (this.sharedAcc[doc] as number) / (queryBias * queryMass + (1 - queryBias) * (this.docMass[doc] as number));
+    return Math.min(1, overlap);
+  }
+
+  private clearShared(top: Top): void {
+    for (let i = 0; i < top.touchedCount; i++) this.sharedAcc[this.touched[i] as number] = 0;
   }
 
   toBuffer(): Buffer {
@@ -248,7 +292,9 @@ class TopK {
       keys[i] = (0xffffffff - (UINT_BITS[0] as number)) * slots + i;
     }
     keys.sort();
-    return Array.from(keys, (key) => key % slots);
+    const order = new Array<number>(this.size);
+    for (let i = 0; i < this.size; i++) order[i] = (keys[i] as number) % slots; // a loop: Array.from iterates, allocating
+    return order;
   }
 
   offer(doc: number, score: number): void {

@@ -3,7 +3,7 @@
 import type { Entry } from '../content/schema.ts';
 import type { QueryAnalysis, Analyzer } from '../text/analyzer.ts';
 import type { DenseChannel } from './dense.ts';
-import { fuse, type ChannelHit, type EntryCandidate, type FusionSettings } from './fusion.ts';
+import { fuse, FusionSlots, type ChannelHit, type EntryCandidate, type FusionSettings } from './fusion.ts';
 import type { LexicalIndex } from './lexical.ts';
 
 export interface SnapshotInfo {
@@ -61,7 +61,11 @@ export class IndexSnapshot {
     this.positionOf = positions;
     this.byId = new Map([...positions].map(([id, i]) => [id, entries[i] as Entry]));
     this.knows = (term) => known.has(term);
+    this.slots = new FusionSlots(entries.length);
   }
+
+  /** Fusion's scratch: searches fuse one at a time (fuse is synchronous). */
+  private readonly slots: FusionSlots;
 
   private readonly knows: (term: string) => boolean;
 
@@ -73,16 +77,15 @@ export class IndexSnapshot {
   async retrieveAnalyzed(analysis: QueryAnalysis, text: string, options: RetrievalOptions): Promise<Retrieval> {
     if (analysis.terms.size === 0) return { analysis, candidates: [], knownShare: 0 };
     const mode = options.fusion.mode;
-    const lex = this.lexical.search(analysis.terms, options.lexicalCandidates, this.knows);
-    const phrasing = mode === 'dense' ? [] : lex.hits.map((h) => ({ doc: h.doc, score: h.overlap }));
-    const entry =
-      mode === 'dense' ? [] : this.entryLexical.search(analysis.terms, options.entryCandidates).hits.map((h) => ({ doc: h.doc, score: h.bm25Norm }));
+    const lex = this.lexical.channel(analysis.terms, options.lexicalCandidates, 'overlap', this.knows);
+    const phrasing = mode === 'dense' ? [] : lex.hits;
+    const entry = mode === 'dense' ? [] : this.entryLexical.channel(analysis.terms, options.entryCandidates, 'bm25Norm').hits;
     let dense: ChannelHit[] = [];
     if (this.dense && mode !== 'lexical') {
       const vector = await this.dense.queryVector(analysis, text);
       if (vector) dense = this.dense.search(vector, options.denseCandidates);
     }
-    const candidates = fuse({ phrasing, entry, dense }, this.docEntry, options.fusion, lex.knownShare, options.exclude);
+    const candidates = fuse({ phrasing, entry, dense }, this.docEntry, options.fusion, lex.knownShare, options.exclude, this.slots);
     return { analysis, candidates, knownShare: lex.knownShare };
   }
 }

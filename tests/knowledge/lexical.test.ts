@@ -99,4 +99,20 @@ describe('LexicalIndex.search', () => {
     ]);
     expect(loaded.search(query, 50)).toEqual(index.search(query, 50));
   });
+
+  it('gives fusion the same documents, in the same order, with the score it asks for (channel)', () => {
+    const { matrix } = randomCollection(6, 500);
+    const index = LexicalIndex.build(matrix);
+    const rand = mulberry32(6);
+    for (let q = 0; q < 25; q++) {
+      const query: Terms = new Map();
+      for (let i = 0; i < 1 + Math.floor(rand() * 6); i++) query.set(VOCABULARY[Math.floor(rand() * VOCABULARY.length)] as string, rand() < 0.5 ? 1 : 0.3);
+      const full = index.search(query, 40);
+      const overlap = index.channel(query, 40, 'overlap');
+      const bm25Norm = index.channel(query, 40, 'bm25Norm');
+      expect(overlap.hits).toEqual(full.hits.map((h) => ({ doc: h.doc, score: h.overlap })));
+      expect(bm25Norm.hits).toEqual(full.hits.map((h) => ({ doc: h.doc, score: h.bm25Norm })));
+      expect(overlap.knownShare).toBe(full.knownShare);
+    }
+  });
 });
