@@ -165,7 +165,7 @@ export class LexicalIndex {
    *   questions knows only the KB's own terms.
    */
   search(query: Terms, k: number, knows?: (term: string) => boolean): LexicalResult {
-    const top = this.top(query, k, knows);
+    const top = this.top(query, k, knows, true);
     const hits: LexicalHit[] = [];
     for (const i of top.heap.order()) {
       const d = top.heap.docs[i] as number;
@@ -181,7 +181,7 @@ export class LexicalIndex {
    * or its normalized BM25). The hot path: no per-hit object but the one returned.
    */
   channel(query: Terms, k: number, score: 'overlap' | 'bm25Norm', knows?: (term: string) => boolean): { hits: ChannelHit[]; knownShare: number } {
-    const top = this.top(query, k, knows);
+    const top = this.top(query, k, knows, score === 'overlap');
     const order = top.heap.order();
     const hits = new Array<ChannelHit>(order.length);
     for (let n = 0; n < order.length; n++) {
@@ -194,8 +194,14 @@ export class LexicalIndex {
     return { hits, knownShare: top.knownShare };
   }
 
-  /** BM25 of every reached document into the accumulators, the best k in a heap; sharedAcc is left for the caller. */
-  private top(query: Terms, k: number, knows: ((term: string) => boolean) | undefined): Top {
+  /**
+   * BM25 of every reached document into the accumulators, the best k in a heap; with `overlap`, the IDF mass each
+   * shares with the query too (left in sharedAcc for the caller). Fusion's entry channel reads BM25 alone: at 10k
+   * entries this loop is most of a query, and the overlap half its memory traffic (p50 1.22 → 1.01 ms without it).
+   * Computing the overlap afterwards for the k returned documents only (a binary search per term) was no faster at
+   * 10k and slower on the real KB.
+   */
+  private top(query: Terms, k: number, knows: ((term: string) => boolean) | undefined, overlap: boolean): Top {
     const { k1 } = this.params;
     const { scoreAcc, sharedAcc, touched, postDocs, postTf, postBm25 } = this;
     let queryMass = 0;
@@ -213,12 +219,14 @@ export class LexicalIndex {
       queryMass += qw * idf;
       if (!knows || knows(term)) knownMass += qw * idf;
       upper += qw * idf * (k1 + 1);
+      const weight = qw * idf; // the product qw * idf * bm25 takes first: the sums are unchanged
       for (let p = this.offsets[t] as number, end = this.offsets[t + 1] as number; p < end; p++) {
         const d = postDocs[p] as number;
+        const score = scoreAcc[d] as number;
         // Every posting adds a positive score, so a zero score means the document was not reached yet.
-        if (scoreAcc[d] === 0) touched[touchedCount++] = d;
-        scoreAcc[d] = (scoreAcc[d] as number) + qw * idf * (postBm25[p] as number);
-        sharedAcc[d] = (sharedAcc[d] as number) + Math.min(qw, postTf[p] as number) * idf;
+        if (score === 0) touched[touchedCount++] = d;
+        scoreAcc[d] = score + weight * (postBm25[p] as number);
+        if (overlap) sharedAcc[d] = (sharedAcc[d] as number) + Math.min(qw, postTf[p] as number) * idf;
       }
     }
     // Top k by BM25 in a min-heap of document numbers: an object is made only for the k that are returned.
