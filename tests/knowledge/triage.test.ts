@@ -120,6 +120,8 @@ describe('requests for a person', () => {
     '有没有专门管社保的人',
     '能和工作人员视频吗',
     '请帮忙转给社保中心处理',
+    '我需要一对一咨询',
+    '能否请专业人员解答',
   ])('a person word after a request verb, or a call-back: %s', (text) => {
     expect(classify(text)).toEqual({ kind: 'human' });
   });
@@ -131,6 +133,8 @@ describe('requests for a person', () => {
     '退休资格认证可以视频认证吗',
     '公司新来个人怎么交社保',
     '医保关系怎么转到医保中心',
+    '工伤职工可以申请专业人员指导康复吗',
+    '一对一帮扶的失业人员有补贴吗',
   ])('no request for a person: %s', (text) => {
     expect(classify(text).kind).not.toBe('human');
   });
