@@ -1,4 +1,4 @@
-// kb:check | kb:build | kb:search -- "问题" [--last ENTRY_ID] | kb:eval [--calibrate] [--dev-only] [--show N]
+// kb:check | kb:build | kb:search -- "问题" [--last ENTRY_ID] | kb:eval [--calibrate] [--dev-only] [--show N] [--show-heldout N]
 // Options for build/search/eval: --index-dir DIR, --embeddings local|none|openai, --embeddings-url URL,
 // --embeddings-model NAME (the API key, if any, is read from the environment variable named by --api-key-env).
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ const { values, positionals } = parseArgs({
     'dev-only': { type: 'boolean', default: false },
     last: { type: 'string' },
     show: { type: 'string', default: '15' },
+    'show-heldout': { type: 'string', default: '0' },
   },
 });
 
@@ -129,10 +130,16 @@ async function main(): Promise<number> {
     case 'search':
       return search();
     case 'eval':
-      await runEval({ calibrate: values.calibrate, devOnly: values['dev-only'], show: Number(values.show), kb: { embeddings: embeddingsConfig() } });
+      await runEval({
+        calibrate: values.calibrate,
+        devOnly: values['dev-only'],
+        show: Number(values.show),
+        showHeldOut: Number(values['show-heldout']),
+        kb: { embeddings: embeddingsConfig() },
+      });
       return 0;
     default:
-      print('usage: tsx knowledge/cli.ts check | build | search -- "问题" [--last ENTRY_ID] | eval [--calibrate] [--dev-only] [--show N]');
+      print('usage: tsx knowledge/cli.ts check | build | search -- "问题" [--last ENTRY_ID] | eval [--calibrate] [--dev-only] [--show N] [--show-heldout N]');
       return 2;
   }
 }

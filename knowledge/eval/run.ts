@@ -36,8 +36,13 @@ import { evaluateTeddy, teddyAvailable } from './teddy.ts';
 
 export interface EvalOptions {
   calibrate?: boolean;
-  /** How many problem cases to list per kind. */
+  /** How many problem cases to list per kind, for the tuning and dev sets. */
   show?: number;
+  /**
+   * The same for the held-out sets (default 0: their figures only). Their cases are for measuring: a failure read
+   * is a failure one is tempted to fix, and the set then no longer measures questions written apart.
+   */
+  showHeldOut?: number;
   kb?: KnowledgeBaseOptions;
   print?: (text: string) => void;
   /** Stop before the held-out sets: what someone tuning the bot runs, so they never see held-out cases. */
@@ -56,6 +61,7 @@ type Print = (t: string) => void;
 export async function runEval(options: EvalOptions = {}): Promise<void> {
   const print: Print = options.print ?? ((t: string) => process.stdout.write(`${t}\n`));
   const show = options.show ?? 15;
+  const showHeldOut = options.showHeldOut ?? 0;
   const { entries } = loadContent({ contentDir: options.kb?.contentDir, localDir: options.kb?.localDir });
   const categoryOf = (id: string) => entries.find((e) => e.id === id || e.aliases.includes(id))?.category;
   const none = loadNone();
@@ -176,7 +182,7 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
       'heldout.yaml',
       heldout.map((c) => c.expect),
     );
-    reportQuestions(print, `Held-out set heldout.yaml: ${heldout.length} questions (full index)`, await runModes(kb, heldout), categoryOf, show);
+    reportQuestions(print, `Held-out set heldout.yaml: ${heldout.length} questions (full index)`, await runModes(kb, heldout), categoryOf, showHeldOut);
   } else print('\n(knowledge/eval/heldout.yaml not present: skipped)');
 
   for (const dir of HELDOUT_DIRS) {
@@ -191,10 +197,10 @@ export async function runEval(options: EvalOptions = {}): Promise<void> {
         `${basename(dir)}/questions.yaml`,
         sets.questions.map((c) => c.expect),
       );
-      reportQuestions(print, `${name} questions: ${sets.questions.length}`, await runModes(kb, sets.questions, ['weighted']), categoryOf, show);
+      reportQuestions(print, `${name} questions: ${sets.questions.length}`, await runModes(kb, sets.questions, ['weighted']), categoryOf, showHeldOut);
     }
-    if (sets.followups) await reportFollowups(print, `${name} follow-ups`, kb, sets.followups, show, warnUnknown);
-    if (sets.triage) await reportTriage(print, `${name} triage`, kb, sets.triage, show);
+    if (sets.followups) await reportFollowups(print, `${name} follow-ups`, kb, sets.followups, showHeldOut, warnUnknown);
+    if (sets.triage) await reportTriage(print, `${name} triage`, kb, sets.triage, showHeldOut);
   }
 
   if (teddyAvailable()) {
