@@ -190,6 +190,13 @@ describe('handoff cues', () => {
     ['化工厂泄漏了', 'urgent'],
     ['矿井透水了', 'urgent'],
     ['工人讨薪爬到塔吊上了', 'urgent'],
+    // Something about to blow up or give way, people trapped, gas escaping, a canteen poisoning.
+    ['厂里锅炉好像要爆了', 'urgent'],
+    ['厂房墙体开裂 随时可能倒', 'urgent'],
+    ['电梯困人了 里面有个孕妇', 'urgent'],
+    ['天然气管道被挖断了 在漏气', 'urgent'],
+    ['食堂吃完饭十几个员工上吐下泻', 'urgent'],
+    ['有个农民工爬上广告牌要跳', 'urgent'],
     ['有人倒卖医保卡', 'complaint'],
     ['我名下怎么有个单位给我交社保', 'complaint'],
     ['对社保局的答复不满意', 'complaint'],
@@ -220,6 +227,9 @@ describe('handoff cues', () => {
     '我老婆的公积金能用来还我名下的房贷吗',
     '对鉴定结果不满意能重新鉴定吗',
     '对工伤认定结果不满意怎么办',
+    '员工说要跳槽 社保怎么转',
+    '公司马上倒闭了 欠的社保怎么办',
+    '下个月就要倒班了 夜班路上受伤算工伤吗',
   ])('a question about the same words is not a cue: %s', (text) => {
     expect(findCue(compactKey(text))).toBeUndefined();
   });
