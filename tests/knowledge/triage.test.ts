@@ -36,6 +36,8 @@ describe('small talk', () => {
     ['是自动回复吗', 'identity'],
     ['你们是哪个单位的', 'identity'],
     ['你好 你能干什么', 'identity'],
+    ['不好意思 打错了', 'greeting'],
+    ['发错了', 'greeting'],
   ])('%s → %s', (text, act) => {
     expect(classify(text)).toEqual({ kind: 'small_talk', act });
   });
@@ -51,7 +53,7 @@ describe('small talk', () => {
     expect(classify(text)).toEqual({ kind: 'small_talk', act });
   });
 
-  it.each(['你好 社保断缴了怎么办', '谢谢 那失业金能领多久', '好的 那公积金呢', '嗯 工伤认定要多久', '测试一下'])(
+  it.each(['你好 社保断缴了怎么办', '谢谢 那失业金能领多久', '好的 那公积金呢', '嗯 工伤认定要多久', '测试一下', '不好意思 社保基数报错了怎么改'])(
     'a polite start does not make a question small talk, nor does laughter: %s',
     (text) => {
       expect(classify(text)).toEqual({ kind: 'question' });
