@@ -1,7 +1,7 @@
 // Multinomial logistic regression over sparse vectors, trained by stochastic gradient descent in a fixed,
-// seeded order: the same examples always give the same model. Probabilities come out directly, which is what the
+// seeded order (or one from each example's hash): the same examples always give the same model. Probabilities come out directly, which is what the
 // caller's "am I sure?" threshold needs.
-import { mulberry32 } from './random.ts';
+import { hashedOrder, mixHash, mulberry32 } from './random.ts';
 
 /** A sparse feature vector: ascending indices and their values. */
 export interface SparseVector {
@@ -36,6 +36,7 @@ export class SoftmaxModel {
     classes: readonly string[],
     dims: number,
     s: TrainSettings = DEFAULT_TRAIN_SETTINGS,
+    exampleHashes?: ArrayLike<number>,
   ): SoftmaxModel {
     const k = classes.length;
     const model = new SoftmaxModel(classes, new Float64Array(dims * k), new Float64Array(k));
@@ -46,9 +47,10 @@ export class SoftmaxModel {
     for (const y of ys) counts[y]! += 1;
     const weightOf = (y: number) => (s.balanced ? xs.length / (k * (counts[y] as number)) : 1);
     for (let epoch = 0; epoch < s.epochs; epoch++) {
-      shuffle(order, random);
+      // With each example's hash (of its text, say), a pass's order is stable under adding or removing examples.
+      const pass = exampleHashes ? hashedOrder(exampleHashes, mixHash(s.seed, epoch)) : shuffle(order, random);
       const rate = s.learningRate / (1 + epoch * 0.2);
-      for (const n of order) {
+      for (const n of pass) {
         const x = xs[n] as SparseVector;
         model.scores(x, p);
         softmaxInPlace(p);
@@ -112,9 +114,10 @@ function softmaxInPlace(p: Float64Array): Float64Array {
   return p;
 }
 
-function shuffle(items: number[], random: () => number): void {
+function shuffle(items: number[], random: () => number): number[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j] as number, items[i] as number];
   }
+  return items;
 }

@@ -12,6 +12,8 @@ export const INDEX_FORMAT_VERSION = 1;
 const knowledgeRoot = fromRoot('knowledge');
 // The code that shapes an index: a change to any of these files invalidates saved indexes.
 const CODE_DIRS = ['text', 'index', 'content'].map((d) => join(knowledgeRoot, d));
+/** Shared code the index depends on too: the dense model's training draws its randomness from it. */
+const CODE_FILES = [fromRoot('lib/random.ts')];
 
 let codeHashCache: string | undefined;
 
@@ -25,6 +27,7 @@ function codeHash(): string {
       .sort())
       h.update(f).update(readFileSync(join(dir, f)));
   }
+  for (const file of CODE_FILES) h.update(file.slice(fromRoot('').length)).update(readFileSync(file));
   codeHashCache = h.digest('hex');
   return codeHashCache;
 }

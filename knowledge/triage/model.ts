@@ -15,6 +15,7 @@ import { hashFiles, modelFile, readModel, writeModel } from '../../lib/model-fil
 import { z } from 'zod';
 import { fromRoot } from '../../lib/paths.ts';
 import { SoftmaxModel, type TrainSettings } from '../../lib/softmax.ts';
+import { hashText } from '../../lib/random.ts';
 import { readYamlFile } from '../../lib/yaml-file.ts';
 import { FeatureExtractor, type FeatureSettings, TfIdf } from '../text/features.ts';
 import type { Synonyms } from '../text/synonyms.ts';
@@ -104,6 +105,9 @@ export class TriageModel {
       classes,
       tfidf.size,
       TRAINING,
+      // Ordered by each example's own text: a phrasing added to the KB leaves the others' order, and so the model, as
+      // it was but for what that phrasing teaches (with one shuffled order it moved every reading a little).
+      examples.map((e) => hashText(`${e.label}\u0000${e.text}`)),
     );
     return new TriageModel(extractor, tfidf, model);
   }
