@@ -164,26 +164,22 @@ export function fuse(
   exclude: number | undefined,
   slots: FusionSlots,
 ): EntryCandidate[] {
+  const useLexical = settings.mode !== 'dense';
+  const useDense = settings.mode !== 'lexical';
   try {
-    return fuseInto(inputs, docEntry, settings, denseGate, exclude, slots);
+    slots.fill(PHRASING, useLexical ? inputs.phrasing : [], docEntry, exclude);
+    slots.fill(ENTRY, useLexical ? inputs.entry : [], undefined, exclude);
+    slots.fill(DENSE, useDense ? inputs.dense : [], docEntry, exclude);
+    return candidatesIn(slots, settings, denseGate);
   } finally {
     slots.clear(); // a throw half-way must not leave the next question with this one's ranks
   }
 }
 
-function fuseInto(
-  inputs: ChannelInputs,
-  docEntry: Int32Array,
-  settings: FusionSettings,
-  denseGate: number,
-  exclude: number | undefined,
-  slots: FusionSlots,
-): EntryCandidate[] {
+/** Every entry the channels found, scored from its best hit in each, best first. */
+function candidatesIn(slots: FusionSlots, settings: FusionSettings, denseGate: number): EntryCandidate[] {
   const useLexical = settings.mode !== 'dense';
   const useDense = settings.mode !== 'lexical';
-  slots.fill(PHRASING, useLexical ? inputs.phrasing : [], docEntry, exclude);
-  slots.fill(ENTRY, useLexical ? inputs.entry : [], undefined, exclude);
-  slots.fill(DENSE, useDense ? inputs.dense : [], docEntry, exclude);
   const rrf = (channel: number, entry: number) => {
     const rank = slots.rankOf(channel, entry);
     return rank > 0 ? 1 / (settings.rrfK + rank) : 0;
