@@ -157,6 +157,17 @@ describe('the real KB', () => {
     expect(r.hits[0]?.entryId).toBe('gongjijin-huijiao');
   });
 
+  it('reads 工商 as 工伤 when a hand got caught in a machine, and 员工伤了 as an injury, not as a fragment', async () => {
+    const typed = await kb.search('员工在厂里被机器夹了手 算工商吗');
+    const meant = await kb.search('员工在厂里被机器夹了手 算工伤吗');
+    expect(typed.hits.map((h) => h.entryId)).toEqual(meant.hits.map((h) => h.entryId));
+    expect(typed.hits[0]?.entryId).toMatch(/^(gongshang|teshu)-/);
+    expect((await kb.search('机器设备买卖要去工商登记吗')).decision).toBe('handoff'); // no injury: 工商 stays 工商
+    const hurt = await kb.search('员工伤了怎么办');
+    expect(hurt.needsContext).toBeUndefined();
+    expect(hurt.hits[0]?.entryId).toMatch(/^gongshang-/);
+  });
+
   it('offers the entries about the scheme a question names first, however close another scheme’s wording', async () => {
     // 失业金每月发多少 is worded almost like it; the pension entry comes first among the choices.
     const r = await kb.search('养老金每个月发多少');
