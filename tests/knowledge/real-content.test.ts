@@ -166,6 +166,10 @@ describe('the real KB', () => {
     const hurt = await kb.search('员工伤了怎么办');
     expect(hurt.needsContext).toBeUndefined();
     expect(hurt.hits[0]?.entryId).toMatch(/^gongshang-/);
+    // What the injury was (骨折, 烫伤) is 受伤 to the index: a message naming no scheme still reaches the work-injury entries.
+    const fell = await kb.search('员工摔了一跤骨折了咋整');
+    expect(fell.decision).not.toBe('handoff');
+    expect(fell.hits[0]?.entryId).toMatch(/^gongshang-/);
   });
 
   it('offers the entries about the scheme a question names first, however close another scheme’s wording', async () => {
