@@ -172,6 +172,12 @@ describe('the real KB', () => {
     expect(fell.hits[0]?.entryId).toMatch(/^gongshang-/);
   });
 
+  it.each(['员工工资变了社保要变吗', '员工降薪了社保基数能降吗'])('reads a pay change in any words as 调薪: %s', async (q) => {
+    const r = await kb.search(q);
+    expect(r.decision).not.toBe('handoff');
+    expect(r.hits[0]?.entryId).toBe('dengji-jishu-gengzheng');
+  });
+
   it('offers the entries about the scheme a question names first, however close another scheme’s wording', async () => {
     // 失业金每月发多少 is worded almost like it; the pension entry comes first among the choices.
     const r = await kb.search('养老金每个月发多少');
