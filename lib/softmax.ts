@@ -1,6 +1,6 @@
-// Multinomial logistic regression over sparse vectors, trained by stochastic gradient descent in a fixed,
-// seeded order (or one from each example's hash): the same examples always give the same model. Probabilities come out directly, which is what the
-// caller's "am I sure?" threshold needs.
+// Multinomial logistic regression over sparse vectors, trained by stochastic gradient descent in a fixed, seeded
+// order (or one from each example's hash): the same examples always give the same model. Probabilities come out
+// directly, which is what the caller's "am I sure?" threshold needs.
 import { hashedOrder, mixHash, mulberry32 } from './random.ts';
 
 /** A sparse feature vector: ascending indices and their values. */

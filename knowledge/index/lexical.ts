@@ -161,6 +161,8 @@ export class LexicalIndex {
   }
 
   /**
+   * The k best documents with every figure (BM25, its normalized form, the overlap): the full view, against which the
+   * tests check the index; fusion reads one figure each through `channel`.
    * @param knows which indexed terms count as known for `knownShare` (default: all): an index that also holds users'
    *   questions knows only the KB's own terms.
    */

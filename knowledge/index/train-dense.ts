@@ -129,7 +129,7 @@ function sigmoid(x: number): number {
 function rowHashes(m: TermMatrix): Uint32Array {
   const out = new Uint32Array(rowCount(m));
   for (let r = 0; r < out.length; r++) {
-    let h = 0x811c9dc5;
+    let h = hashText(''); // FNV-1a's starting value: the row's terms continue it
     for (let p = m.offsets[r] as number; p < (m.offsets[r + 1] as number); p++) {
       h = hashText(m.terms[m.ids[p] as number] as string, h);
       h = mixHash(h, Math.round((m.weights[p] as number) * 1000));
