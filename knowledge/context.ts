@@ -25,6 +25,9 @@ export interface Followup {
  */
 export const CONTEXT_BONUS = { related: 0.06, category: 0.03, last: -0.05, swappedLast: -0.15 } as const;
 
+/** An amount of time, money or age: 5年, 三个月, 8000块, 55岁. */
+const QUANTITY = /[0-9０-９一二两三四五六七八九十半几]+ *(?:个)?(?:年|月|天|岁|周|万|千|块|元)/;
+
 /** How many topic words of the last question a bare follow-up borrows. */
 const TOPIC_WORDS = 3;
 
@@ -32,6 +35,7 @@ const TOPIC_WORDS = 3;
  * What a follow-up is searched as. A swap asks the last question again about the new subject: the subject (twice:
  * it is what the question is now about) and the last question's words, less those of the subject's family
  * ("那医保呢" after 养老保险最少交多少年 drops 养老保险). A bare follow-up borrows the last question's topic words.
+ * @param asks the message asks something of its own (能领多久, 要带什么): the last question's ask is not carried over
  */
 export function rewriteFollowup(
   ellipsis: Ellipsis,
@@ -40,13 +44,17 @@ export function rewriteFollowup(
   profile: EntryProfile,
   vocabulary: FollowupVocabulary,
   wordsOf: (text: string) => string[],
+  asks = true,
 ): string {
   if (ellipsis.kind === 'swap') {
     const kept = outsideFamiliesOf(wordsOf(ellipsis.subject), wordsOf(last.question), vocabulary.families);
     return `${ellipsis.subject} ${ellipsis.subject} ${kept.join(' ')}`;
   }
+  // A new figure that asks nothing itself ("交满5年呢", "我只交了8个月" after 失业金能领多久) is the same question
+  // about other numbers: the whole last question is asked again with it, not only its topic.
   const topic = profile.topic.slice(0, TOPIC_WORDS);
-  return topic.length > 0 ? `${topic.join(' ')} ${message}` : `${last.question} ${message}`;
+  const sameQuestion = !asks && QUANTITY.test(message);
+  return topic.length > 0 && !sameQuestion ? `${topic.join(' ')} ${message}` : `${last.question} ${message}`;
 }
 
 /** Entries close to the last one win near-ties (a swap has already left the last entry out of retrieval). */

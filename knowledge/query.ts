@@ -444,8 +444,14 @@ function softFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   // subject of its own.
   if (otherScheme(version, own, last)) return undefined;
   const ellipsis = { kind: 'bare' } as const;
-  const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) =>
-    snapshot.analyzer.words(t),
+  const resolvedAs = rewriteFollowup(
+    ellipsis,
+    input,
+    snapshot.entries[last] as Entry,
+    version.profiles.of(last),
+    version.followup,
+    (t) => snapshot.analyzer.words(t),
+    mainAsk(own.canonical) !== undefined,
   );
   return { ellipsis, last, resolvedAs };
 }
@@ -497,8 +503,14 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   const ellipsis = ellipsisOf(compactOf(own), words, version.followup, (t) => snapshot.analyzer.words(t), topical, last !== undefined);
   if (!ellipsis) return undefined;
   if (last === undefined) return 'needs_context';
-  const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, (t) =>
-    snapshot.analyzer.words(t),
+  const resolvedAs = rewriteFollowup(
+    ellipsis,
+    input,
+    snapshot.entries[last] as Entry,
+    version.profiles.of(last),
+    version.followup,
+    (t) => snapshot.analyzer.words(t),
+    topical.asks,
   );
   return { ellipsis, last, resolvedAs };
 }

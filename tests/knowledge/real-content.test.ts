@@ -83,6 +83,18 @@ describe('the real KB', () => {
     expect(kb.entry(r.hits[0]!.entryId)?.question).toMatch(/多久/);
   });
 
+  it('reads a new figure that asks nothing ("交了6年") as the last question asked again with it, not as its topic alone', async () => {
+    // 失业金 + 我交了10年 alone was read as how long benefit lasts; after "how much a month" it is how much.
+    const amount = await kb.search('我交了10年', { lastEntryId: 'shiye-jin-biaozhun' });
+    expect(amount.decision).toBe('answer');
+    expect(amount.hits[0]?.entryId).toBe('shiye-jin-biaozhun');
+    const duration = await kb.search('交了6年', { lastEntryId: 'shiye-lingqu-qixian' });
+    expect(duration.decision).toBe('answer');
+    expect(duration.hits[0]?.entryId).toBe('shiye-lingqu-qixian');
+    // A message with its own ask keeps only the topic: 要带什么材料 is not asked about the last question's time limit.
+    expect((await kb.search('要带什么材料', { lastEntryId: 'gongshang-rending-shenqing-shixian' })).resolvedAs).not.toMatch(/时限/);
+  });
+
   it('takes a question about a disability grade alone at its word: 伤残 names its subject, it is no follow-up without context', async () => {
     for (const text of ['十级伤残能拿多少钱', '九级伤残能领多少']) {
       const result = await kb.search(text);
