@@ -28,6 +28,12 @@ export const CONTEXT_BONUS = { related: 0.06, category: 0.03, last: -0.05, swapp
 /** An amount of time, money or age: 5年, 三个月, 8000块, 55岁. */
 const QUANTITY = /[0-9０-９一二两三四五六七八九十半几]+ *(?:个)?(?:年|月|天|岁|周|万|千|块|元)/;
 
+/** A figure not reached (没交满一年, 不到15年): a condition to qualify, which is a question of its own. */
+const SHORT_OF = /[没未不][交缴]?[满够到足]?[0-9０-９一二两三四五六七八九十半几]/;
+
+/** Whether a text gives an amount of time, money or age (one not short of a condition). */
+export const isQuantity = (text: string): boolean => QUANTITY.test(text) && !SHORT_OF.test(text);
+
 /** How many topic words of the last question a bare follow-up borrows. */
 const TOPIC_WORDS = 3;
 
@@ -53,7 +59,7 @@ export function rewriteFollowup(
   // A new figure that asks nothing itself ("交满5年呢", "我只交了8个月" after 失业金能领多久) is the same question
   // about other numbers: the whole last question is asked again with it, not only its topic.
   const topic = profile.topic.slice(0, TOPIC_WORDS);
-  const sameQuestion = !asks && QUANTITY.test(message);
+  const sameQuestion = !asks && isQuantity(message);
   return topic.length > 0 && !sameQuestion ? `${topic.join(' ')} ${message}` : `${last.question} ${message}`;
 }
 

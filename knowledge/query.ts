@@ -8,11 +8,11 @@ import { distinctiveWords, evidenceFor, incidental } from './decision/evidence.t
 import { askAgreement, mainAsk, substantiveWords } from './decision/ask.ts';
 import { CANDIDATES, type DecisionThresholds, type Signals } from './decision/thresholds.ts';
 import type { FusionSettings } from './index/fusion.ts';
-import { preferContext, rewriteFollowup, type Followup } from './context.ts';
+import { isQuantity, preferContext, rewriteFollowup, type Followup } from './context.ts';
 import { answerLines, passagesFor } from './passages.ts';
 import { findCue, urgentReading, type Cue, type HandoffReason } from './triage/cues.ts';
 import type { DepartmentMatch } from './triage/departments.ts';
-import { ellipsisOf } from './triage/followup.ts';
+import { ellipsisOf, type Ellipsis } from './triage/followup.ts';
 import { smallTalkOf } from './triage/small-talk.ts';
 import type { TicketCategory } from './triage/vocabulary.ts';
 import { wordTerms, type QueryAnalysis } from './text/analyzer.ts';
@@ -500,8 +500,10 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   const namesTopic = words.some((w) => version.keyTerms.has(w)) || version.departments.find(compactOf(own)).length > 0;
   const topical = { namesKeyTerm: namesTopic, mostlyKnown: known >= MOSTLY_KNOWN * words.length, asks: mainAsk(own.canonical) !== undefined };
   const last = lastEntryId === undefined ? undefined : snapshot.positionOf.get(lastEntryId);
-  const ellipsis = ellipsisOf(compactOf(own), words, version.followup, (t) => snapshot.analyzer.words(t), topical, last !== undefined);
-  if (!ellipsis) return undefined;
+  const read = ellipsisOf(compactOf(own), words, version.followup, (t) => snapshot.analyzer.words(t), topical, last !== undefined);
+  if (!read) return undefined;
+  // "断了两个月呢" swaps in a figure, not a subject: the same question again, with the last entry still in play.
+  const ellipsis: Ellipsis = read.kind === 'swap' && isQuantity(read.subject) ? { kind: 'bare' } : read;
   if (last === undefined) return 'needs_context';
   const resolvedAs = rewriteFollowup(
     ellipsis,

@@ -83,7 +83,7 @@ describe('the real KB', () => {
     expect(kb.entry(r.hits[0]!.entryId)?.question).toMatch(/多久/);
   });
 
-  it('reads a new figure that asks nothing ("交了6年") as the last question asked again with it, not as its topic alone', async () => {
+  it('reads a new figure that asks nothing ("交了6年", "断了三个月呢") as the last question asked again with it, not as its topic alone', async () => {
     // 失业金 + 我交了10年 alone was read as how long benefit lasts; after "how much a month" it is how much.
     const amount = await kb.search('我交了10年', { lastEntryId: 'shiye-jin-biaozhun' });
     expect(amount.decision).toBe('answer');
@@ -91,6 +91,13 @@ describe('the real KB', () => {
     const duration = await kb.search('交了6年', { lastEntryId: 'shiye-lingqu-qixian' });
     expect(duration.decision).toBe('answer');
     expect(duration.hits[0]?.entryId).toBe('shiye-lingqu-qixian');
+    // "…呢" with a figure swaps in a new amount, not a new subject: the last entry stays in play.
+    const gap = await kb.search('断了三个月呢', { lastEntryId: 'yibao-duanjiao-yingxiang' });
+    expect(gap.decision).toBe('answer');
+    expect(gap.hits[0]?.entryId).toBe('yibao-duanjiao-yingxiang');
+    // A figure short of a condition (没交满一年) asks whether one qualifies: not the last question (what to bring) again.
+    const short = await kb.search('单位没交满一年呢', { lastEntryId: 'shengyu-jintie-cailiao' });
+    expect(short.hits[0]?.entryId).not.toBe('shengyu-jintie-cailiao');
     // A message with its own ask keeps only the topic: 要带什么材料 is not asked about the last question's time limit.
     expect((await kb.search('要带什么材料', { lastEntryId: 'gongshang-rending-shenqing-shixian' })).resolvedAs).not.toMatch(/时限/);
   });
