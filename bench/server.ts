@@ -162,7 +162,7 @@ export async function startChild(script: string, env: Record<string, string>, op
   return { child, url, startupMs: performance.now() - started };
 }
 
-/** Node's flags in `npm start` (a larger young generation: a turn's garbage dies young), so the bench runs what users run. */
+/** Node's flags in `npm start` (a heap that grows by a quarter over live data, README), so the bench runs what users run. */
 const START_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
   .split(/\s+/)
   .filter((arg) => arg.startsWith('--'));
