@@ -443,16 +443,14 @@ function softFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   // A message that names a scheme the last entry does not speak of (公积金离职了能取吗 after 女的几岁退休) has a
   // subject of its own.
   if (otherScheme(version, own, last)) return undefined;
-  const ellipsis = { kind: 'bare' } as const;
-  const resolvedAs = rewriteFollowup(
-    ellipsis,
-    input,
-    snapshot.entries[last] as Entry,
-    version.profiles.of(last),
-    version.followup,
-    (t) => snapshot.analyzer.words(t),
-    mainAsk(own.canonical) !== undefined,
-  );
+  return readAgainst(version, { kind: 'bare' }, input, last, mainAsk(own.canonical) !== undefined);
+}
+
+/** A follow-up read against the last entry: what it is searched as. */
+function readAgainst(version: Version, ellipsis: Ellipsis, input: string, last: number, asks: boolean): Followup {
+  const { snapshot } = version;
+  const words = (t: string) => snapshot.analyzer.words(t);
+  const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, words, asks);
   return { ellipsis, last, resolvedAs };
 }
 
@@ -505,16 +503,7 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   // "断了两个月呢" swaps in a figure, not a subject: the same question again, with the last entry still in play.
   const ellipsis: Ellipsis = read.kind === 'swap' && isQuantity(read.subject) ? { kind: 'bare' } : read;
   if (last === undefined) return 'needs_context';
-  const resolvedAs = rewriteFollowup(
-    ellipsis,
-    input,
-    snapshot.entries[last] as Entry,
-    version.profiles.of(last),
-    version.followup,
-    (t) => snapshot.analyzer.words(t),
-    topical.asks,
-  );
-  return { ellipsis, last, resolvedAs };
+  return readAgainst(version, ellipsis, input, last, topical.asks);
 }
 
 /**
