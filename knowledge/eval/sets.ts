@@ -28,7 +28,8 @@ export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');
  * Dev-2 and dev-3, written blind and labelled apart: each has a tuning split and a check split (every third case)
  * never tuned on. The tuning splits' answerable questions are training phrasings now (content/asked/). Dev-4 is a
  * check split only: triage messages written blind to see whether a triage change generalizes without a held-out set.
- * Dev-5 is a check split only too: 1,691 questions written blind and labelled twice (dev-5-check/README.md).
+ * Dev-5 is a check split only too: 863 questions written blind and labelled twice, what is left of 1,691 once a third
+ * reader's confirmed labels became training phrasings (dev-5-check/README.md).
  */
 export const DEV_DIRS = ['dev-2', 'dev-3', 'dev-4', 'dev-5'].map((name) => ({
   name,
