@@ -29,9 +29,10 @@ export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');
  * never tuned on. The tuning splits' answerable questions are training phrasings now (content/asked/). Dev-4 is a
  * check split only: triage messages written blind to see whether a triage change generalizes without a held-out set.
  * Dev-5 is a check split only too: 863 questions written blind and labelled twice, what is left of 1,691 once a third
- * reader's confirmed labels became training phrasings (dev-5-check/README.md).
+ * reader's confirmed labels became training phrasings (dev-5-check/README.md). Dev-6: 1,067 more, labelled strictly
+ * (dev-6-check/README.md).
  */
-export const DEV_DIRS = ['dev-2', 'dev-3', 'dev-4', 'dev-5'].map((name) => ({
+export const DEV_DIRS = ['dev-2', 'dev-3', 'dev-4', 'dev-5', 'dev-6'].map((name) => ({
   name,
   tuning: resolve(EVAL_DIR, name),
   check: resolve(EVAL_DIR, `${name}-check`),
