@@ -30,9 +30,9 @@ export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');
  * check split only: triage messages written blind to see whether a triage change generalizes without a held-out set.
  * Dev-5 is a check split only too: 863 questions written blind and labelled twice, what is left of 1,691 once a third
  * reader's confirmed labels became training phrasings (dev-5-check/README.md). Dev-6: 1,067 more, labelled strictly
- * (dev-6-check/README.md).
+ * (dev-6-check/README.md). Dev-7: triage messages, a tuning split only (dev-7/README.md).
  */
-export const DEV_DIRS = ['dev-2', 'dev-3', 'dev-4', 'dev-5', 'dev-6'].map((name) => ({
+export const DEV_DIRS = ['dev-2', 'dev-3', 'dev-4', 'dev-5', 'dev-6', 'dev-7'].map((name) => ({
   name,
   tuning: resolve(EVAL_DIR, name),
   check: resolve(EVAL_DIR, `${name}-check`),

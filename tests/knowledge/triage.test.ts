@@ -205,6 +205,12 @@ describe('handoff cues', () => {
     ['公司不给员工交公积金 领导还威胁我们', 'complaint'],
     ['我要去市长热线告你们', 'complaint'],
     ['药店刷医保卡买日用品 这个要管管', 'complaint'],
+    ['这个月医保个人账户没划进来 麻烦查一下原因', 'personal_case'],
+    ['去年的医疗费用二次报销到现在没结', 'personal_case'],
+    ['老人去世了 个人账户余额怎么还没退给家属', 'personal_case'],
+    ['增员一直加不上 能不能找人看看我们的单位账户', 'personal_case'],
+    ['挖掘机翻了 司机卡在驾驶室里', 'urgent'],
+    ['麻烦有个人能耐心听我说', 'human_request'],
   ])('%s → %s', (text, reason) => {
     expect(findCue(compactKey(text))?.reason).toBe(reason);
   });
@@ -232,6 +238,9 @@ describe('handoff cues', () => {
     '员工说要跳槽 社保怎么转',
     '公司马上倒闭了 欠的社保怎么办',
     '下个月就要倒班了 夜班路上受伤算工伤吗',
+    '新招的保安55岁了 还没退休 要交职工养老吗',
+    '原公司不给开离职证明 失业金办不下来怎么办',
+    '流程卡在审核这里了怎么办',
   ])('a question about the same words is not a cue: %s', (text) => {
     expect(findCue(compactKey(text))).toBeUndefined();
   });
