@@ -96,10 +96,11 @@ export async function runQuery(version: Version, text: string, options: QueryOpt
   if (smallTalkOf(compact, version.vocabulary)) return handoff('empty', '寒暄，没有要检索的问题');
   const own = snapshot.analyzer.query(input); // the user's own words, before any context is added
   const cue = urgentIfSo(version, findCue(compact, version.vocabulary), compact, input);
-  // Dissatisfaction with another department's matter (出租车拒载还骂人, 医生态度很差) that names nothing of the KB's
-  // own goes to that department, as any other of its matters does; an explicit report (我要举报…, 反映…问题) is
-  // still taken as a complaint.
-  if (cue && !(cue.reason === 'complaint' && !EXPLICIT_REPORT.test(compact) && othersMatter(version, own))) {
+  // Dissatisfaction with another department's matter (出租车拒载还骂人, 医生态度很差), or chasing one (个税退税一直显示
+  // 审核中), that names nothing of the KB's own goes to that department, as any other of its matters does: only they
+  // can look it up. An explicit report (我要举报…, 反映…问题) is still taken as a complaint.
+  const theirs = (cue?.reason === 'complaint' || cue?.reason === 'personal_case') && !EXPLICIT_REPORT.test(compact) && othersMatter(version, own);
+  if (cue && !theirs) {
     // A general question that happens to use a grievance's words (发现社保卡被别人冒用了 怎么挂失; 工伤赔偿公司一直拖着不给
     // 能不能申请基金先行支付) is answered when the learned triage is near-certain it is a question and the KB answers it.
     // Otherwise decided by the words alone; the nearest entries go along for the agent who takes over (best effort:
