@@ -15,7 +15,7 @@ export const EVAL_DIR = import.meta.dirname;
 export const HELDOUT_FILE = resolve(EVAL_DIR, 'heldout.yaml');
 export const HELDOUT_2_DIR = resolve(EVAL_DIR, 'heldout-2');
 /** The held-out directories, oldest first; each was written blind and labelled by someone else. */
-export const HELDOUT_DIRS = ['heldout-6'].map((d) => resolve(EVAL_DIR, d));
+export const HELDOUT_DIRS = ['heldout-6', 'heldout-7'].map((d) => resolve(EVAL_DIR, d));
 /**
  * Held-out sets retired once newer ones replaced them: their answerable questions are training phrasings
  * (content/asked/), their triage messages train the learned triage; reported with the tuning sets.
