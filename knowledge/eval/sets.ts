@@ -2,8 +2,9 @@
 // - the dev set: each entry's phrasings held out in turn (4 folds), plus an out-of-scope list (dev-none.yaml);
 // - calibration sets (calibration*.yaml): realistic questions written apart from the KB, for tuning;
 // - dev follow-ups and dev triage cases (dev-followups.yaml, dev-triage.yaml), for tuning and checking;
-// - held-out sets, for measuring only: heldout.yaml, and the directories heldout-4/, heldout-5/ (questions.yaml,
-//   followups.yaml, triage.yaml; format in heldout-2/README.md) written and labelled by someone else.
+// - held-out sets, for measuring only: heldout.yaml, and the directories in HELDOUT_DIRS (questions.yaml,
+//   followups.yaml, triage.yaml; format in heldout-2/README.md) written and labelled by someone else; retired ones
+//   (RETIRED_DIRS) are training data now and reported with the tuning sets.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';

@@ -12,7 +12,7 @@ import { Synonyms } from '../../knowledge/text/synonyms.ts';
 import { readDomainDict, Tokenizer, DEFAULT_DICT_FILE } from '../../knowledge/text/tokenize.ts';
 import { DEFAULT_SYNONYMS_FILE } from '../../knowledge/text/synonyms.ts';
 import { loadOrTrainTriageModel, TRIAGE_EXAMPLE_FILES } from '../../knowledge/triage/model.ts';
-import { HELDOUT_DIRS, loadHeldOutDir } from '../../knowledge/eval/sets.ts';
+import { HELDOUT_DIRS, loadHeldOutDir, RETIRED_DIRS } from '../../knowledge/eval/sets.ts';
 import { compactKey } from '../../knowledge/text/normalize.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -159,6 +159,10 @@ describe('what the learned triage trains on', () => {
     const trained = TRIAGE_EXAMPLE_FILES.flatMap((file) => (parse(readFileSync(file, 'utf8')) as Array<{ text: string }>).map((c) => c.text));
     // Short ones (转人工, 你好, 在不在) are everyone's words; a sentence of its own is not.
     expect(trained.filter((text) => compactKey(text).length >= 10 && heldOut.has(compactKey(text)))).toEqual([]);
+  });
+
+  it('takes in every retired held-out set’s triage messages (the list in model.ts keeps up with RETIRED_DIRS)', () => {
+    expect(TRIAGE_EXAMPLE_FILES).toEqual(expect.arrayContaining(RETIRED_DIRS.map((dir) => join(dir, 'triage.yaml'))));
   });
 });
 
