@@ -293,6 +293,14 @@ describe('other departments’ matters (search on a fixture KB)', () => {
     ['停水了什么时候来水', '城市管理'],
     ['A7县农民请求法律援助', '其他'],
     ['结婚登记要带什么', '其他'],
+    // Matters a small business meets, in words other than the textbook ones.
+    ['修车铺换下来的废电瓶能卖给收废品的吗', '生态环境'],
+    ['想开个舞蹈兴趣班 要什么手续', '教育'],
+    ['饭店服务员的健康证去哪办', '卫生健康'],
+    ['新开的公司在哪刻公章', '公安'],
+    ['申请中华老字号有什么条件', '商务'],
+    ['办公室的座机打不出去 报修好几天了', '其他'],
+    ['政府组织的职业技能培训怎么报名', '就业人才'],
     // Chasing another department's matter is theirs too: only they can look it up.
     ['个税年度汇算的退税一直显示审核中 都两个月了', '税务'],
   ])('%s → %s, never answered', async (text, key) => {
