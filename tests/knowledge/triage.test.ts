@@ -223,6 +223,8 @@ describe('handoff cues', () => {
     ['老人去世了 个人账户余额怎么还没退给家属', 'personal_case'],
     ['增员一直加不上 能不能找人看看我们的单位账户', 'personal_case'],
     ['挖掘机翻了 司机卡在驾驶室里', 'urgent'],
+    ['厂子关门了宿舍也不让住 今晚没地方睡', 'urgent'],
+    ['工钱没结 身上一分钱都没有 两天没吃饭了', 'urgent'],
     ['麻烦有个人能耐心听我说', 'human_request'],
   ])('%s → %s', (text, reason) => {
     expect(findCue(compactKey(text))?.reason).toBe(reason);
