@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { PreparedQuery } from './prepared.ts';
 import type { KeyValueTable, StorageTables } from './schema.ts';
+import { RecentTouches } from './touches.ts';
 import type { PendingWrite, UnitOfWork } from './unit-of-work.ts';
 
 /** A stored value and the version it was written as (a fresh id on every write). */
@@ -70,9 +71,15 @@ export class SqlKeyValueStore implements KeyValueStore {
   private readonly getOne: PreparedQuery<KeyValueTable>;
   private readonly upsert: PreparedQuery<unknown>;
   private readonly updateIf: PreparedQuery<unknown>;
+  /** The same two writes leaving `updated_at` as it is (see touches.ts). */
+  private readonly upsertUntouched: PreparedQuery<unknown>;
+  private readonly updateIfUntouched: PreparedQuery<unknown>;
   private readonly insertIfAbsent: PreparedQuery<unknown>;
 
-  constructor(private readonly db: Kysely<StorageTables>) {
+  constructor(
+    private readonly db: Kysely<StorageTables>,
+    private readonly touches = new RecentTouches(),
+  ) {
     this.getOne = new PreparedQuery(db, (p) => db.selectFrom('kv_items').selectAll().where('key', '=', p('key')));
     const row = (p: (name: string) => any) => ({ key: p('key'), data: p('data'), etag: p('etag'), updated_at: p('at') });
     this.upsert = new PreparedQuery(db, (p) =>
@@ -85,6 +92,19 @@ export class SqlKeyValueStore implements KeyValueStore {
       db
         .updateTable('kv_items')
         .set({ data: p('data'), etag: p('etag'), updated_at: p('at') })
+        .where('key', '=', p('key'))
+        .where('etag', '=', p('expected')),
+    );
+    this.upsertUntouched = new PreparedQuery(db, (p) =>
+      db
+        .insertInto('kv_items')
+        .values(row(p))
+        .onConflict((oc) => oc.column('key').doUpdateSet({ data: p('data2'), etag: p('etag2') })),
+    );
+    this.updateIfUntouched = new PreparedQuery(db, (p) =>
+      db
+        .updateTable('kv_items')
+        .set({ data: p('data'), etag: p('etag') })
         .where('key', '=', p('key'))
         .where('etag', '=', p('expected')),
     );
@@ -132,11 +152,12 @@ export class SqlKeyValueStore implements KeyValueStore {
 
   private async write(executor: Kysely<any>, key: string, data: string, etag: string, expected: string | undefined): Promise<void> {
     const at = new Date().toISOString();
+    const touch = this.touches.due(key);
     if (expected === undefined) {
-      await this.upsert.execute(executor, { key, data, etag, at, data2: data, etag2: etag, at2: at });
+      await (touch ? this.upsert : this.upsertUntouched).execute(executor, { key, data, etag, at, data2: data, etag2: etag, at2: at });
       return;
     }
-    const updated = await this.updateIf.execute(executor, { key, data, etag, at, expected });
+    const updated = await (touch ? this.updateIf : this.updateIfUntouched).execute(executor, { key, data, etag, at, expected });
     if (Number(updated.numAffectedRows ?? 0n) === 1) return;
     // Not updated: either someone changed it (conflict) or it never existed (first write wins).
     const inserted = await this.insertIfAbsent.execute(executor, { key, data, etag, at });
