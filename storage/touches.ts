@@ -13,8 +13,8 @@ export class RecentTouches {
 
   constructor(
     readonly intervalMs = 10 * 60_000,
-    /** Rows remembered; the oldest is forgotten first (it is touched again on its next write, which is harmless). */
-    private readonly max = 100_000,
+    /** Rows remembered (more than are written to within an interval); the oldest goes first: its next write touches it. */
+    private readonly max = 20_000,
     private readonly now: () => number = Date.now,
   ) {}
 
