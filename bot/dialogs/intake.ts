@@ -209,7 +209,7 @@ export class IntakeDialog extends ComponentDialog {
  * A question typed where a name is asked (社保卡丢了怎么补办 in answer to 企业全称): names never carry a question mark
  * or a question word, so it is not taken as one.
  */
-const QUESTION = /[?？]|怎么|怎样|如何|为什么|为啥|什么|多少|哪里|哪儿|能不能|可不可以|是不是|吗$|呢$/;
+const QUESTION = /[?？]|怎么|怎样|如何|为什么|为啥|什么|多少|哪里|哪儿|[在去到]哪|咋|能不能|可不可以|是不是|要不要|吗$|呢$/;
 
 function looksLikeQuestion(text: string): boolean {
   return QUESTION.test(text);

@@ -72,6 +72,9 @@ describe('registering a ticket in the chat', () => {
     await say(adapter, '转人工');
     const refused = await say(adapter, '社保卡丢了怎么补办');
     expect(refused.text).toContain('这一步需要填写企业全称');
+    // Spoken forms without 怎么 or a question mark are questions too.
+    expect((await say(adapter, '新开的公司在哪刻公章')).text).toContain('这一步需要填写企业全称');
+    expect((await say(adapter, '社保断了咋补')).text).toContain('这一步需要填写企业全称');
     expect(refused.text).toContain('请回复“取消”退出登记');
     expect((await say(adapter, ENTERPRISE)).text).toContain('统一社会信用代码');
     expect((await say(adapter, VALID_CODE)).text).toContain('怎么称呼您');
