@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { PreparedQuery } from './prepared.ts';
 import type { KeyValueTable, StorageTables } from './schema.ts';
-import { RecentTouches } from './touches.ts';
+import { RecentTouches, TouchingStatement } from './touches.ts';
 import type { PendingWrite, UnitOfWork } from './unit-of-work.ts';
 
 /** A stored value and the version it was written as (a fresh id on every write). */
@@ -69,44 +69,38 @@ interface PendingPut extends PendingWrite {
  */
 export class SqlKeyValueStore implements KeyValueStore {
   private readonly getOne: PreparedQuery<KeyValueTable>;
-  private readonly upsert: PreparedQuery<unknown>;
-  private readonly updateIf: PreparedQuery<unknown>;
-  /** The same two writes leaving `updated_at` as it is (see touches.ts). */
-  private readonly upsertUntouched: PreparedQuery<unknown>;
-  private readonly updateIfUntouched: PreparedQuery<unknown>;
+  /** The two writes of a value; they set `updated_at` once in a while (see touches.ts). */
+  private readonly upsert: TouchingStatement<PreparedQuery<unknown>>;
+  private readonly updateIf: TouchingStatement<PreparedQuery<unknown>>;
   private readonly insertIfAbsent: PreparedQuery<unknown>;
 
   constructor(
     private readonly db: Kysely<StorageTables>,
-    private readonly touches = new RecentTouches(),
+    touches = new RecentTouches(),
   ) {
     this.getOne = new PreparedQuery(db, (p) => db.selectFrom('kv_items').selectAll().where('key', '=', p('key')));
     const row = (p: (name: string) => any) => ({ key: p('key'), data: p('data'), etag: p('etag'), updated_at: p('at') });
-    this.upsert = new PreparedQuery(db, (p) =>
-      db
-        .insertInto('kv_items')
-        .values(row(p))
-        .onConflict((oc) => oc.column('key').doUpdateSet({ data: p('data2'), etag: p('etag2'), updated_at: p('at2') })),
+    const stamp = (touch: boolean, p: (name: string) => any, name: string) => (touch ? { updated_at: p(name) } : {});
+    this.upsert = new TouchingStatement(
+      touches,
+      (touch) =>
+        new PreparedQuery(db, (p) =>
+          db
+            .insertInto('kv_items')
+            .values(row(p))
+            .onConflict((oc) => oc.column('key').doUpdateSet({ data: p('data2'), etag: p('etag2'), ...stamp(touch, p, 'at2') })),
+        ),
     );
-    this.updateIf = new PreparedQuery(db, (p) =>
-      db
-        .updateTable('kv_items')
-        .set({ data: p('data'), etag: p('etag'), updated_at: p('at') })
-        .where('key', '=', p('key'))
-        .where('etag', '=', p('expected')),
-    );
-    this.upsertUntouched = new PreparedQuery(db, (p) =>
-      db
-        .insertInto('kv_items')
-        .values(row(p))
-        .onConflict((oc) => oc.column('key').doUpdateSet({ data: p('data2'), etag: p('etag2') })),
-    );
-    this.updateIfUntouched = new PreparedQuery(db, (p) =>
-      db
-        .updateTable('kv_items')
-        .set({ data: p('data'), etag: p('etag') })
-        .where('key', '=', p('key'))
-        .where('etag', '=', p('expected')),
+    this.updateIf = new TouchingStatement(
+      touches,
+      (touch) =>
+        new PreparedQuery(db, (p) =>
+          db
+            .updateTable('kv_items')
+            .set({ data: p('data'), etag: p('etag'), ...stamp(touch, p, 'at') })
+            .where('key', '=', p('key'))
+            .where('etag', '=', p('expected')),
+        ),
     );
     this.insertIfAbsent = new PreparedQuery(db, (p) =>
       db
@@ -152,12 +146,11 @@ export class SqlKeyValueStore implements KeyValueStore {
 
   private async write(executor: Kysely<any>, key: string, data: string, etag: string, expected: string | undefined): Promise<void> {
     const at = new Date().toISOString();
-    const touch = this.touches.due(key);
     if (expected === undefined) {
-      await (touch ? this.upsert : this.upsertUntouched).execute(executor, { key, data, etag, at, data2: data, etag2: etag, at2: at });
+      await this.upsert.for(key).execute(executor, { key, data, etag, at, data2: data, etag2: etag, at2: at });
       return;
     }
-    const updated = await (touch ? this.updateIf : this.updateIfUntouched).execute(executor, { key, data, etag, at, expected });
+    const updated = await this.updateIf.for(key).execute(executor, { key, data, etag, at, expected });
     if (Number(updated.numAffectedRows ?? 0n) === 1) return;
     // Not updated: either someone changed it (conflict) or it never existed (first write wins).
     const inserted = await this.insertIfAbsent.execute(executor, { key, data, etag, at });

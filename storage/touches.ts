@@ -29,3 +29,21 @@ export class RecentTouches {
     return true;
   }
 }
+
+/** A statement in two forms, setting `updated_at` and leaving it alone; `for(key)` is the one a write to `key` needs. */
+export class TouchingStatement<Q> {
+  private readonly touching: Q;
+  private readonly leaving: Q;
+
+  constructor(
+    private readonly touches: RecentTouches,
+    build: (touch: boolean) => Q,
+  ) {
+    this.touching = build(true);
+    this.leaving = build(false);
+  }
+
+  for(key: string): Q {
+    return this.touches.due(key) ? this.touching : this.leaving;
+  }
+}

@@ -2,7 +2,7 @@ import type { Activity } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../log/logger.ts';
 import { PreparedQuery } from '../../storage/prepared.ts';
-import { RecentTouches } from '../../storage/touches.ts';
+import { RecentTouches, TouchingStatement } from '../../storage/touches.ts';
 import { decodeStoredActivity } from './decode.ts';
 import type { ActivityBatch } from './hub.ts';
 import type { DirectLineActivityTable, WebchatTables } from './schema.ts';
@@ -33,9 +33,8 @@ export class ConversationFullError extends Error {
  */
 export class ConversationStore {
   private readonly getOne: PreparedQuery<{ id: string; user_id: string }>;
-  private readonly bump: PreparedQuery<{ last_seq: number }>;
-  /** The same, leaving `updated_at` as it is (see touches.ts). */
-  private readonly bumpUntouched: PreparedQuery<{ last_seq: number }>;
+  /** Takes the conversation's next sequence numbers; sets `updated_at` once in a while (see touches.ts). */
+  private readonly bump: TouchingStatement<PreparedQuery<{ last_seq: number }>>;
   private readonly page: PreparedQuery<Pick<DirectLineActivityTable, 'seq' | 'activity' | 'created_at'>>;
   private readonly inserts = new Map<number, PreparedQuery<unknown>>();
 
@@ -47,24 +46,20 @@ export class ConversationStore {
     private readonly log?: Logger,
     // Fits a 32-bit integer column on both engines.
     private readonly maxActivities = 2_000_000_000,
-    private readonly touches = new RecentTouches(),
+    touches = new RecentTouches(),
   ) {
     this.getOne = new PreparedQuery(db, (p) => db.selectFrom('dl_conversations').select(['id', 'user_id']).where('id', '=', p('id')));
-    this.bump = new PreparedQuery(db, (p) =>
-      db
-        .updateTable('dl_conversations')
-        .set((eb) => ({ last_seq: eb('last_seq', '+', p('n')), updated_at: p('at') }))
-        .where('id', '=', p('id'))
-        .where('last_seq', '<=', p('room'))
-        .returning('last_seq'),
-    );
-    this.bumpUntouched = new PreparedQuery(db, (p) =>
-      db
-        .updateTable('dl_conversations')
-        .set((eb) => ({ last_seq: eb('last_seq', '+', p('n')) }))
-        .where('id', '=', p('id'))
-        .where('last_seq', '<=', p('room'))
-        .returning('last_seq'),
+    this.bump = new TouchingStatement(
+      touches,
+      (touch) =>
+        new PreparedQuery(db, (p) =>
+          db
+            .updateTable('dl_conversations')
+            .set((eb) => ({ last_seq: eb('last_seq', '+', p('n')), ...(touch ? { updated_at: p('at') } : {}) }))
+            .where('id', '=', p('id'))
+            .where('last_seq', '<=', p('room'))
+            .returning('last_seq'),
+        ),
     );
     this.page = new PreparedQuery(db, (p) =>
       db
@@ -102,8 +97,7 @@ export class ConversationStore {
     const now = new Date();
     const at = now.toISOString();
     const room = this.maxActivities - activities.length;
-    const bump = this.touches.due(conversationId) ? this.bump : this.bumpUntouched;
-    const row = (await bump.execute(trx, { n: activities.length, at, id: conversationId, room })).rows[0];
+    const row = (await this.bump.for(conversationId).execute(trx, { n: activities.length, at, id: conversationId, room })).rows[0];
     if (!row) {
       const exists = (await this.getOne.execute(trx, { id: conversationId })).rows.length > 0;
       if (exists) throw new ConversationFullError(`directline: conversation ${conversationId} is full (${this.maxActivities} activities)`);
