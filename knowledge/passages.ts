@@ -30,8 +30,19 @@ export interface AnswerLine {
   canonical: string;
 }
 
+/** Each analyzer's answers already cut into lines: a follow-up reads the last entry's on every turn. */
+const linesCache = new WeakMap<Analyzer, Map<string, AnswerLine[]>>();
+
 /** An answer's quotable lines: list items and sentences, not headings. */
-export function answerLines(answer: string, analyzer: Analyzer): AnswerLine[] {
+export function answerLines(answer: string, analyzer: Analyzer): readonly AnswerLine[] {
+  let cached = linesCache.get(analyzer);
+  if (!cached) linesCache.set(analyzer, (cached = new Map()));
+  let lines = cached.get(answer);
+  if (!lines) cached.set(answer, (lines = cutLines(answer, analyzer)));
+  return lines;
+}
+
+function cutLines(answer: string, analyzer: Analyzer): AnswerLine[] {
   return answer
     .split('\n')
     .map((line) => line.replace(/^\s*(?:[-*]\s+|\d+[.、)]\s*)/, '').trim())

@@ -451,8 +451,10 @@ function softFollowup(version: Version, own: QueryAnalysis, input: string, lastE
 function readAgainst(version: Version, ellipsis: Ellipsis, input: string, last: number, asks: boolean): Followup {
   const { snapshot } = version;
   const words = (t: string) => snapshot.analyzer.words(t);
-  const resolvedAs = rewriteFollowup(ellipsis, input, snapshot.entries[last] as Entry, version.profiles.of(last), version.followup, words, asks);
-  return { ellipsis, last, resolvedAs };
+  const entry = snapshot.entries[last] as Entry;
+  const resolvedAs = rewriteFollowup(ellipsis, input, entry, version.profiles.of(last), version.followup, words, asks);
+  if (ellipsis.kind !== 'bare') return { ellipsis, last, resolvedAs };
+  return { ellipsis, last, resolvedAs, lastSpeaks: passagesFor(input, answerLines(entry.answer, snapshot.analyzer), snapshot.analyzer).length > 0 };
 }
 
 /** Share of a message's words the KB must know for a topicless short question to read as a follow-up. */

@@ -1,6 +1,9 @@
 // Elliptical follow-ups ("能领多久？", "那灵活就业人员呢？"): read against the entry the bot answered last, or the
 // user is asked what they mean. Never a guess without context.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CONTEXT_BONUS, preferContext, type Followup } from '../../knowledge/context.ts';
+import type { EntryCandidate } from '../../knowledge/index/fusion.ts';
+import type { IndexSnapshot } from '../../knowledge/index/snapshot.ts';
 import { KnowledgeBase } from '../../knowledge/search.ts';
 import { ellipsisOf, outsideFamiliesOf, type FollowupVocabulary } from '../../knowledge/triage/followup.ts';
 import { ENTRIES, fixtureOptions, writeFixture } from './fixture-kb.ts';
@@ -90,6 +93,33 @@ describe('elliptical follow-ups', () => {
   it('another department’s matter in a follow-up is still named, not read against the last answer', async () => {
     const r = await kb.search('那营业执照呢', { lastEntryId: 'gongjijin-tiqu' });
     expect(r).toMatchObject({ decision: 'handoff', reason: 'out_of_scope', ticketCategory: '市场监管' });
+  });
+});
+
+describe('the entry just read, against its neighbours', () => {
+  // Two entries of one category, the one read last a little behind on retrieval.
+  const entries = [
+    { id: 'chanjia-tianshu', category: '生育保险', related: [] },
+    { id: 'chanjia-jintie', category: '生育保险', related: [] },
+  ];
+  const snapshot = { entries, positionOf: new Map(entries.map((e, i) => [e.id, i])) } as unknown as IndexSnapshot;
+  const candidate = (entry: number, score: number) => ({ entry, score }) as EntryCandidate;
+  const behind = [candidate(1, 0.5), candidate(0, 0.46)];
+  const bare = (lastSpeaks: boolean): Followup => ({ ellipsis: { kind: 'bare' }, last: 0, resolvedAs: '产假 难产呢', lastSpeaks });
+
+  it('wins a near tie when some lines of its answer speak to the follow-up (难产呢 after 产假多少天)', () => {
+    expect(preferContext(behind, bare(true), snapshot)[0]?.entry).toBe(0);
+  });
+
+  it('yields when none does: the user asks for something it did not make clear', () => {
+    const ranked = preferContext(behind, bare(false), snapshot);
+    expect(ranked[0]?.entry).toBe(1);
+    expect(ranked.find((c) => c.entry === 0)?.score).toBeCloseTo(0.46 + CONTEXT_BONUS.lastSilent);
+  });
+
+  it('a swap costs it more, whatever its answer says', () => {
+    const swap: Followup = { ellipsis: { kind: 'swap', subject: '男职工' }, last: 0, resolvedAs: '男职工 男职工 产假', lastSpeaks: true };
+    expect(preferContext([candidate(0, 0.6), candidate(1, 0.5)], swap, snapshot)[0]?.entry).toBe(1);
   });
 });
 
