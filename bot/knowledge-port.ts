@@ -40,6 +40,8 @@ export interface KnowledgeResult {
   needsContext?: boolean;
   /** A follow-up answered with the entry answered last: the lines of its answer that speak to the follow-up. */
   passages?: readonly string[];
+  /** clarify: the best entry is the one answered last, and it says nothing of what the follow-up asks. */
+  notInLastAnswer?: boolean;
 }
 
 /** What the conversation so far says about the question (for elliptical follow-ups). */

@@ -40,6 +40,8 @@ export const messages = {
   related: '您可能还想问：',
   passagesIntro: (question: string) => `刚才的答复“${question}”里，说到这一点的是：`,
   passagesOutro: `如果这没有回答您的问题，可以点“${NOT_RESOLVED}”转人工。`,
+  notInLastAnswer: (question: string) => `刚才的答复“${question}”里没有找到这一点的具体说明。`,
+  notInLastChoices: `您是不是想问以下问题？请点选，或回复序号；也可以点“${HUMAN}”：`,
   wholeAnswer: '看完整答复',
   offerTicket: (outlook: { department: string; due: string }) => `可以为您登记工单，由${outlook.department}办理，预计 ${outlook.due} 前答复。需要登记吗？`,
   startIntake: {

@@ -11,9 +11,9 @@ const MAX_PASSAGES = 3;
 
 /** What a line that answers each specific ask contains (on canonical text: 多长时间 is 多久, 资料 is 材料 …). */
 const ANSWER_SHAPES: Partial<Record<Ask, RegExp>> = {
-  how_long: /\d+(个)?(工作日|日|天|周|月|年)|当日|当天|次月|即时|实时|当场|立即/,
-  when: /\d+(日|号|月)|每月|每年|次月|当月|月底|年底|截止|之前|以前|起/,
-  how_much: /\d|%|元|比例|标准|基数|费率|额度/,
+  how_long: /\d+(个)?(工作日|日|天|周|月|年)|当日|当天|次月|即时|实时|当场|立即|天数|期限|时限/,
+  when: /\d+(日|号|月)|每月|每年|次月|当月|月底|年底|截止|之前|以前|起|日期/,
+  how_much: /\d|%|元|比例|标准|基数|费率|额度|费用|工本费|收费|免费|金额/,
   materials: /材料|证明|身份证|原件|复印件|证件|申请表|合同|发票|社保卡|病历/,
   where: /网上|app|小程序|窗口|大厅|经办机构|服务平台|网厅|12333|12345|电子社保卡|银行|税务/,
   who: /单位|本人|个人|职工|家属|委托|代办|经办机构/,
@@ -52,12 +52,33 @@ function cutLines(answer: string, analyzer: Analyzer): AnswerLine[] {
 
 /**
  * The lines of `lines` that speak to `followup`, in the answer's order; empty when none does. Its own words count
- * first (本人 in 要本人去吗); a follow-up that is all asking words is matched by the shape of its answer.
+ * first (本人 in 要本人去吗); a follow-up that is all asking words is matched by the shape of its answer. When no line
+ * names any of its words, the words that only ask or qualify (`generic`: 具体, 时间, 费用 …) and those the KB uses
+ * anyway (`known`: 大概, 今年, 每次) are let go and the rest tried again: 具体几天 is all asking, and the line on 天数
+ * answers it. A word the KB never uses (老年证) is a new subject and stays: no line of this answer speaks to it.
  */
-export function passagesFor(followup: string, lines: readonly AnswerLine[], analyzer: Analyzer): string[] {
+export function passagesFor(
+  followup: string,
+  lines: readonly AnswerLine[],
+  analyzer: Analyzer,
+  generic: ReadonlySet<string> = new Set(),
+  known: (word: string) => boolean = () => false,
+): string[] {
   const canonical = analyzer.canonical(followup);
   const words = analyzer.tokenizer.words(canonical).filter((w) => [...w].length >= 2 && !isAskWord(w));
   const shapes = ONLINE_ASK.test(canonical) ? [ONLINE] : asksOf(canonical).flatMap((ask) => ANSWER_SHAPES[ask] ?? []);
+  const named = linesNaming(words, shapes, lines);
+  const letGo = (w: string) => generic.has(w) || known(w);
+  return named.length > 0 || !words.some(letGo)
+    ? named
+    : linesNaming(
+        words.filter((w) => !letGo(w)),
+        shapes,
+        lines,
+      );
+}
+
+function linesNaming(words: readonly string[], shapes: readonly RegExp[], lines: readonly AnswerLine[]): string[] {
   const scored = lines.map((line, i) => {
     const named = words.filter((w) => line.canonical.includes(w)).length;
     const shaped = shapes.some((shape) => shape.test(line.canonical));

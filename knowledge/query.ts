@@ -5,7 +5,7 @@
 import type { Entry } from './content/schema.ts';
 import { rank, choose, type Decision, type ScoredCandidate } from './decision/decide.ts';
 import { distinctiveWords, evidenceFor, incidental } from './decision/evidence.ts';
-import { askAgreement, mainAsk, substantiveWords } from './decision/ask.ts';
+import { askAgreement, asksOf, mainAsk, SPECIFIC_ASKS, substantiveWords } from './decision/ask.ts';
 import { CANDIDATES, type DecisionThresholds, type Signals } from './decision/thresholds.ts';
 import type { FusionSettings } from './index/fusion.ts';
 import { isQuantity, preferContext, rewriteFollowup, type Followup } from './context.ts';
@@ -56,6 +56,11 @@ export interface SearchResult {
    * of its answer that speak to the follow-up, when some do (see passages.ts).
    */
   passages?: string[];
+  /**
+   * clarify: the best entry is the one the user has just read, and it says nothing of what the follow-up asks (a
+   * swap's new subject, or a specific ask no line of its answer gives): the choices are offered with it said.
+   */
+  notInLastAnswer?: boolean;
   /** Short reason an agent can read. */
   explanation: string;
   /** The candidates weighed (best first) whatever the decision: for the eval and the CLI. */
@@ -278,15 +283,19 @@ async function decide(
 
   const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined, schemesNamed(version, own).length > 0);
   const top = chosen.decision === 'answer' ? ranked[0] : undefined;
+  const silent = top && followup && sameEntrySilent(version, followup, top.entry);
+  const mute = top && followup && !silent && sameEntryMute(own, followup, top.entry);
   const offer = besides
     ? `问题也提到${besides.department}的事项，请用户选择`
     : top && otherScheme(version, own, top.entry)
       ? '问题所说的险种与最接近的条目不一致，请用户选择'
-      : top && followup && sameEntrySilent(version, followup, top.entry)
+      : silent
         ? '上一条答复没有说到所问的对象，请用户选择'
-        : typeof offerOnly === 'function'
-          ? top && offerOnly(top.entry)
-          : offerOnly;
+        : mute
+          ? '上一条答复没有说到所问的内容，请用户选择'
+          : typeof offerOnly === 'function'
+            ? top && offerOnly(top.entry)
+            : offerOnly;
   const choice =
     chosen.decision === 'answer' && offer
       ? {
@@ -299,7 +308,7 @@ async function decide(
       : chosen;
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
   const again = choice.decision === 'answer' && followup !== undefined && ranked[0]?.entry === followup.last;
-  const passages = again ? passagesFor(input, answerLines((snapshot.entries[followup.last] as Entry).answer, snapshot.analyzer), snapshot.analyzer) : [];
+  const passages = again ? linesSpeakingTo(version, input, followup.last) : [];
   const shownHits =
     choice.decision === 'clarify' ? schemeFirst(version, own, ranked.slice(0, shown)).map((i) => rankedHits[i] as SearchHit) : rankedHits.slice(0, shown);
   return {
@@ -312,6 +321,7 @@ async function decide(
     resolvedAs,
     ...(passages.length > 0 ? { passages } : {}),
     ...(besides && choice.decision === 'clarify' ? { alsoDepartment: besides.department } : {}),
+    ...((silent || mute) && choice.decision === 'clarify' && !besides ? { notInLastAnswer: true } : {}),
     words: queryWords,
   };
 }
@@ -391,6 +401,15 @@ function sameEntrySilent(version: Version, followup: Followup, entry: number): b
 }
 
 /**
+ * A bare follow-up that asks for a specific kind of answer (多久能到账, 费用谁出, 在哪办) answered with the very entry
+ * the user has just read, no line of which gives it (passages.ts): the entry was read already and says nothing of it.
+ */
+function sameEntryMute(own: QueryAnalysis, followup: Followup, entry: number): boolean {
+  if (followup.ellipsis.kind !== 'bare' || entry !== followup.last || followup.lastSpeaks) return false;
+  return asksOf(own.canonical).some((ask) => SPECIFIC_ASKS.has(ask));
+}
+
+/**
  * A request for a person or a complaint that the learned triage reads as an emergency (快派人来 我们这出大事了) is
  * handled as one: the urgent reply says to call 110/120 first.
  */
@@ -454,7 +473,14 @@ function readAgainst(version: Version, ellipsis: Ellipsis, input: string, last: 
   const entry = snapshot.entries[last] as Entry;
   const resolvedAs = rewriteFollowup(ellipsis, input, entry, version.profiles.of(last), version.followup, words, asks);
   if (ellipsis.kind !== 'bare') return { ellipsis, last, resolvedAs };
-  return { ellipsis, last, resolvedAs, lastSpeaks: passagesFor(input, answerLines(entry.answer, snapshot.analyzer), snapshot.analyzer).length > 0 };
+  return { ellipsis, last, resolvedAs, lastSpeaks: linesSpeakingTo(version, input, last).length > 0 };
+}
+
+/** The lines of an entry's answer that speak to a follow-up (passages.ts). */
+function linesSpeakingTo(version: Version, input: string, entry: number): string[] {
+  const { snapshot } = version;
+  const lines = answerLines((snapshot.entries[entry] as Entry).answer, snapshot.analyzer);
+  return passagesFor(input, lines, snapshot.analyzer, version.followup.generic, (w) => snapshot.known.has(w));
 }
 
 /** Share of a message's words the KB must know for a topicless short question to read as a follow-up. */

@@ -46,6 +46,20 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
       return true;
     }
     const choices = result.hits.slice(0, 3).flatMap((hit) => knowledge.entry(hit.entryId) ?? []);
+    const read = result.notInLastAnswer && lastEntryId ? knowledge.entry(lastEntryId) : undefined;
+    if (result.decision === 'clarify' && read) {
+      // The user has just read that entry and it does not say: it is not offered again; the others are, or a ticket.
+      const others = choices.filter((entry) => entry.id !== read.id);
+      const lead = messages.notInLastAnswer(read.question);
+      if (others.length > 0) {
+        turn.memory.clarifiedTurnId = await record({ outcome: 'clarified', topic: read.category });
+        await replies.choices(turn, `${lead}${messages.notInLastChoices}`, others);
+      } else {
+        await record({ outcome: 'handed_over', reason: 'low_confidence', topic: read.category });
+        await replies.offerTicket(turn, tickets, 'low_confidence', question, lead);
+      }
+      return true;
+    }
     if (result.decision === 'clarify' && choices.length > 0) {
       turn.memory.clarifiedTurnId = await record({ outcome: 'clarified', topic: choices[0]?.category });
       // The choices share the question's topic: a short follow-up ("多少钱", "要多久拿到") is read against the first.

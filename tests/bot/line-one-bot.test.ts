@@ -177,6 +177,33 @@ describe('LineOneBot', () => {
     expect(other?.text).toContain('政策依据');
   });
 
+  it('says when the answer just given does not speak to a follow-up, and does not offer it again', async () => {
+    let others = true;
+    const knowledge: KnowledgePort = {
+      ...fixtureKnowledge(),
+      async search(text, context) {
+        if (text === '多久能到账') {
+          const read = { entryId: context?.lastEntryId ?? '', question: '', confidence: 0.8 };
+          const other = { entryId: 'gongjijin-jiaocun-bili', question: '', confidence: 0.3 };
+          return { hits: others ? [read, other] : [read], decision: 'clarify', explanation: '', notInLastAnswer: true };
+        }
+        return fixtureKnowledge().search(text, context);
+      },
+    };
+    const adapter = harness(knowledge);
+    const [answer] = await replies(adapter, '异地就医备案');
+    expect(answer?.text).toContain('异地就医备案怎么办理');
+    const [choices] = await replies(adapter, '多久能到账');
+    expect(choices?.text).toContain('刚才的答复“异地就医备案怎么办理？”里没有找到这一点的具体说明');
+    expect(choices?.text).not.toContain('1. 异地就医备案怎么办理');
+    expect(buttons(choices)[0]).toBe(fixtureKnowledge().entry('gongjijin-jiaocun-bili')?.question);
+    // With nothing else to offer, a ticket is.
+    others = false;
+    const [ticket] = await replies(adapter, '多久能到账');
+    expect(ticket?.text).toContain('里没有找到这一点的具体说明');
+    expect(buttons(ticket)).toEqual(['登记工单', '主菜单']);
+  });
+
   it('lets a digit pick any offered button, not only questions', async () => {
     const adapter = harness();
     const [handoff] = await replies(adapter, '明天会下雨吗');

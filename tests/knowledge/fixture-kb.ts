@@ -89,6 +89,8 @@ export const ENTRIES: FixtureEntry[] = [
       '跨省看病怎么直接结算',
       '異地就醫備案怎麼弄',
     ],
+    // An answer that lists its materials: a follow-up asking what to bring is answered from it (passages.ts).
+    answer: '异地就医备案：到参保地医保经办机构或在国家医保服务平台 App 上办理。\n\n**所需材料**\n- 身份证或社保卡\n- 异地就医备案登记表',
     category: '医疗保险',
     department: '医疗保障部门',
   },

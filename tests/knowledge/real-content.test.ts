@@ -261,6 +261,22 @@ describe('the real KB', () => {
     expect(r.passages?.some((p) => line.test(p))).toBe(true);
   });
 
+  it.each([
+    ['shiye-wengang-fanhuan-shenqing', '钱什么时候能到账'],
+    ['gongshang-laodong-nengli-jianding', '鉴定费谁来出'],
+  ])('does not repeat the entry just answered (%s) to a follow-up asking what no line of it gives: %s', async (last, text) => {
+    const r = await kb.search(text, { lastEntryId: last });
+    expect(r.decision).toBe('clarify');
+    expect(r.notInLastAnswer).toBe(true);
+  });
+
+  it('an entry that says a figure is local speaks to a question about it (陪产假: 天数…以当地条例为准)', async () => {
+    const r = await kb.search('具体几天', { lastEntryId: 'shengyu-peichan-jia' });
+    expect(r).toMatchObject({ decision: 'answer', hits: [{ entryId: 'shengyu-peichan-jia' }] });
+    expect(r.passages?.some((p) => /天数/.test(p))).toBe(true);
+    expect(r.notInLastAnswer).toBeUndefined();
+  });
+
   it('quotes nothing for a whole question, nor for a follow-up answered with another entry', async () => {
     expect((await kb.search('社保卡丢了怎么补办', { lastEntryId: 'shebaoka-guashi' })).passages).toBeUndefined();
     const other = await kb.search('要带什么材料', { lastEntryId: 'gongshang-rending-jielun-shixian' });
