@@ -76,6 +76,8 @@ describe('the real KB', () => {
 
   it('never answers a follow-up without its conversation, and reads it with one', async () => {
     expect((await kb.search('能领多久？')).needsContext).toBe(true);
+    // 意思 is in a standard question (…是什么意思) but names no topic: alone, 什么意思 asks what is meant by what.
+    for (const text of ['什么意思', '啥意思？']) expect((await kb.search(text)).needsContext).toBe(true);
     const first = await kb.search('失业保险金怎么申领');
     expect(first.decision).toBe('answer');
     const r = await kb.search('能领多久？', { lastEntryId: first.hits[0]!.entryId });
