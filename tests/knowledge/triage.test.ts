@@ -43,6 +43,8 @@ describe('small talk', () => {
     ['你好 你能干什么', 'identity'],
     ['不好意思 打错了', 'greeting'],
     ['发错了', 'greeting'],
+    ['好的 我再看看', 'thanks'],
+    ['okk', 'thanks'],
   ])('%s → %s', (text, act) => {
     expect(classify(text)).toEqual({ kind: 'small_talk', act });
   });
