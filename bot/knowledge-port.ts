@@ -50,8 +50,12 @@ export interface SearchContext {
   lastEntryId?: string;
 }
 
-/** What a message is before it is a question: the bot's intent step routes on it. */
-export type Triage = { kind: 'small_talk'; act: 'greeting' | 'thanks' | 'goodbye' | 'identity' } | { kind: 'human' } | { kind: 'question' };
+/**
+ * What a message is before it is a question: the bot's intent step routes on it. `unclear` (没看懂) and `repeat`
+ * (再说一遍) are about the bot's last reply.
+ */
+export type Triage =
+  { kind: 'small_talk'; act: 'greeting' | 'thanks' | 'goodbye' | 'identity' | 'unclear' | 'repeat' } | { kind: 'human' } | { kind: 'question' };
 
 /** The main menu: which categories it offers, and the bare words that open one. */
 export interface MenuTopics {

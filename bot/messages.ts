@@ -40,6 +40,10 @@ export const messages = {
   related: '您可能还想问：',
   passagesIntro: (question: string) => `刚才的答复“${question}”里，说到这一点的是：`,
   passagesOutro: `如果这没有回答您的问题，可以点“${NOT_RESOLVED}”转人工。`,
+  unclear: (question: string) =>
+    `抱歉没说清楚。刚才的答复是“${question}”：您可以告诉我哪一点没看明白（例如“要带什么材料”“多久能办好”），我找出对应的说明；也可以再看一遍完整答复，或者${HUMAN}。`,
+  unclearNothing: `抱歉没说清楚。您可以换个说法再问一次，或者点“${HUMAN}”由工作人员解答。`,
+  nothingToRepeat: '还没有可以重复的答复。请直接输入您的问题，或选择分类：',
   notInLastAnswer: (question: string) => `刚才的答复“${question}”里没有找到这一点的具体说明。`,
   notInLastChoices: `您是不是想问以下问题？请点选，或回复序号；也可以点“${HUMAN}”：`,
   wholeAnswer: '看完整答复',

@@ -62,6 +62,16 @@ export class Replies {
     await this.send(turn, text, [plain(REGISTER), plain(MENU)]);
   }
 
+  /**
+   * "没看懂" about the last answer: ask which part (a follow-up on it quotes the lines that speak to it), with the
+   * whole answer and a person a tap away; without a last answer, ask for the question in other words.
+   */
+  async unclear(turn: Turn, last: KnowledgeEntry | undefined): Promise<void> {
+    if (!last) return this.send(turn, messages.unclearNothing, [plain(HUMAN), plain(MENU)]);
+    const whole: Offer = { title: messages.wholeAnswer, value: last.question, entryId: last.id };
+    await this.send(turn, messages.unclear(last.question), [whole, plain(HUMAN), plain(MENU)]);
+  }
+
   /** A question with buttons (remembered for digit picks). */
   async ask(turn: Turn, text: string, buttons: string[]): Promise<void> {
     await this.send(turn, text, buttons.map(plain));

@@ -1,9 +1,9 @@
 import type { LoadDialogs } from '../dialogs/load.ts';
-import type { KnowledgePort } from '../knowledge-port.ts';
+import type { KnowledgeEntry, KnowledgePort } from '../knowledge-port.ts';
 import { startIntake } from './tickets.ts';
 import { messages } from '../messages.ts';
 import type { Replies } from '../replies.ts';
-import type { Step } from '../router.ts';
+import type { Step, Turn } from '../router.ts';
 import type { TurnRecorder } from '../turn-recorder.ts';
 import { openUnitOf } from '../../storage/unit-of-work.ts';
 
@@ -56,9 +56,23 @@ export function smallTalkStep(knowledge: KnowledgePort, dialogs: LoadDialogs, re
     if (triage.kind === 'human')
       await startIntake(turn, dialogs, { request: humanRequestText(turn.text) ?? turn.memory.lastQuestion ?? '', reason: 'human_request' });
     else if (triage.act === 'greeting') await replies.menu(turn, messages.menu);
+    else if (triage.act === 'unclear') await replies.unclear(turn, lastEntry(knowledge, turn));
+    else if (triage.act === 'repeat') await repeat(turn, knowledge, replies);
     else await replies.say(turn, messages[triage.act]);
     return true;
   };
+}
+
+/** The entry answered last in this conversation, if the KB still has it. */
+function lastEntry(knowledge: KnowledgePort, turn: Turn): KnowledgeEntry | undefined {
+  return turn.memory.lastEntryId ? knowledge.entry(turn.memory.lastEntryId) : undefined;
+}
+
+/** "再说一遍": the last answer again, whole; with none yet, the menu. */
+async function repeat(turn: Turn, knowledge: KnowledgePort, replies: Replies): Promise<void> {
+  const last = lastEntry(knowledge, turn);
+  if (last) await replies.answer(turn, last);
+  else await replies.menu(turn, messages.nothingToRepeat);
 }
 
 /** A bare topic word (医保, 公积金) lists that topic's questions; a word too broad for one topic (社保) gets the menu. */

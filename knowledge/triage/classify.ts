@@ -8,7 +8,7 @@ import { MAX_SMALL_TALK_CHARS, smallTalkIn, smallTalkOf } from './small-talk.ts'
 import { projectVocabulary, type SmallTalkAct, type Vocabulary } from './vocabulary.ts';
 
 /** The port's small-talk acts (an acknowledgement, "好的", "收到", is answered as thanks). */
-export type SmallTalk = 'greeting' | 'thanks' | 'goodbye' | 'identity';
+export type SmallTalk = SmallTalkAct;
 
 const THANKING_EMOJI = /[\u{1F44D}\u{1F44C}\u{1F64F}\u{1F4AF}\u{2764}\u{1F495}\u{1F339}]/u;
 

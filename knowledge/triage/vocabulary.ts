@@ -30,7 +30,11 @@ export const TICKET_CATEGORIES = [
 ] as const;
 export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
 
-export const SMALL_TALK_ACTS = ['goodbye', 'identity', 'thanks', 'greeting'] as const;
+/**
+ * Highest priority first. `unclear` (没看懂) and `repeat` (再说一遍) ask about the last reply: they outrank an
+ * acknowledgement said with them (好的 再说一遍).
+ */
+export const SMALL_TALK_ACTS = ['goodbye', 'identity', 'unclear', 'repeat', 'thanks', 'greeting'] as const;
 export type SmallTalkAct = (typeof SMALL_TALK_ACTS)[number];
 
 export const CUE_REASONS = ['urgent', 'complaint', 'personal_case', 'personal_data'] as const;
@@ -50,7 +54,15 @@ const regexSource = z.string().refine(
 );
 
 const VocabularySchema = z.strictObject({
-  small_talk: z.strictObject({ goodbye: words, identity: words, thanks: words, greeting: words, fillers: words }),
+  small_talk: z.strictObject({
+    goodbye: words,
+    identity: words,
+    unclear: words.default([]),
+    repeat: words.default([]),
+    thanks: words,
+    greeting: words,
+    fillers: words,
+  }),
   human: z.strictObject({ whole: words, patterns: z.array(regexSource).default([]) }),
   cues: z.array(
     z.strictObject({

@@ -204,6 +204,24 @@ describe('LineOneBot', () => {
     expect(buttons(ticket)).toEqual(['登记工单', '主菜单']);
   });
 
+  it('answers 没看懂 by asking which part, with the whole answer a tap away, and 再说一遍 with the answer again', async () => {
+    const adapter = harness();
+    const [unclearAlone] = await replies(adapter, '没看懂');
+    expect(unclearAlone?.text).toContain('换个说法再问一次');
+    expect(buttons(unclearAlone)).toEqual(['转人工', '主菜单']);
+    const [nothing] = await replies(adapter, '再说一遍');
+    expect(nothing?.text).toContain('还没有可以重复的答复');
+    await replies(adapter, '异地就医备案');
+    const [unclear] = await replies(adapter, '看不太懂啊');
+    expect(unclear?.text).toContain('刚才的答复是“异地就医备案怎么办理？”');
+    expect(buttons(unclear)).toEqual(['看完整答复', '转人工', '主菜单']);
+    const [whole] = await replies(adapter, '1');
+    expect(whole?.text).toContain('政策依据');
+    const [again] = await replies(adapter, '好的 再说一遍');
+    expect(again?.text).toContain('**异地就医备案怎么办理？**');
+    expect(again?.text).toContain('政策依据');
+  });
+
   it('lets a digit pick any offered button, not only questions', async () => {
     const adapter = harness();
     const [handoff] = await replies(adapter, '明天会下雨吗');

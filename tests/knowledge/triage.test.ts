@@ -44,6 +44,9 @@ describe('small talk', () => {
     ['不好意思 打错了', 'greeting'],
     ['发错了', 'greeting'],
     ['好的 我再看看', 'thanks'],
+    ['没看懂啊', 'unclear'],
+    ['还是不太明白', 'unclear'],
+    ['好的 再说一遍', 'repeat'],
     ['okk', 'thanks'],
   ])('%s → %s', (text, act) => {
     expect(classify(text)).toEqual({ kind: 'small_talk', act });
