@@ -26,6 +26,7 @@ const MAX_WHOLE_REQUEST_CHARS = 12;
  * (真人真人真人, 转人工人工), or typed with the wrong characters for the same syllables (人公客服, 转仁工).
  */
 function wholeRequest(compact: string, vocabulary: Vocabulary): boolean {
+  if (compact === '') return false; // a run of no items at all: punctuation (……) is not a request
   if (vocabulary.humanWhole.has(compact)) return true;
   if (compact.length > MAX_WHOLE_REQUEST_CHARS) return false;
   if (madeOf(compact, vocabulary.humanWhole)) return true;

@@ -48,7 +48,9 @@ export function ellipsisOf(
   topical?: { namesKeyTerm: boolean; mostlyKnown: boolean; asks: boolean },
   inConversation = false,
 ): Ellipsis | undefined {
-  if (compact === '' || [...compact].length > MAX_FOLLOWUP_CHARS || words.length === 0) return undefined;
+  if (compact === '' || [...compact].length > MAX_FOLLOWUP_CHARS) return undefined;
+  // Nothing but pointers and particles (然后呢, 那我呢, 这个呢): it goes on from the last answer, or asks what about.
+  if (words.length === 0) return { kind: 'bare' };
   const generic = (w: string) => vocabulary.generic.has(w) || /^\d+$/.test(w);
   if (words.every(generic)) return { kind: 'bare' };
   if (topical && !topical.namesKeyTerm && topical.mostlyKnown && topical.asks && [...compact].length <= MAX_TOPICLESS_CHARS) return { kind: 'bare' };

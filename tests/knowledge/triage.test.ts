@@ -19,6 +19,8 @@ describe('small talk', () => {
     ['哈喽 打扰一下', 'greeting'],
     ['早安', 'greeting'],
     ['？', 'greeting'],
+    ['……', 'greeting'],
+    ['。。。', 'greeting'],
     ['谢谢啦', 'thanks'],
     ['非常感谢您', 'thanks'],
     ['好嘞', 'thanks'],
