@@ -15,7 +15,8 @@ import { fingerprint } from './index/fingerprint.ts';
 import { DEFAULT_FUSION, type FusionMode, type FusionSettings } from './index/fusion.ts';
 import { hasSnapshot, loadSnapshot, saveSnapshot } from './index/persist.ts';
 import type { IndexSnapshot, SnapshotInfo } from './index/snapshot.ts';
-import { Analyzer, DEFAULT_ANALYZER_SETTINGS, type AnalyzerSettings } from './text/analyzer.ts';
+import { Analyzer, DEFAULT_ANALYZER_SETTINGS, wordTerms, type AnalyzerSettings } from './text/analyzer.ts';
+import { mainAsk } from './decision/ask.ts';
 import { DEFAULT_SYNONYMS_FILE, Synonyms } from './text/synonyms.ts';
 import { DEFAULT_DICT_FILE, dictWords, readDomainDict, Tokenizer } from './text/tokenize.ts';
 import { fromRoot } from '../lib/paths.ts';
@@ -197,7 +198,7 @@ export class KnowledgeBase {
     const version = this.current;
     // The learned small-talk reading is only for messages that name nothing of the KB's (你们这个小助手还挺聪明嘛).
     const model = version.namesDomainTerm(compactKey(typeof text === 'string' ? text : '')) ? undefined : version.triage;
-    return classify(text, version.vocabulary, model);
+    return classify(text, version.vocabulary, model, (t) => asksTheKb(version, t));
   }
 
   /** The main menu's topics (content/topics.yaml), read on open and on reload. */
@@ -241,4 +242,15 @@ const WARM_UP_SLICE_MS = 5;
 /** The domain dictionary's words: the KB's own terms (社保卡, 增员, 缴费基数, 灵活就业). */
 function dictWordsOf(o: ResolvedOptions): string[] {
   return dictWords(readDomainDict(o.dictFile)).filter((w) => w.length > 1);
+}
+
+/**
+ * The message asks something (什么, 哪, 多少 …) about a word of the KB's own phrasings (app, 小程序), not a generic one,
+ * and not of the bot itself (你会不会累, 你几点下班: small talk says 你).
+ */
+function asksTheKb(version: Version, text: string): boolean {
+  if (/[你您]/.test(text)) return false;
+  const analysis = version.snapshot.analyzer.query(text);
+  if (mainAsk(analysis.canonical) === undefined) return false;
+  return wordTerms(analysis.terms).some((w) => !version.followup.generic.has(w) && version.snapshot.known.has(w));
 }

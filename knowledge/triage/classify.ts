@@ -17,7 +17,11 @@ export type Triage = { kind: 'small_talk'; act: SmallTalk } | { kind: 'human' } 
 /** How sure the learned triage must be that a message the phrase list cannot cut is small talk ("你们服务真不错"). */
 export const LEARNED_SMALL_TALK = 0.8;
 
-export function classify(text: string, vocabulary: Vocabulary = projectVocabulary(), model?: TriageModel): Triage {
+/**
+ * @param asksTheKb whether a message the learned triage reads as small talk asks something in the KB's words
+ *   (app叫什么): then it is a question, however chatty it reads. Asked only when the learned reading would decide.
+ */
+export function classify(text: string, vocabulary: Vocabulary = projectVocabulary(), model?: TriageModel, asksTheKb?: (text: string) => boolean): Triage {
   const compact = compactKey(typeof text === 'string' ? text : '');
   // A lone question mark asks for help: the menu answers it.
   if (compact === '' && typeof text === 'string' && /^[?？]+$/.test(text.trim())) return { kind: 'small_talk', act: 'greeting' };
@@ -34,7 +38,7 @@ export function classify(text: string, vocabulary: Vocabulary = projectVocabular
     const learned = model.predict(text);
     // Which act: the strongest small-talk phrase inside it ("晚上好 你们还在吗" greets), else thanks: what the phrase
     // list leaves over is mostly praise ("你们服务真不错").
-    if (learned.kind === 'small_talk' && learned.probability >= LEARNED_SMALL_TALK)
+    if (learned.kind === 'small_talk' && learned.probability >= LEARNED_SMALL_TALK && !asksTheKb?.(text))
       return { kind: 'small_talk', act: smallTalkIn(compact, vocabulary) ?? 'thanks' };
   }
   return { kind: 'question' };

@@ -77,6 +77,11 @@ describe('the learned triage, where the rules find nothing', () => {
     expect(kb.classify(text)).toEqual({ kind: 'small_talk', act });
   });
 
+  it('does not take a short question in the KB’s words for small talk, however chatty it reads (app叫什么)', async () => {
+    expect(kb.classify('app叫什么')).toEqual({ kind: 'question' });
+    expect((await kb.search('app叫什么')).needsContext).toBe(true);
+  });
+
   it.each(['员工离职了社保怎么停', '单位不给交社保怎么办', '社保卡丢了怎么补办'])('leaves a question the KB answers alone: %s', async (text) => {
     expect((await kb.search(text)).decision).toBe('answer');
     expect(kb.classify(text)).toEqual({ kind: 'question' });
