@@ -16,7 +16,6 @@ import { DEFAULT_FUSION, type FusionMode, type FusionSettings } from './index/fu
 import { hasSnapshot, loadSnapshot, saveSnapshot } from './index/persist.ts';
 import type { IndexSnapshot, SnapshotInfo } from './index/snapshot.ts';
 import { Analyzer, DEFAULT_ANALYZER_SETTINGS, wordTerms, type AnalyzerSettings } from './text/analyzer.ts';
-import { mainAsk } from './decision/ask.ts';
 import { DEFAULT_SYNONYMS_FILE, Synonyms } from './text/synonyms.ts';
 import { DEFAULT_DICT_FILE, dictWords, readDomainDict, Tokenizer } from './text/tokenize.ts';
 import { fromRoot } from '../lib/paths.ts';
@@ -244,13 +243,16 @@ function dictWordsOf(o: ResolvedOptions): string[] {
   return dictWords(readDomainDict(o.dictFile)).filter((w) => w.length > 1);
 }
 
+/** Words that make a sentence a question (a tag like 吧 or a channel word like 小程序 does not). */
+const INTERROGATIVE = /什么|啥|哪|怎么|咋|多少|几|谁|吗|么|[?？]/;
+
 /**
  * The message asks something (什么, 哪, 多少 …) about a word of the KB's own phrasings (app, 小程序), not a generic one,
- * and not of the bot itself (你会不会累, 你几点下班: small talk says 你).
+ * and not of the bot itself (你会不会累, 你几点下班: small talk says 你). Praise that names a channel (这个小程序挺好用的吧)
+ * asks nothing.
  */
 function asksTheKb(version: Version, text: string): boolean {
-  if (/[你您]/.test(text)) return false;
+  if (/[你您]/.test(text) || !INTERROGATIVE.test(text)) return false;
   const analysis = version.snapshot.analyzer.query(text);
-  if (mainAsk(analysis.canonical) === undefined) return false;
   return wordTerms(analysis.terms).some((w) => !version.followup.generic.has(w) && version.snapshot.known.has(w));
 }
