@@ -49,6 +49,9 @@ describe('small talk', () => {
     ['没看懂啊', 'unclear'],
     ['还是不太明白', 'unclear'],
     ['好的 再说一遍', 'repeat'],
+    ['是机器回复的吗', 'identity'],
+    ['这个机器人都能问啥', 'identity'],
+    ['这个系统谁开发的', 'identity'],
     ['okk', 'thanks'],
   ])('%s → %s', (text, act) => {
     expect(classify(text)).toEqual({ kind: 'small_talk', act });
