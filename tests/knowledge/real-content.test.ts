@@ -78,6 +78,10 @@ describe('the real KB', () => {
     expect((await kb.search('能领多久？')).needsContext).toBe(true);
     // 意思 is in a standard question (…是什么意思) but names no topic: alone, 什么意思 asks what is meant by what.
     for (const text of ['什么意思', '啥意思？']) expect((await kb.search(text)).needsContext).toBe(true);
+    // Alone, the service's own phone or address is a question about reaching it; after an answer, that matter's.
+    expect((await kb.search('咨询电话是多少')).hits[0]?.entryId).toBe('qudao-zhengce-zixun');
+    expect((await kb.search('你们地址在哪')).hits[0]?.entryId).toBe('qudao-chuangkou');
+    expect((await kb.search('打什么电话', { lastEntryId: 'shebaoka-guashi' })).resolvedAs).toContain('社保卡');
     const first = await kb.search('失业保险金怎么申领');
     expect(first.decision).toBe('answer');
     const r = await kb.search('能领多久？', { lastEntryId: first.hits[0]!.entryId });
