@@ -483,8 +483,8 @@ function linesSpeakingTo(version: Version, input: string, entry: number): string
   return passagesFor(input, lines, snapshot.analyzer, version.followup.generic, (w) => snapshot.known.has(w));
 }
 
-/** The service's own contact points: phone, hotline, address, office hours, website, accounts. */
-const ASKS_FOR_A_CHANNEL = /电话|热线|地址|在哪办公|上班时间|办公时间|几点上班|几点下班|网址|官网|网站|公众号|小程序|app/;
+/** The service's own contact points: phone, hotline, address, office hours. */
+const ASKS_FOR_A_CHANNEL = /电话|热线|地址在哪|地址是|在哪办公|办公时间|几点上班|几点下班/;
 
 /** Share of a message's words the KB must know for a topicless short question to read as a follow-up. */
 const MOSTLY_KNOWN = 0.6;
@@ -534,7 +534,7 @@ function readFollowup(version: Version, own: QueryAnalysis, input: string, lastE
   if (!read) return undefined;
   // "断了两个月呢" swaps in a figure, not a subject: the same question again, with the last entry still in play.
   const ellipsis: Ellipsis = read.kind === 'swap' && isQuantity(read.subject) ? { kind: 'bare' } : read;
-  // Without a conversation, asking for the service's own phone, address, hours or sites (咨询电话是多少, 你们地址在哪)
+  // Without a conversation, asking for the service's own phone, address or hours (咨询电话是多少, 你们地址在哪)
   // is a question about how to reach it, not an ellipsis: it is searched as it stands.
   if (last === undefined) return ellipsis.kind === 'bare' && ASKS_FOR_A_CHANNEL.test(compactOf(own)) ? undefined : 'needs_context';
   return readAgainst(version, ellipsis, input, last, topical.asks);
