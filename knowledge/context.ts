@@ -14,8 +14,8 @@ export interface Followup {
   /** Position of the last answered entry. */
   last: number;
   resolvedAs: string;
-  /** A bare follow-up: some lines of the last entry's answer speak to it (passages.ts). */
-  lastSpeaks?: boolean;
+  /** A bare follow-up: the lines of the last entry's answer that speak to it (passages.ts), often none. */
+  lastPassages?: readonly string[];
 }
 
 /**
@@ -79,7 +79,7 @@ export function preferContext(candidates: readonly EntryCandidate[], followup: F
       c.entry === followup.last
         ? followup.ellipsis.kind === 'swap'
           ? CONTEXT_BONUS.swappedLast
-          : followup.lastSpeaks
+          : followup.lastPassages?.length
             ? CONTEXT_BONUS.lastSpeaks
             : CONTEXT_BONUS.lastSilent
         : related.has(c.entry) || entry.related.includes(lastEntry.id)

@@ -55,7 +55,7 @@ export interface SearchResult {
    * A follow-up answered with the very entry the user has just read ("要本人去吗" after 社保卡挂失补办): the lines
    * of its answer that speak to the follow-up, when some do (see passages.ts).
    */
-  passages?: string[];
+  passages?: readonly string[];
   /**
    * clarify: the best entry is the one the user has just read, and it says nothing of what the follow-up asks (a
    * swap's new subject, or a specific ask no line of its answer gives): the choices are offered with it said.
@@ -308,7 +308,7 @@ async function decide(
       : chosen;
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
   const again = choice.decision === 'answer' && followup !== undefined && ranked[0]?.entry === followup.last;
-  const passages = again ? linesSpeakingTo(version, input, followup.last) : [];
+  const passages = again ? (followup.lastPassages ?? linesSpeakingTo(version, input, followup.last)) : [];
   const shownHits =
     choice.decision === 'clarify' ? schemeFirst(version, own, ranked.slice(0, shown)).map((i) => rankedHits[i] as SearchHit) : rankedHits.slice(0, shown);
   return {
@@ -405,7 +405,7 @@ function sameEntrySilent(version: Version, followup: Followup, entry: number): b
  * the user has just read, no line of which gives it (passages.ts): the entry was read already and says nothing of it.
  */
 function sameEntryMute(own: QueryAnalysis, followup: Followup, entry: number): boolean {
-  if (followup.ellipsis.kind !== 'bare' || entry !== followup.last || followup.lastSpeaks) return false;
+  if (followup.ellipsis.kind !== 'bare' || entry !== followup.last || followup.lastPassages?.length) return false;
   return asksOf(own.canonical).some((ask) => SPECIFIC_ASKS.has(ask));
 }
 
@@ -473,7 +473,7 @@ function readAgainst(version: Version, ellipsis: Ellipsis, input: string, last: 
   const entry = snapshot.entries[last] as Entry;
   const resolvedAs = rewriteFollowup(ellipsis, input, entry, version.profiles.of(last), version.followup, words, asks);
   if (ellipsis.kind !== 'bare') return { ellipsis, last, resolvedAs };
-  return { ellipsis, last, resolvedAs, lastSpeaks: linesSpeakingTo(version, input, last).length > 0 };
+  return { ellipsis, last, resolvedAs, lastPassages: linesSpeakingTo(version, input, last) };
 }
 
 /** The lines of an entry's answer that speak to a follow-up (passages.ts). */

@@ -114,7 +114,12 @@ describe('the entry just read, against its neighbours', () => {
   const snapshot = { entries, positionOf: new Map(entries.map((e, i) => [e.id, i])) } as unknown as IndexSnapshot;
   const candidate = (entry: number, score: number) => ({ entry, score }) as EntryCandidate;
   const behind = [candidate(1, 0.5), candidate(0, 0.46)];
-  const bare = (lastSpeaks: boolean): Followup => ({ ellipsis: { kind: 'bare' }, last: 0, resolvedAs: '产假 难产呢', lastSpeaks });
+  const bare = (speaks: boolean): Followup => ({
+    ellipsis: { kind: 'bare' },
+    last: 0,
+    resolvedAs: '产假 难产呢',
+    lastPassages: speaks ? ['难产的，增加产假15天。'] : [],
+  });
 
   it('wins a near tie when some lines of its answer speak to the follow-up (难产呢 after 产假多少天)', () => {
     expect(preferContext(behind, bare(true), snapshot)[0]?.entry).toBe(0);
@@ -127,7 +132,7 @@ describe('the entry just read, against its neighbours', () => {
   });
 
   it('a swap costs it more, whatever its answer says', () => {
-    const swap: Followup = { ellipsis: { kind: 'swap', subject: '男职工' }, last: 0, resolvedAs: '男职工 男职工 产假', lastSpeaks: true };
+    const swap: Followup = { ellipsis: { kind: 'swap', subject: '男职工' }, last: 0, resolvedAs: '男职工 男职工 产假' };
     expect(preferContext([candidate(0, 0.6), candidate(1, 0.5)], swap, snapshot)[0]?.entry).toBe(1);
   });
 });
