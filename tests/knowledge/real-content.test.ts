@@ -76,8 +76,12 @@ describe('the real KB', () => {
 
   it('never answers a follow-up without its conversation, and reads it with one', async () => {
     expect((await kb.search('能领多久？')).needsContext).toBe(true);
-    // 意思 is in a standard question (…是什么意思) but names no topic: alone, 什么意思 asks what is meant by what.
-    for (const text of ['什么意思', '啥意思？']) expect((await kb.search(text)).needsContext).toBe(true);
+    // 意思 is in a standard question (…是什么意思) but names no topic: 什么意思 is about the last reply (small talk,
+    // `unclear`), never an answer from the entry that happens to use the word (it was 门诊共济, at 89 %).
+    for (const text of ['什么意思', '啥意思？', '这个是什么意思呀']) {
+      expect(kb.classify(text)).toEqual({ kind: 'small_talk', act: 'unclear' });
+      expect((await kb.search(text)).decision).not.toBe('answer');
+    }
     // Alone, the service's own phone or address is a question about reaching it; after an answer, that matter's.
     expect((await kb.search('咨询电话是多少')).hits[0]?.entryId).toBe('qudao-zhengce-zixun');
     expect((await kb.search('你们地址在哪')).hits[0]?.entryId).toBe('qudao-chuangkou');
