@@ -224,6 +224,8 @@ describe('handoff cues', () => {
     ['去年的医疗费用二次报销到现在没结', 'personal_case'],
     // One's own record against what others got or what was paid; an office's own mistake.
     ['同一批退休的都调了 我的养老金咋没涨', 'personal_case'],
+    ['我爸的退休金这个月 我的怎么少发了', 'personal_case'],
+    ['我们公司的补贴为啥少给了', 'personal_case'],
     ['社保费从账户里扣走了 网上却查不到缴费记录', 'personal_case'],
     ['单位的基数算错了 多扣了我们半年 钱要退回来', 'personal_case'],
     ['以前下乡那几年没给我算进去', 'personal_case'],
