@@ -315,6 +315,9 @@ describe('other departments’ matters (search on a fixture KB)', () => {
     ['申请中华老字号有什么条件', '商务'],
     ['办公室的座机打不出去 报修好几天了', '其他'],
     ['政府组织的职业技能培训怎么报名', '就业人才'],
+    ['厂里新接的线 用电报装一个月了还没通', '其他'],
+    ['仓库要做消防检查 找哪个部门', '其他'],
+    ['第一次做进口 货物报关怎么弄', '其他'],
     // Chasing another department's matter is theirs too: only they can look it up.
     ['个税年度汇算的退税一直显示审核中 都两个月了', '税务'],
   ])('%s → %s, never answered', async (text, key) => {
@@ -326,6 +329,8 @@ describe('other departments’ matters (search on a fixture KB)', () => {
   it('names the department of a matter filed under 其他: legal aid and notaries are the justice bureau’s', async () => {
     expect(await kb.search('A7县农民请求法律援助')).toMatchObject({ reason: 'out_of_scope', department: '司法行政部门' });
     expect(await kb.search('出生公证要什么材料')).toMatchObject({ reason: 'out_of_scope', department: '司法行政部门' });
+    expect((await kb.search('仓库要做消防检查 找哪个部门')).department).toBe('应急管理部门（消防救援机构）');
+    expect((await kb.search('第一次做进口 货物报关怎么弄')).department).toBe('海关');
   });
 
   it('a word of another department is incidental when the entry that answers speaks of it', async () => {
