@@ -23,13 +23,9 @@ export const LEARNED_SMALL_TALK = 0.8;
  */
 export function classify(text: string, vocabulary: Vocabulary = projectVocabulary(), model?: TriageModel, asksTheKb?: (text: string) => boolean): Triage {
   const compact = compactKey(typeof text === 'string' ? text : '');
-  // A lone question mark asks for help: the menu answers it.
-  if (compact === '' && typeof text === 'string' && /^[?？]+$/.test(text.trim())) return { kind: 'small_talk', act: 'greeting' };
-  // Only emoji or symbols (👍, 🙏🙏, 😊): a thumbs-up or folded hands thanks, anything else greets.
-  if (compact === '' && typeof text === 'string' && /\p{Extended_Pictographic}/u.test(text))
-    return { kind: 'small_talk', act: THANKING_EMOJI.test(text) ? 'thanks' : 'greeting' };
-  // Only punctuation (……, 。。。): a pause, not a request; the menu answers it, as a lone question mark.
-  if (compact === '' && typeof text === 'string' && text.trim() !== '') return { kind: 'small_talk', act: 'greeting' };
+  // Only emoji, symbols or punctuation: a thumbs-up or folded hands (👍, 🙏🙏) thanks; anything else (😊, ？, ……) is
+  // a greeting or a pause, and the menu answers it. Never a request: an empty text is a run of no items of any list.
+  if (compact === '' && typeof text === 'string' && text.trim() !== '') return { kind: 'small_talk', act: THANKING_EMOJI.test(text) ? 'thanks' : 'greeting' };
   // An emergency that also asks for someone (快派人来 有人晕倒了) is searched, where it is handled as urgent.
   if (asksForPerson(compact, vocabulary) && !urgentReading(compact, text, vocabulary, model)) return { kind: 'human' };
   const act: SmallTalkAct | undefined = smallTalkOf(compact, vocabulary);
