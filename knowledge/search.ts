@@ -6,6 +6,7 @@ import { DEFAULT_TOPICS_FILE, loadTopics, type Topics } from './content/topics.t
 import { classify, type Triage } from './triage/classify.ts';
 import { loadOrTrainTriageModel } from './triage/model.ts';
 import { DEFAULT_VOCABULARY_FILE, loadVocabulary } from './triage/vocabulary.ts';
+import { isInterrogative } from './decision/ask.ts';
 import { THRESHOLDS, type DecisionThresholds } from './decision/thresholds.ts';
 import { runQuery, type SearchResult } from './query.ts';
 import { makeVersion, type Version } from './version.ts';
@@ -243,16 +244,13 @@ function dictWordsOf(o: ResolvedOptions): string[] {
   return dictWords(readDomainDict(o.dictFile)).filter((w) => w.length > 1);
 }
 
-/** Words that make a sentence a question (a tag like 吧 or a channel word like 小程序 does not). */
-const INTERROGATIVE = /什么|啥|哪|怎么|咋|多少|几|谁|吗|么|[?？]/;
-
 /**
  * The message asks something (什么, 哪, 多少 …) about a word of the KB's own phrasings (app, 小程序), not a generic one,
  * and not of the bot itself (你会不会累, 你几点下班: small talk says 你). Praise that names a channel (这个小程序挺好用的吧)
  * asks nothing.
  */
 function asksTheKb(version: Version, text: string): boolean {
-  if (/[你您]/.test(text) || !INTERROGATIVE.test(text)) return false;
+  if (/[你您]/.test(text) || !isInterrogative(text)) return false;
   const analysis = version.snapshot.analyzer.query(text);
   return wordTerms(analysis.terms).some((w) => !version.followup.generic.has(w) && version.snapshot.known.has(w));
 }

@@ -67,6 +67,14 @@ export function isAskWord(word: string): boolean {
 
 const WHOLE_WORD = PATTERNS.map(([, p]) => new RegExp(`^(?:${p.source})$`));
 
+/** Words that make a sentence a question (a tag like 吧 or a channel word like 小程序 does not). */
+const INTERROGATIVE = /什么|啥|哪|怎么|咋|多少|几|谁|吗|么|[?？]/;
+
+/** The text asks something in so many words (怎么, 哪, 吗 …), not only states a matter. */
+export function isInterrogative(text: string): boolean {
+  return INTERROGATIVE.test(text);
+}
+
 /** Every ask a text shows, most specific first (empty when it shows none: a bare topic, "社保卡"). */
 export function asksOf(canonical: string): Ask[] {
   const out: Ask[] = [];

@@ -16,12 +16,12 @@ export const EVAL_DIR = import.meta.dirname;
 export const HELDOUT_FILE = resolve(EVAL_DIR, 'heldout.yaml');
 export const HELDOUT_2_DIR = resolve(EVAL_DIR, 'heldout-2');
 /** The held-out directories, oldest first; each was written blind and labelled by someone else. */
-export const HELDOUT_DIRS = ['heldout-7'].map((d) => resolve(EVAL_DIR, d));
+export const HELDOUT_DIRS = ['heldout-8'].map((d) => resolve(EVAL_DIR, d));
 /**
  * Held-out sets retired once newer ones replaced them: their answerable questions are training phrasings
  * (content/asked/), their triage messages train the learned triage; reported with the tuning sets.
  */
-export const RETIRED_DIRS = ['heldout-2', 'heldout-3', 'heldout-4', 'heldout-5', 'heldout-6'].map((d) => resolve(EVAL_DIR, d));
+export const RETIRED_DIRS = ['heldout-2', 'heldout-3', 'heldout-4', 'heldout-5', 'heldout-6', 'heldout-7'].map((d) => resolve(EVAL_DIR, d));
 export const DEV_NONE_FILE = resolve(EVAL_DIR, 'dev-none.yaml');
 export const DEV_FOLLOWUPS_FILE = resolve(EVAL_DIR, 'dev-followups.yaml');
 export const DEV_TRIAGE_FILE = resolve(EVAL_DIR, 'dev-triage.yaml');

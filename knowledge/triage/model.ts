@@ -33,6 +33,7 @@ export const TRIAGE_EXAMPLE_FILES = [
     'heldout-4/triage.yaml',
     'heldout-5/triage.yaml',
     'heldout-6/triage.yaml',
+    'heldout-7/triage.yaml',
   ].map((f) => fromRoot('knowledge/eval', f)),
   // Written for the model in the project's words: grievances (the eval sets have few), and questions that sound like one.
   fromRoot('knowledge/triage/examples.yaml'),
