@@ -73,6 +73,11 @@ describe('the learned triage, where the rules find nothing', () => {
   it.each([
     ['你们这个小助手还挺聪明嘛', 'thanks'],
     ['好嘞 问题解决了 多谢', 'thanks'],
+    // Talk about the conversation itself (signing off, coming back, the first time here): read as distress or a
+    // request for a person until the model had examples of it (triage/examples.yaml).
+    ['不好意思 刚才去接了个电话', 'greeting'],
+    ['我先忙别的去了 下午再来', 'thanks'],
+    ['头回用这个 有点懵', 'thanks'],
   ])('small talk outside the phrase list: %s → %s', (text, act) => {
     expect(kb.classify(text)).toEqual({ kind: 'small_talk', act });
   });
