@@ -236,6 +236,9 @@ describe('handoff cues', () => {
     ['增员一直加不上 能不能找人看看我们的单位账户', 'personal_case'],
     ['挖掘机翻了 司机卡在驾驶室里', 'urgent'],
     ['厂子关门了宿舍也不让住 今晚没地方睡', 'urgent'],
+    // The means made ready, affairs put in order: the words of someone who has decided.
+    ['绳子我都准备好了 你们看着办吧', 'urgent'],
+    ['后事都交代好了 就这样吧', 'urgent'],
     ['工钱没结 身上一分钱都没有 两天没吃饭了', 'urgent'],
     ['麻烦有个人能耐心听我说', 'human_request'],
   ])('%s → %s', (text, reason) => {
@@ -270,6 +273,8 @@ describe('handoff cues', () => {
     '公司马上倒闭了 欠的社保怎么办',
     '下个月就要倒班了 夜班路上受伤算工伤吗',
     '新招的保安55岁了 还没退休 要交职工养老吗',
+    '我妈后事办完了 她的养老金个人账户怎么继承',
+    '退休手续的材料准备好了 去哪交',
     '原公司不给开离职证明 失业金办不下来怎么办',
     '流程卡在审核这里了怎么办',
   ])('a question about the same words is not a cue: %s', (text) => {
