@@ -78,7 +78,7 @@ describe.each([
 
       const chat = await startConversation(url);
       await postMessage(url, chat, '失业金怎么领');
-      await postMessage(url, chat, '我们公司想申请一笔技改补贴，流程是怎样的');
+      await postMessage(url, chat, '公司想申请一笔技改资金，流程是怎样的');
       await postMessage(url, chat, '登记工单');
       const replies = botTexts(await getActivities(url, chat)).join('\n');
       expect(replies).toContain('失业保险金');
