@@ -39,10 +39,17 @@ export class DeskClient {
     if (this.cookie) headers.cookie = this.cookie;
     const csrf = init.csrf === null ? undefined : (init.csrf ?? this.csrf);
     if (csrf && method !== 'GET') headers['x-csrf-token'] = csrf;
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      headers,
-      body: (init.raw ?? (body === undefined ? undefined : JSON.stringify(body))) as BodyInit | undefined,
+    const request = () =>
+      fetch(`${this.base}${path}`, {
+        method,
+        headers,
+        body: (init.raw ?? (body === undefined ? undefined : JSON.stringify(body))) as BodyInit | undefined,
+      });
+    // A pooled keep-alive connection the server closed while this process was busy (streaming a large export under
+    // CI load) resets on reuse: browsers retry an idempotent request once on a fresh connection, and so does this.
+    const res = await request().catch((err: { cause?: { code?: string } }) => {
+      if (method === 'GET' && err.cause?.code === 'ECONNRESET') return request();
+      throw err;
     });
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) {
