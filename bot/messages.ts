@@ -51,7 +51,10 @@ export const messages = {
   startIntake: {
     human_request: '好的，为您转人工：先登记几项信息，工作人员会按工单联系您（随时回复“取消”可退出）。',
     complaint: '收到您的反映。投诉、举报需要人工受理，先登记几项信息（随时回复“取消”可退出）。',
-    urgent: '您反映的情况很紧急。如有人身危险请立即拨打 110 或 120；同时为您登记加急工单（随时回复“取消”可退出）。',
+    // Distress cues include thoughts of ending one's life (不想活了, 药都准备好了): the national psychological
+    // assistance line 12356 is named beside the emergency numbers, before any form is asked for.
+    urgent:
+      '您反映的情况很紧急。如有人身危险请立即拨打 110 或 120；如果您心里压力很大、有想不开的念头，可以随时拨打 12356 心理援助热线，有人会听您说。同时为您登记加急工单，只需留下称呼和电话，工作人员会尽快联系您（随时回复“取消”可退出）。',
     default: '好的，为您登记工单，先登记几项信息（随时回复“取消”可退出）。',
   } as Record<string, string>,
   resolvedThanks: '很高兴帮到您！还有其他问题可以继续问我。',

@@ -75,6 +75,9 @@ export class IntakeDialog extends ComponentDialog {
   private async askEnterprise(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = this.values(step);
     values.draft ??= {};
+    // Someone in danger or despair needs a call back, not a form about their company: an urgent ticket asks only how
+    // to reach them (the agent learns the rest on the phone).
+    if (values.reason === 'urgent') return step.next(INDIVIDUAL);
     return this.ask(step, ENTERPRISE, messages.intake.enterprise, [INDIVIDUAL, ...keep(values.draft.enterpriseName), CANCEL]);
   }
 

@@ -127,6 +127,22 @@ describe('registering a ticket in the chat', () => {
     expect(tickets.tickets[0]?.creditCode).toBeUndefined();
   });
 
+  it('asks someone in distress only for a name and a phone, and registers an urgent ticket without an enterprise', async () => {
+    const knowledge: KnowledgePort = {
+      ...fixtureKnowledge(),
+      search: async () => ({ hits: [], decision: 'handoff', reason: 'urgent', explanation: '' }),
+    };
+    const { adapter, tickets } = harness({ knowledge });
+    const first = await say(adapter, '活着太累了 不想干了');
+    expect(first.text).toContain('12356 心理援助热线');
+    expect(first.text).toContain('怎么称呼您');
+    expect(first.text).not.toContain('企业全称');
+    expect((await say(adapter, '小李')).text).toContain('请留一个手机号');
+    await say(adapter, '13912345678', '确认', '确认提交');
+    expect(tickets.tickets[0]).toMatchObject({ contactName: '小李', mobile: '13912345678', reason: 'urgent', request: '活着太累了 不想干了' });
+    expect(tickets.tickets[0]?.enterpriseName).toBeUndefined();
+  });
+
   it.each([['取消'], ['算了'], ['退出']])('"%s" leaves at any step and registers nothing', async (word) => {
     for (const steps of [[], [ENTERPRISE], [ENTERPRISE, VALID_CODE, '王会计'], [ENTERPRISE, VALID_CODE, '王会计', '13812345678', '社保怎么停']]) {
       const { adapter, tickets } = harness();

@@ -114,16 +114,17 @@ describe('LineOneBot', () => {
   });
 
   it.each([
-    ['complaint', '收到您的反映。投诉、举报需要人工受理'],
-    ['urgent', '如有人身危险请立即拨打 110 或 120'],
-  ])('goes straight to the intake when retrieval says %s', async (reason, expected) => {
+    ['complaint', '收到您的反映。投诉、举报需要人工受理', '请输入企业全称'],
+    // Distress: the help lines first, and only a name and a phone asked for.
+    ['urgent', '如有人身危险请立即拨打 110 或 120；如果您心里压力很大、有想不开的念头，可以随时拨打 12356 心理援助热线', '怎么称呼您'],
+  ])('goes straight to the intake when retrieval says %s', async (reason, expected, firstField) => {
     const knowledge: KnowledgePort = {
       ...fixtureKnowledge(),
       search: async () => ({ hits: [], decision: 'handoff', reason: reason as 'complaint', explanation: '' }),
     };
     const reply = await replies(harness(knowledge), '单位三个月没发工资了');
     expect(texts(reply)).toContain(expected);
-    expect(texts(reply)).toContain('请输入企业全称');
+    expect(texts(reply)).toContain(firstField);
   });
 
   it('names the department for an out-of-scope matter and asks what an elliptical question is about', async () => {
