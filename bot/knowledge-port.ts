@@ -55,7 +55,7 @@ export interface SearchContext {
  * (再说一遍) are about the bot's last reply.
  */
 export type Triage =
-  { kind: 'small_talk'; act: 'greeting' | 'thanks' | 'goodbye' | 'identity' | 'unclear' | 'repeat' } | { kind: 'human' } | { kind: 'question' };
+  { kind: 'small_talk'; act: 'greeting' | 'thanks' | 'goodbye' | 'identity' | 'unclear' | 'repeat' | 'chat' } | { kind: 'human' } | { kind: 'question' };
 
 /** The main menu: which categories it offers, and the bare words that open one. */
 export interface MenuTopics {

@@ -21,6 +21,7 @@ export const messages = {
     '下面是常见问题分类：',
   ].join('\n\n'),
   menu: '请选择您想了解的分类，或直接输入问题：',
+  stillHere: '好的，我一直在线。有社保、医保、公积金等方面的问题，直接输入就行，也可以选择分类：',
   broad: '社保涉及的事项比较多，请选择具体分类，或把问题说得具体一些（例如“社保断缴有什么影响”）：',
   topicIntro: (topic: string) => `“${topic}”常见问题，点选或直接输入您的问题：`,
   topicEmpty: (topic: string) => `“${topic}”分类暂时还没有收录问题，您可以直接输入问题，或${HUMAN}。`,

@@ -56,6 +56,7 @@ export function smallTalkStep(knowledge: KnowledgePort, dialogs: LoadDialogs, re
     if (triage.kind === 'human')
       await startIntake(turn, dialogs, { request: humanRequestText(turn.text) ?? turn.memory.lastQuestion ?? '', reason: 'human_request' });
     else if (triage.act === 'greeting') await replies.menu(turn, messages.menu);
+    else if (triage.act === 'chat') await replies.menu(turn, messages.stillHere);
     else if (triage.act === 'unclear') await replies.unclear(turn, lastEntry(knowledge, turn));
     else if (triage.act === 'repeat') await repeat(turn, knowledge, replies);
     else await replies.say(turn, messages[triage.act]);

@@ -7,8 +7,12 @@ import type { TriageModel } from './model.ts';
 import { MAX_SMALL_TALK_CHARS, smallTalkIn, smallTalkOf } from './small-talk.ts';
 import { projectVocabulary, type SmallTalkAct, type Vocabulary } from './vocabulary.ts';
 
-/** The port's small-talk acts (an acknowledgement, "好的", "收到", is answered as thanks). */
-export type SmallTalk = SmallTalkAct;
+/**
+ * The port's small-talk acts (an acknowledgement, "好的", "收到", is answered as thanks), and `chat`: small talk the
+ * learned triage recognizes in none of the phrase list's words, mostly about the conversation itself (我先撤了 晚点再聊,
+ * 刚刚网断了 你还在吧, 第一次用这个 不太会, 等我一下): answered with "still here" and the menu, which suits them all.
+ */
+export type SmallTalk = SmallTalkAct | 'chat';
 
 const THANKING_EMOJI = /[\u{1F44D}\u{1F44C}\u{1F64F}\u{1F4AF}\u{2764}\u{1F495}\u{1F339}]/u;
 
@@ -32,10 +36,10 @@ export function classify(text: string, vocabulary: Vocabulary = projectVocabular
   if (act) return { kind: 'small_talk', act };
   if (model && compact.length <= MAX_SMALL_TALK_CHARS) {
     const learned = model.predict(text);
-    // Which act: the strongest small-talk phrase inside it ("晚上好 你们还在吗" greets), else thanks: what the phrase
-    // list leaves over is mostly praise ("你们服务真不错").
+    // Which act: the strongest small-talk phrase inside it ("晚上好 你们还在吗" greets, "你们服务真不错" thanks), else
+    // chat: thanking someone who says they are back or off to a meeting (不客气) reads as not listening.
     if (learned.kind === 'small_talk' && learned.probability >= LEARNED_SMALL_TALK && !asksTheKb?.(text))
-      return { kind: 'small_talk', act: smallTalkIn(compact, vocabulary) ?? 'thanks' };
+      return { kind: 'small_talk', act: smallTalkIn(compact, vocabulary) ?? 'chat' };
   }
   return { kind: 'question' };
 }

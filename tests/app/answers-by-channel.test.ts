@@ -23,6 +23,8 @@ const TICKET_INTAKE = /先登记几项信息/;
 const CASES: Case[] = [
   { name: 'a question answered directly, with its basis', turns: ['员工辞职了社保要怎么停'], says: [/减员/, /政策依据/], never: [GENERIC] },
   { name: 'thanks', turns: ['谢谢啦，讲得很清楚'], says: [/不客气/], never: [GENERIC, /登记工单/] },
+  // Small talk about the conversation itself, in none of the phrase list's words: still here, and the menu.
+  { name: 'stepping away', turns: ['我去开个会 回来接着问'], says: [/我一直在线/], never: [GENERIC, /不客气/] },
   { name: 'goodbye', turns: ['好嘞 拜拜'], says: [/感谢您的咨询/], never: [GENERIC] },
   { name: 'a greeting gets the menu', turns: ['在吗'], says: [/请选择您想了解的分类/] },
   { name: 'a request for a person', turns: ['能帮我转接一下人工客服吗'], says: [/为您转人工/, TICKET_INTAKE], never: [GENERIC] },

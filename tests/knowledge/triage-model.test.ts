@@ -76,8 +76,8 @@ describe('the learned triage, where the rules find nothing', () => {
     // Talk about the conversation itself (signing off, coming back, the first time here): read as distress or a
     // request for a person until the model had examples of it (triage/examples.yaml).
     ['不好意思 刚才去接了个电话', 'greeting'],
-    ['我先忙别的去了 下午再来', 'thanks'],
-    ['头回用这个 有点懵', 'thanks'],
+    ['我先忙别的去了 下午再来', 'chat'],
+    ['头回用这个 有点懵', 'chat'],
   ])('small talk outside the phrase list: %s → %s', (text, act) => {
     expect(kb.classify(text)).toEqual({ kind: 'small_talk', act });
   });
