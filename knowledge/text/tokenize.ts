@@ -2,9 +2,16 @@
 // where jieba cuts a query differently from the phrasing it should match (typos, unknown words, 口语).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Jieba } from '@node-rs/jieba';
-import { dict as defaultDict } from '@node-rs/jieba/dict.js';
 import { fromRoot } from '../../lib/paths.ts';
+
+/**
+ * jieba's general dictionary, read only while a Jieba is built. Not through the package's dict.js: that module reads
+ * dict.txt and idf.txt (which this project never uses) into buffers its module cache keeps for the life of the
+ * process, 11 MB of memory for nothing once the dictionary is loaded.
+ */
+const readBaseDict = (): Buffer => readFileSync(createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt'));
 
 export const DEFAULT_DICT_FILE = fromRoot('knowledge/content/dict.txt');
 
@@ -60,7 +67,7 @@ export class Tokenizer {
     const dictHash = createHash('sha256').update(domainDict).digest('hex').slice(0, 16);
     let jieba = jiebaCache.get(dictHash);
     if (!jieba) {
-      jieba = Jieba.withDict(defaultDict);
+      jieba = Jieba.withDict(readBaseDict());
       // jieba wants a frequency; a high one makes the domain word win over the general dictionary's cuts.
       const lines = dictEntries(domainDict).map((l) => (/\s\d+/.test(l) ? l : `${l} 2000`));
       if (lines.length > 0) jieba.loadDict(Buffer.from(lines.join('\n') + '\n'));
