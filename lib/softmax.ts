@@ -71,20 +71,15 @@ export class SoftmaxModel {
     return model;
   }
 
-  toJSON(): { classes: string[]; weights: string; bias: number[] } {
-    return {
-      classes: [...this.classes],
-      weights: Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength).toString('base64'),
-      bias: Array.from(this.bias),
-    };
+  /** The weights as they are (model-file.ts stores typed arrays as raw bytes). */
+  toJSON(): SavedSoftmax {
+    return { classes: [...this.classes], weights: this.weights, bias: Array.from(this.bias) };
   }
 
-  static fromJSON(saved: { classes: string[]; weights: string; bias: number[] }, dims: number): SoftmaxModel {
-    const bytes = Buffer.from(saved.weights, 'base64');
-    const weights = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    if (weights.length !== dims * saved.classes.length || saved.bias.length !== saved.classes.length)
+  static fromJSON(saved: SavedSoftmax, dims: number): SoftmaxModel {
+    if (!(saved.weights instanceof Float64Array) || saved.weights.length !== dims * saved.classes.length || saved.bias.length !== saved.classes.length)
       throw new Error('softmax: saved weights do not fit the vocabulary');
-    return new SoftmaxModel(saved.classes, weights, Float64Array.from(saved.bias));
+    return new SoftmaxModel(saved.classes, saved.weights, Float64Array.from(saved.bias));
   }
 
   /** Class probabilities, in the order of `classes`. */
@@ -103,6 +98,12 @@ export class SoftmaxModel {
       for (let c = 0; c < k; c++) out[c]! += (this.weights[base + c] as number) * v;
     }
   }
+}
+
+export interface SavedSoftmax {
+  classes: string[];
+  weights: Float64Array;
+  bias: number[];
 }
 
 function softmaxInPlace(p: Float64Array): Float64Array {

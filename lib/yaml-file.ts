@@ -36,7 +36,7 @@ export function readYamlFile<S extends z.ZodType>(file: string, schema: S, subsy
 }
 
 /**
- * The project's own YAML (under ROOT) is kept parsed as JSON in data/cache/yaml, named by the file's path and
+ * The project’s own YAML (under ROOT) is kept parsed, as JSON (model-file.ts), in data/cache/yaml, named by the file's path and
  * content: parsing the vocabulary, synonyms and ticket configuration was an eighth of start-up, reading the same
  * data as JSON a small part of that. An edited file has another name, so it is parsed afresh (and validated either
  * way). Files elsewhere (tests' temporary folders) are not kept.

@@ -2,7 +2,7 @@
 // IDF-weighted mean of its terms' vectors. Nothing is downloaded; the vectors are whatever the trainer learned
 // from which phrasings belong to the same entry (train-dense.ts).
 import type { Terms } from '../text/analyzer.ts';
-import { need, pack, unpack } from './binary.ts';
+import { need, pack, unpack } from '../../lib/binary.ts';
 
 export class DenseModel {
   constructor(

@@ -6,7 +6,7 @@
 // 0.39/2.3 ms vs 41/166 ms (our queries carry words + bigrams + sound features, which minisearch handles term by
 // term). Typed-array postings also give the overlap mass in the same pass and save/load without JSON.
 import type { Terms } from '../text/analyzer.ts';
-import { need, pack, unpack } from './binary.ts';
+import { need, pack, unpack } from '../../lib/binary.ts';
 import type { ChannelHit } from './fusion.ts';
 import { documentFrequencies, rowCount, type TermMatrix } from './term-matrix.ts';
 

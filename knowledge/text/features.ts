@@ -73,13 +73,13 @@ export class TfIdf {
     return new TfIdf(vocabulary, idf);
   }
 
-  toJSON(): { terms: string[]; idf: number[] } {
-    return { terms: [...this.vocabulary.keys()], idf: Array.from(this.idf) };
+  toJSON(): { terms: string[]; idf: Float64Array } {
+    return { terms: [...this.vocabulary.keys()], idf: this.idf };
   }
 
-  static fromJSON(saved: { terms: string[]; idf: number[] }): TfIdf {
-    if (saved.terms.length !== saved.idf.length) throw new Error('tf-idf: terms and weights differ in length');
-    return new TfIdf(new Map(saved.terms.map((term, i) => [term, i])), Float64Array.from(saved.idf));
+  static fromJSON(saved: { terms: string[]; idf: Float64Array }): TfIdf {
+    if (!(saved.idf instanceof Float64Array) || saved.terms.length !== saved.idf.length) throw new Error('tf-idf: terms and weights differ in length');
+    return new TfIdf(new Map(saved.terms.map((term, i) => [term, i])), saved.idf);
   }
 
   /** Sublinear term frequency × idf, L2-normalized; unknown terms are dropped. */

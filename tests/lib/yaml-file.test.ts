@@ -1,11 +1,12 @@
 // Configuration YAML: errors name file and line; the project's own files are kept parsed (data/cache/yaml) and
 // read afresh once edited.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { readModel, writeModel } from '../../lib/model-file.ts';
 import { ConfigFileError, readYamlFile } from '../../lib/yaml-file.ts';
 import { fromRoot, ROOT } from '../../lib/paths.ts';
 
@@ -40,13 +41,13 @@ describe('readYamlFile', () => {
     const added = cachedCopiesOf(file);
     expect(added).toHaveLength(1);
     const cached = join(CACHE, added[0] as string);
-    expect(JSON.parse(readFileSync(cached, 'utf8'))).toEqual({ words: ['社保', '医保'] });
+    expect(readModel(cached)).toEqual({ words: ['社保', '医保'] });
 
     // The cached copy is what is read while the file is unchanged…
-    writeFileSync(cached, JSON.stringify({ words: ['公积金'] }));
+    writeModel(cached, { words: ['公积金'] });
     expect(readYamlFile(file, Schema, 'test')).toEqual({ words: ['公积金'] });
     // …but one that no longer validates is parsed again from the YAML.
-    writeFileSync(cached, JSON.stringify({ words: 'oops' }));
+    writeModel(cached, { words: 'oops' });
     expect(readYamlFile(file, Schema, 'test')).toEqual({ words: ['社保', '医保'] });
 
     // An edit is another file's content: parsed, cached anew, the old copy removed.

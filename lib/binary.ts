@@ -1,10 +1,14 @@
-// A small container for typed arrays plus a JSON header, so an index saves and loads as one file without
-// JSON-encoding millions of numbers (JSON.parse of a 100k-entry index would dominate start-up).
-type Typed = Float32Array | Int32Array | Uint32Array;
-const KINDS = { Float32Array, Int32Array, Uint32Array } as const;
+// A small container for typed arrays plus a JSON header, so an index or a trained model saves and loads as one file
+// without JSON-encoding millions of numbers (JSON.parse of a 100k-entry index, or of a model's weights in base64,
+// would dominate start-up).
+type Typed = Float64Array | Float32Array | Int32Array | Uint32Array;
+const KINDS = { Float64Array, Float32Array, Int32Array, Uint32Array } as const;
 type KindName = keyof typeof KINDS;
 
 const MAGIC = 'LOIX1';
+
+/** Each array starts at a multiple of its element size in the body (files of 4-byte arrays only have no padding). */
+const aligned = (offset: number, bytes: number) => Math.ceil(offset / bytes) * bytes;
 
 export function pack(header: unknown, arrays: Record<string, Typed>): Buffer {
   const layout: { name: string; kind: KindName; length: number }[] = [];
@@ -13,12 +17,18 @@ export function pack(header: unknown, arrays: Record<string, Typed>): Buffer {
   // Pad the JSON so every array starts 4-byte aligned and can be viewed without copying.
   const headLen = head.length + ((4 - ((MAGIC.length + 4 + head.length) % 4)) % 4);
   const parts: Buffer[] = [Buffer.from(MAGIC, 'latin1'), u32(headLen), Buffer.concat([head, Buffer.alloc(headLen - head.length, 0x20)])];
-  for (const arr of Object.values(arrays)) parts.push(Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength));
+  let offset = 0;
+  for (const arr of Object.values(arrays)) {
+    const start = aligned(offset, arr.BYTES_PER_ELEMENT);
+    if (start > offset) parts.push(Buffer.alloc(start - offset));
+    parts.push(Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength));
+    offset = start + arr.byteLength;
+  }
   return Buffer.concat(parts);
 }
 
 export function unpack<H>(buf: Buffer): { header: H; arrays: Record<string, Typed> } {
-  if (buf.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error('[knowledge/index] not an index file (bad magic)');
+  if (buf.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error('binary file: bad magic (not a file this project wrote)');
   const headLen = buf.readUInt32LE(MAGIC.length);
   const start = MAGIC.length + 4;
   const { header, layout } = JSON.parse(buf.toString('utf8', start, start + headLen)) as {
@@ -31,9 +41,11 @@ export function unpack<H>(buf: Buffer): { header: H; arrays: Record<string, Type
   let offset = 0;
   for (const { name, kind, length } of layout) {
     const Ctor = KINDS[kind];
-    if (!Ctor) throw new Error(`[knowledge/index] unknown array kind ${kind}`);
+    if (!Ctor) throw new Error(`binary file: unknown array kind ${kind}`);
+    offset = aligned(offset, Ctor.BYTES_PER_ELEMENT);
+    if (offset + length * Ctor.BYTES_PER_ELEMENT > body.byteLength) throw new Error(`binary file: array "${name}" runs past the end`);
     arrays[name] = new Ctor(body, offset, length);
-    offset += length * 4;
+    offset += length * Ctor.BYTES_PER_ELEMENT;
   }
   return { header, arrays };
 }
@@ -46,6 +58,6 @@ function u32(n: number): Buffer {
 
 export function need<T extends Typed>(arrays: Record<string, Typed>, name: string, kind: new (n: number) => T): T {
   const arr = arrays[name];
-  if (!(arr instanceof kind)) throw new Error(`[knowledge/index] index file lacks array "${name}"`);
+  if (!(arr instanceof kind)) throw new Error(`binary file: lacks array "${name}"`);
   return arr;
 }
