@@ -14,8 +14,8 @@ export function pack(header: unknown, arrays: Record<string, Typed>): Buffer {
   const layout: { name: string; kind: KindName; length: number }[] = [];
   for (const [name, arr] of Object.entries(arrays)) layout.push({ name, kind: arr.constructor.name as KindName, length: arr.length });
   const head = Buffer.from(JSON.stringify({ header, layout }), 'utf8');
-  // Pad the JSON so every array starts 4-byte aligned and can be viewed without copying.
-  const headLen = head.length + ((4 - ((MAGIC.length + 4 + head.length) % 4)) % 4);
+  // Pad the JSON so the arrays start 8-byte aligned and can be viewed without copying.
+  const headLen = head.length + ((8 - ((MAGIC.length + 4 + head.length) % 8)) % 8);
   const parts: Buffer[] = [Buffer.from(MAGIC, 'latin1'), u32(headLen), Buffer.concat([head, Buffer.alloc(headLen - head.length, 0x20)])];
   let offset = 0;
   for (const arr of Object.values(arrays)) {
@@ -35,16 +35,23 @@ export function unpack<H>(buf: Buffer): { header: H; arrays: Record<string, Type
     header: H;
     layout: { name: string; kind: KindName; length: number }[];
   };
-  // Copy into a fresh, aligned ArrayBuffer: Node's pooled Buffers may start at any offset.
-  const body = new Uint8Array(buf.subarray(start + headLen)).buffer;
+  // The arrays are views on the file's own bytes when the body starts 8-byte aligned in memory (a file read whole
+  // is), else on an aligned copy (Node's pooled Buffers may start at any offset).
+  let bodyStart = buf.byteOffset + start + headLen;
+  let body = buf.buffer as ArrayBuffer;
+  if (bodyStart % 8 !== 0) {
+    body = new Uint8Array(buf.subarray(start + headLen)).buffer;
+    bodyStart = 0;
+  }
+  const end = bodyStart + buf.length - start - headLen;
   const arrays: Record<string, Typed> = {};
   let offset = 0;
   for (const { name, kind, length } of layout) {
     const Ctor = KINDS[kind];
     if (!Ctor) throw new Error(`binary file: unknown array kind ${kind}`);
     offset = aligned(offset, Ctor.BYTES_PER_ELEMENT);
-    if (offset + length * Ctor.BYTES_PER_ELEMENT > body.byteLength) throw new Error(`binary file: array "${name}" runs past the end`);
-    arrays[name] = new Ctor(body, offset, length);
+    if (bodyStart + offset + length * Ctor.BYTES_PER_ELEMENT > end) throw new Error(`binary file: array "${name}" runs past the end`);
+    arrays[name] = new Ctor(body, bodyStart + offset, length);
     offset += length * Ctor.BYTES_PER_ELEMENT;
   }
   return { header, arrays };
