@@ -15,6 +15,8 @@ export interface ConversationMemory {
   offered?: Offer[];
   /** The entry answered last, or the first of the choices offered last: elliptical follow-ups ("能领多久？") are read against it. */
   lastEntryId?: string;
+  /** The topic word whose list of questions was shown last (失业金): an elliptical next question is read as about it. */
+  lastTopic?: string;
   /** The recorded turn of the last answer, which a 解决了 / 没解决 vote is about. */
   lastTurnId?: string;
   /** The recorded question whose choices are on offer: the entry the user picks from them labels it. */

@@ -87,6 +87,9 @@ export function topicStep(knowledge: KnowledgePort, replies: Replies): Step {
     }
     const topic = menu.topics.find((t) => t.title === bare || t.category === bare || t.words.includes(bare));
     if (!topic) return false;
+    // The conversation is about this topic now: "怎么领" after 失业金's list is about 失业金, not the entry read before.
+    turn.memory.lastEntryId = undefined;
+    turn.memory.lastTopic = bare;
     await replies.topic(turn, topic.title, topic.category);
     return true;
   };

@@ -25,7 +25,11 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
     const record = (r: Omit<TurnRecord, 'channelId' | 'conversationId' | 'question'>) =>
       recorder.record({ channelId, conversationId: conversation.id, question, ...r }, openUnitOf(turn.context.turnState));
     const lastEntryId = turn.memory.lastEntryId;
-    const result = await knowledge.search(question, { lastEntryId });
+    const topic = turn.memory.lastTopic;
+    turn.memory.lastTopic = undefined;
+    let result = await knowledge.search(question, { lastEntryId });
+    // Right after a topic's list (失业金 → 怎么领), a question with no subject of its own is about that topic.
+    if (result.needsContext && topic) result = await knowledge.search(`${topic} ${question}`);
     turn.memory.clarifiedTurnId = undefined; // a new question: earlier choices no longer label anything
     if (result.needsContext) {
       await record({ outcome: 'needs_context' });
