@@ -285,8 +285,11 @@ async function decide(
 
   const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined, schemesNamed(version, own).length > 0);
   const top = chosen.decision === 'answer' ? ranked[0] : undefined;
-  const silent = top && followup && sameEntrySilent(version, followup, top.entry);
-  const mute = top && followup && !silent && sameEntryMute(own, followup, top.entry);
+  // Whether the entry the user has just read comes first again for what it does not say: then it is not offered
+  // again, whether the reading was sure enough to answer or only to offer choices (the two differ by a hair).
+  const first = chosen.decision === 'handoff' ? undefined : ranked[0];
+  const silent = first && followup && sameEntrySilent(version, followup, first.entry);
+  const mute = first && followup && !silent && sameEntryMute(own, followup, first.entry);
   const offer = besides
     ? `问题也提到${besides.department}的事项，请用户选择`
     : top && otherScheme(version, own, top.entry)
