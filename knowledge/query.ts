@@ -283,7 +283,10 @@ async function decide(
     };
   }
 
-  const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined, schemesNamed(version, own).length > 0);
+  // Within a conversation, a message in words the KB hardly knows (在厂里搬东西砸到脚了 after 员工受伤了) is still about
+  // the KB's matters when its nearest entry is on the conversation's subject: choices, not "not our matter".
+  const onSubject = ranked[0] !== undefined && sameCategory(version, ranked[0].entry, options.lastEntryId);
+  const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined, schemesNamed(version, own).length > 0 || onSubject);
   const top = chosen.decision === 'answer' ? ranked[0] : undefined;
   // Whether the entry the user has just read comes first again for what it does not say: then it is not offered
   // again, whether the reading was sure enough to answer or only to offer choices (the two differ by a hair).
@@ -433,6 +436,13 @@ function othersMatter(version: Version, own: QueryAnalysis): boolean {
 }
 
 /** Some content word of the message is unknown to the KB (numbers aside). */
+/** Whether an entry is in the same category as the one the conversation last answered. */
+function sameCategory(version: Version, entry: number, lastEntryId: string | undefined): boolean {
+  const last = lastEntryId === undefined ? undefined : version.snapshot.positionOf.get(lastEntryId);
+  const { entries } = version.snapshot;
+  return last !== undefined && entries[entry]?.category === entries[last]?.category;
+}
+
 function namesUnknown(version: Version, own: QueryAnalysis): boolean {
   return wordTerms(own.terms).some((w) => !/^\d+$/.test(w) && !version.snapshot.known.has(w));
 }
