@@ -78,6 +78,15 @@ export function passagesFor(
       );
 }
 
+/**
+ * The lines that name the new subject of a swap answered by the entry just read ("女的呢" after 法定退休年龄: the lines
+ * on 女职工). Every word of the subject counts, one character long too: in a swap it is the whole point (女, 男).
+ */
+export function linesNamingSubject(subject: string, lines: readonly AnswerLine[], analyzer: Analyzer, generic: ReadonlySet<string> = new Set()): string[] {
+  const words = analyzer.tokenizer.words(analyzer.canonical(subject)).filter((w) => !isAskWord(w) && !generic.has(w));
+  return words.length > 0 ? linesNaming(words, [], lines) : [];
+}
+
 function linesNaming(words: readonly string[], shapes: readonly RegExp[], lines: readonly AnswerLine[]): string[] {
   const scored = lines.map((line, i) => {
     const named = words.filter((w) => line.canonical.includes(w)).length;

@@ -9,7 +9,7 @@ import { askAgreement, asksOf, isInterrogative, mainAsk, SPECIFIC_ASKS, substant
 import { CANDIDATES, type DecisionThresholds, type Signals } from './decision/thresholds.ts';
 import type { FusionSettings } from './index/fusion.ts';
 import { isQuantity, preferContext, rewriteFollowup, type Followup } from './context.ts';
-import { answerLines, passagesFor } from './passages.ts';
+import { answerLines, linesNamingSubject, passagesFor } from './passages.ts';
 import { findCue, urgentReading, type Cue, type HandoffReason } from './triage/cues.ts';
 import type { DepartmentMatch } from './triage/departments.ts';
 import { ellipsisOf, type Ellipsis } from './triage/followup.ts';
@@ -316,7 +316,11 @@ async function decide(
       : chosen;
   const shown = choice.decision === 'answer' ? 1 + choice.neighbours : choice.decision === 'clarify' ? choice.offered : AGENT_HITS;
   const again = choice.decision === 'answer' && followup !== undefined && ranked[0]?.entry === followup.last;
-  const passages = again ? (followup.lastPassages ?? linesSpeakingTo(version, input, followup.last)) : [];
+  const passages = !again
+    ? []
+    : followup.ellipsis.kind === 'swap'
+      ? linesOnSubject(version, followup.ellipsis.subject, followup.last)
+      : (followup.lastPassages ?? linesSpeakingTo(version, input, followup.last));
   const shownHits =
     choice.decision === 'clarify' ? schemeFirst(version, own, ranked.slice(0, shown)).map((i) => rankedHits[i] as SearchHit) : rankedHits.slice(0, shown);
   return {
@@ -496,6 +500,12 @@ function linesSpeakingTo(version: Version, input: string, entry: number): string
   const { snapshot } = version;
   const lines = answerLines((snapshot.entries[entry] as Entry).answer, snapshot.analyzer);
   return passagesFor(input, lines, snapshot.analyzer, version.followup.generic, (w) => snapshot.known.has(w));
+}
+
+/** The lines of an entry's answer that name a swap's new subject (passages.ts). */
+function linesOnSubject(version: Version, subject: string, entry: number): string[] {
+  const { snapshot } = version;
+  return linesNamingSubject(subject, answerLines((snapshot.entries[entry] as Entry).answer, snapshot.analyzer), snapshot.analyzer, version.followup.generic);
 }
 
 /** The service's own contact points: phone, hotline, address, office hours. */

@@ -29,6 +29,8 @@ const CASES: Case[] = [
   { name: 'a greeting gets the menu', turns: ['在吗'], says: [/请选择您想了解的分类/] },
   // What happened, in words the KB hardly knows, in the middle of a conversation about it: its choices, not "not our matter".
   { name: "a story on the conversation's subject", turns: ['员工受伤了', '在厂里搬东西砸到脚了'], says: [/您是不是想问/, /工伤/], never: [GENERIC] },
+  // The same entry for another subject: the lines about that subject are quoted, the whole answer stays a tap away.
+  { name: 'a swap the last answer covers', turns: ['退休年龄现在是多少', '女的呢'], says: [/说到这一点的是/, /女职工/] },
   // A topic's list, then a question with no subject of its own: about that topic, not "which matter?".
   { name: 'a question after a topic list', turns: ['失业金', '怎么领'], says: [/失业保险金怎么申领/], never: [/您想问的是哪方面的问题/] },
   { name: 'a request for a person', turns: ['能帮我转接一下人工客服吗'], says: [/为您转人工/, TICKET_INTAKE], never: [GENERIC] },

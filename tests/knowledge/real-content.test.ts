@@ -280,6 +280,13 @@ describe('the real KB', () => {
     expect(r.notInLastAnswer).toBe(true);
   });
 
+  it('a swap answered by the entry just read quotes its lines on the new subject, not the whole answer again (女的呢 after 退休年龄)', async () => {
+    const r = await kb.search('女的呢', { lastEntryId: 'yanglao-fading-tuixiu-nianling' });
+    expect(r).toMatchObject({ decision: 'answer', hits: [{ entryId: 'yanglao-fading-tuixiu-nianling' }] });
+    expect(r.passages?.length).toBeGreaterThan(0);
+    expect(r.passages?.every((p) => /女/.test(p))).toBe(true);
+  });
+
   it('an entry that says a figure is local speaks to a question about it (陪产假: 天数…以当地条例为准)', async () => {
     const r = await kb.search('具体几天', { lastEntryId: 'shengyu-peichan-jia' });
     expect(r).toMatchObject({ decision: 'answer', hits: [{ entryId: 'shengyu-peichan-jia' }] });
