@@ -21,6 +21,8 @@ const CREDIT_CODE = 'intake.creditCode';
 const CONTACT = 'intake.contact';
 const MOBILE = 'intake.mobile';
 const REQUEST = 'intake.request';
+/** The request when there is no draft to keep: “确认” there keeps nothing, so it is asked for again. */
+const NEW_REQUEST = 'intake.newRequest';
 const CONFIRM = 'intake.confirm';
 
 export const MAX_REQUEST_CHARS = 2000;
@@ -48,6 +50,7 @@ export class IntakeDialog extends ComponentDialog {
     this.addDialog(new TextPrompt(CONTACT, (p) => this.validateContact(p)));
     this.addDialog(new TextPrompt(MOBILE, (p) => this.validateMobile(p)));
     this.addDialog(new TextPrompt(REQUEST, async (p) => Boolean(p.recognized.value?.trim())));
+    this.addDialog(new TextPrompt(NEW_REQUEST, async (p) => ![undefined, '', KEEP].includes(p.recognized.value?.trim())));
     this.addDialog(new TextPrompt(CONFIRM, async (p) => [SUBMIT, EDIT].includes(p.recognized.value?.trim() ?? '')));
     this.addDialog(
       new WaterfallDialog(STEPS, [
@@ -120,7 +123,7 @@ export class IntakeDialog extends ComponentDialog {
     const checked = this.tickets.checkMobile(answer);
     values.draft.mobile = answer === KEEP ? values.previousMobile : checked.ok ? checked.value : answer;
     const draft = values.draft.request ?? values.request;
-    if (!draft) return this.ask(step, REQUEST, messages.intake.requestEmpty, [CANCEL]);
+    if (!draft) return this.ask(step, NEW_REQUEST, messages.intake.requestEmpty, [CANCEL]);
     return this.ask(step, REQUEST, messages.intake.request(draft), [KEEP, CANCEL]);
   }
 

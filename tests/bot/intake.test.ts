@@ -80,8 +80,8 @@ describe('registering a ticket in the chat', () => {
     expect((await say(adapter, VALID_CODE)).text).toContain('怎么称呼您');
     expect((await say(adapter, '能不能直接打电话给我？')).text).toContain('请输入联系人姓名');
     expect((await say(adapter, '王会计')).text).toContain('请留一个手机号');
-    await say(adapter, '13812345678', '确认', '确认提交');
-    expect(tickets.tickets[0]).toMatchObject({ enterpriseName: ENTERPRISE, contactName: '王会计' });
+    await say(adapter, '13812345678', '社保卡丢了怎么补办', '确认提交');
+    expect(tickets.tickets[0]).toMatchObject({ enterpriseName: ENTERPRISE, contactName: '王会计', request: '社保卡丢了怎么补办' });
   });
 
   it.each([
@@ -125,6 +125,17 @@ describe('registering a ticket in the chat', () => {
     expect(tickets.tickets[0]?.mobile).toBe('13912345678');
     expect(tickets.tickets[0]?.enterpriseName).toBeUndefined(); // an individual: no enterprise, no code
     expect(tickets.tickets[0]?.creditCode).toBeUndefined();
+  });
+
+  it('asks again for the request when 确认 is sent with nothing to keep (转人工 alone has no question)', async () => {
+    const { adapter, tickets } = harness();
+    expect((await say(adapter, '转人工', '个人', '张三', '13900001111')).text).toContain('请简要描述您的问题或诉求');
+    const again = await say(adapter, '确认');
+    expect(again.text).toContain('请简要描述您的问题或诉求');
+    expect(again.text).not.toContain('请核对登记信息');
+    expect((await say(adapter, '单位一直没给我交社保')).text).toContain('诉求：单位一直没给我交社保');
+    await say(adapter, '确认提交');
+    expect(tickets.tickets[0]).toMatchObject({ contactName: '张三', request: '单位一直没给我交社保' });
   });
 
   it('asks someone in distress only for a name and a phone, and registers an urgent ticket without an enterprise', async () => {

@@ -40,6 +40,8 @@ export function fakeTickets(): TicketPort & { tickets: FakeTicket[] } {
     },
     outlook: async () => ({ department: '社会保险经办机构', due: '12月3日（周四）18:00' }),
     async create(requester, draft): Promise<TicketReceipt> {
+      // As the real intake (tickets/intake.ts): a ticket without a request is refused.
+      if (!draft.request?.trim()) throw new Error('requestText must not be empty');
       const number = `QY20261130-${String(tickets.length + 1).padStart(4, '0')}`;
       tickets.push({ ...draft, number, requester, state: '已受理' });
       return {
