@@ -15,6 +15,9 @@ export interface ConversationMemory {
   offered?: Offer[];
   /** The entry answered last, or the first of the choices offered last: elliptical follow-ups ("能领多久？") are read against it. */
   lastEntryId?: string;
+  /** Whether the user was shown lastEntryId's answer, not only offered it among choices: only then can a reply say
+   *  "刚才的答复…" about it. */
+  lastEntryRead?: boolean;
   /** The topic word whose list of questions was shown last (失业金): an elliptical next question is read as about it. */
   lastTopic?: string;
   /** The recorded turn of the last answer, which a 解决了 / 没解决 vote is about. */

@@ -18,6 +18,7 @@ export class Replies {
    */
   async answer(turn: Turn, entry: KnowledgeEntry, neighbours: readonly KnowledgeEntry[] = []): Promise<void> {
     turn.memory.lastEntryId = entry.id;
+    turn.memory.lastEntryRead = true;
     const close = neighbours.filter((n) => n.id !== entry.id).slice(0, 3);
     const offered = close.length > 0 ? close : entry.related.flatMap((id) => this.knowledge.entry(id) ?? []).slice(0, 3);
     const parts = [`**${entry.question}**`, entry.answer.trim(), messages.basis(entry.basis)];
@@ -29,6 +30,7 @@ export class Replies {
   /** The lines of the answer just given that speak to a follow-up on it, with the whole answer a tap away. */
   async passages(turn: Turn, entry: KnowledgeEntry, lines: readonly string[]): Promise<void> {
     turn.memory.lastEntryId = entry.id;
+    turn.memory.lastEntryRead = true;
     const text = [messages.passagesIntro(entry.question), lines.map((line) => `- ${line}`).join('\n'), messages.passagesOutro].join('\n\n');
     const whole: Offer = { title: messages.wholeAnswer, value: entry.question, entryId: entry.id };
     await this.send(turn, text, [whole, plain(RESOLVED), plain(NOT_RESOLVED), plain(MENU)], 'markdown');

@@ -25,6 +25,8 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
     const record = (r: Omit<TurnRecord, 'channelId' | 'conversationId' | 'question'>) =>
       recorder.record({ channelId, conversationId: conversation.id, question, ...r }, openUnitOf(turn.context.turnState));
     const lastEntryId = turn.memory.lastEntryId;
+    // "刚才的答复…" only about an answer the user was shown, not a choice they were offered and did not pick.
+    const lastRead = lastEntryId !== undefined && turn.memory.lastEntryRead === true;
     const topic = turn.memory.lastTopic;
     turn.memory.lastTopic = undefined;
     let result = await knowledge.search(question, { lastEntryId });
@@ -41,7 +43,7 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
       turn.memory.misses = 0;
       turn.memory.lastTurnId = await record({ outcome: 'answered', entryId: best.id, topic: best.category });
       // The user has just read this answer and asks about a part of it: quote that part, not the whole again.
-      if (result.passages && best.id === lastEntryId) {
+      if (result.passages && best.id === lastEntryId && lastRead) {
         await replies.passages(turn, best, result.passages);
         return true;
       }
@@ -50,7 +52,7 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
       return true;
     }
     const choices = result.hits.slice(0, 3).flatMap((hit) => knowledge.entry(hit.entryId) ?? []);
-    const read = result.notInLastAnswer && lastEntryId ? knowledge.entry(lastEntryId) : undefined;
+    const read = result.notInLastAnswer && lastRead ? knowledge.entry(lastEntryId) : undefined;
     if (result.decision === 'clarify' && read) {
       // The user has just read that entry and it does not say: it is not offered again; the others are, or a ticket.
       const others = choices.filter((entry) => entry.id !== read.id);
@@ -68,6 +70,7 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
       turn.memory.clarifiedTurnId = await record({ outcome: 'clarified', topic: choices[0]?.category });
       // The choices share the question's topic: a short follow-up ("多少钱", "要多久拿到") is read against the first.
       turn.memory.lastEntryId = choices[0]?.id;
+      turn.memory.lastEntryRead = false;
       await replies.choices(turn, result.alsoDepartment ? messages.clarifyBesides(result.alsoDepartment) : messages.clarify, choices);
       return true;
     }

@@ -31,6 +31,8 @@ const CASES: Case[] = [
   { name: "a story on the conversation's subject", turns: ['员工受伤了', '在厂里搬东西砸到脚了'], says: [/您是不是想问/, /工伤/], never: [GENERIC] },
   // The same entry for another subject: the lines about that subject are quoted, the whole answer stays a tap away.
   { name: 'a swap the last answer covers', turns: ['退休年龄现在是多少', '女的呢'], says: [/说到这一点的是/, /女职工/] },
+  // Choices were offered, none picked: there is no "last answer" to quote from; the entry is answered whole.
+  { name: 'a follow-up to choices not taken', turns: ['员工离职了', '社保怎么停'], says: [/减员/, /政策依据/], never: [/刚才的答复/] },
   // A topic's list, then a question with no subject of its own: about that topic, not "which matter?".
   { name: 'a question after a topic list', turns: ['失业金', '怎么领'], says: [/失业保险金怎么申领/], never: [/您想问的是哪方面的问题/] },
   { name: 'a request for a person', turns: ['能帮我转接一下人工客服吗'], says: [/为您转人工/, TICKET_INTAKE], never: [GENERIC] },
