@@ -260,6 +260,7 @@ describe('the real KB', () => {
   it.each([
     ['shebaoka-jihuo', '要本人去吗', /本人持身份证/],
     ['shebaoka-guashi', '工本费多少钱', /工本费/],
+    ['shebaoka-guashi', '补办要钱吗', /工本费/],
     ['gongjijin-zufang-tiqu', '一年能提多少', /额度和频次/],
     ['yibao-yidi-beian', '能在手机上办吗', /App/],
     ['shengyu-jintie-jisuan', '难产的话能多几天不', /难产增加15天/],
