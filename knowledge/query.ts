@@ -439,7 +439,6 @@ function othersMatter(version: Version, own: QueryAnalysis): boolean {
   return !wordTerms(own.terms).some((w) => version.domain.has(w));
 }
 
-/** Some content word of the message is unknown to the KB (numbers aside). */
 /** Whether an entry is in the same category as the one the conversation last answered. */
 function sameCategory(version: Version, entry: number, lastEntryId: string | undefined): boolean {
   const last = lastEntryId === undefined ? undefined : version.snapshot.positionOf.get(lastEntryId);
@@ -447,6 +446,7 @@ function sameCategory(version: Version, entry: number, lastEntryId: string | und
   return last !== undefined && entries[entry]?.category === entries[last]?.category;
 }
 
+/** Some content word of the message is unknown to the KB (numbers aside). */
 function namesUnknown(version: Version, own: QueryAnalysis): boolean {
   return wordTerms(own.terms).some((w) => !/^\d+$/.test(w) && !version.snapshot.known.has(w));
 }
