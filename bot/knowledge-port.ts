@@ -38,8 +38,6 @@ export interface KnowledgeResult {
   alsoDepartment?: string;
   /** An elliptical follow-up ("能领多久？") with no conversation to resolve it against: ask what it is about. */
   needsContext?: boolean;
-  /** A follow-up read against the conversation: what it was read as (for the agent and the logs). */
-  resolvedAs?: string;
   /** A follow-up answered with the entry answered last: the lines of its answer that speak to the follow-up. */
   passages?: readonly string[];
   /** clarify: the best entry is the one answered last, and it says nothing of what the follow-up asks. */

@@ -40,8 +40,6 @@ export const messages = {
   localNote: '以上涉及的费率、基数、地址等以当地规定为准。',
   related: '您可能还想问：',
   passagesIntro: (question: string) => `刚才的答复“${question}”里，说到这一点的是：`,
-  sameAnswer: (question: string) =>
-    `刚才的答复“${question}”说的就是这件事。具体到您的情况（金额、年限、日期等）要按当地规定和个人记录核定，我没法替您算准；可以点“看完整答复”再看一遍，或点“${NOT_RESOLVED}”由工作人员帮您核实。`,
   passagesOutro: `如果这没有回答您的问题，可以点“${NOT_RESOLVED}”转人工。`,
   unclear: (question: string) =>
     `抱歉没说清楚。刚才的答复是“${question}”：您可以告诉我哪一点没看明白（例如“要带什么材料”“多久能办好”），我找出对应的说明；也可以再看一遍完整答复，或者${HUMAN}。`,

@@ -36,12 +36,6 @@ export class Replies {
     await this.send(turn, text, [whole, plain(RESOLVED), plain(NOT_RESOLVED), plain(MENU)], 'markdown');
   }
 
-  /** A follow-up that the answer just given covers only in general: say so, with the whole answer a tap away. */
-  async sameAnswer(turn: Turn, entry: KnowledgeEntry): Promise<void> {
-    const whole: Offer = { title: messages.wholeAnswer, value: entry.question, entryId: entry.id };
-    await this.send(turn, messages.sameAnswer(entry.question), [whole, plain(RESOLVED), plain(NOT_RESOLVED), plain(MENU)]);
-  }
-
   async choices(turn: Turn, intro: string, entries: readonly KnowledgeEntry[]): Promise<void> {
     const lines = entries.map((e, i) => `${i + 1}. ${e.question}`);
     await this.send(turn, [intro, ...lines].join('\n'), [...entries.map(entryOffer), plain(HUMAN)], 'markdown');

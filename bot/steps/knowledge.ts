@@ -47,12 +47,6 @@ export function knowledgeStep(knowledge: KnowledgePort, tickets: TicketPort, dia
         await replies.passages(turn, best, result.passages);
         return true;
       }
-      // A follow-up on it that no line of it speaks to (我月薪8000 after 公积金贷款能贷多少): the same long answer
-      // again would only look like not listening.
-      if (result.resolvedAs !== undefined && best.id === lastEntryId && lastRead) {
-        await replies.sameAnswer(turn, best);
-        return true;
-      }
       const neighbours = result.hits.slice(1).flatMap((hit) => knowledge.entry(hit.entryId) ?? []);
       await replies.answer(turn, best, neighbours);
       return true;

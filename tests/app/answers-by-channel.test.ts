@@ -33,13 +33,6 @@ const CASES: Case[] = [
   { name: 'a swap the last answer covers', turns: ['退休年龄现在是多少', '女的呢'], says: [/说到这一点的是/, /女职工/] },
   // Choices were offered, none picked: there is no "last answer" to quote from; the entry is answered whole.
   { name: 'a follow-up to choices not taken', turns: ['员工离职了', '社保怎么停'], says: [/减员/, /政策依据/], never: [/刚才的答复/] },
-  // A figure of one's own after an answer that gives only the rule: said so, not the same long answer again.
-  {
-    name: 'a case the last answer covers only in general',
-    turns: ['公积金贷款能贷多少', '我月薪8000'],
-    says: [/说的就是这件事/],
-    never: [/额度一般考虑的因素/],
-  },
   // A topic's list, then a question with no subject of its own: about that topic, not "which matter?".
   { name: 'a question after a topic list', turns: ['失业金', '怎么领'], says: [/失业保险金怎么申领/], never: [/您想问的是哪方面的问题/] },
   { name: 'a request for a person', turns: ['能帮我转接一下人工客服吗'], says: [/为您转人工/, TICKET_INTAKE], never: [GENERIC] },
