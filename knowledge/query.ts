@@ -288,11 +288,11 @@ async function decide(
   const onSubject = ranked[0] !== undefined && sameCategory(version, ranked[0].entry, options.lastEntryId);
   const chosen = choose(ranked, options.thresholds, queryWords, followup !== undefined, schemesNamed(version, own).length > 0 || onSubject);
   const top = chosen.decision === 'answer' ? ranked[0] : undefined;
-  // Whether the entry the user has just read comes first again for what it does not say: then it is not offered
-  // again, whether the reading was sure enough to answer or only to offer choices (the two differ by a hair).
-  const first = chosen.decision === 'handoff' ? undefined : ranked[0];
-  const silent = first && followup && sameEntrySilent(version, followup, first.entry);
-  const mute = first && followup && !silent && sameEntryMute(own, followup, first.entry);
+  // Only a reading sure enough to answer is checked for saying nothing of what is asked: when it only offers choices,
+  // the entry just read stays among them (of the tuning and retired follow-ups so checked, it was the right one for
+  // 4 of 7: 给子女呢 after 给父母买房提公积金).
+  const silent = top && followup && sameEntrySilent(version, followup, top.entry);
+  const mute = top && followup && !silent && sameEntryMute(own, followup, top.entry);
   const offer = besides
     ? `问题也提到${besides.department}的事项，请用户选择`
     : top && otherScheme(version, own, top.entry)
