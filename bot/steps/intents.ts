@@ -64,15 +64,17 @@ export function smallTalkStep(knowledge: KnowledgePort, dialogs: LoadDialogs, re
   };
 }
 
-/** The entry answered last in this conversation, if the KB still has it. */
+/** The entry whose answer the user was last shown (not one only offered among choices), if the KB still has it. */
 function lastEntry(knowledge: KnowledgePort, turn: Turn): KnowledgeEntry | undefined {
-  return turn.memory.lastEntryId ? knowledge.entry(turn.memory.lastEntryId) : undefined;
+  return turn.memory.lastEntryId && turn.memory.lastEntryRead ? knowledge.entry(turn.memory.lastEntryId) : undefined;
 }
 
-/** "再说一遍": the last answer again, whole; with none yet, the menu. */
+/** "再说一遍": the last answer again, whole; after choices, the choices again; with neither, the menu. */
 async function repeat(turn: Turn, knowledge: KnowledgePort, replies: Replies): Promise<void> {
   const last = lastEntry(knowledge, turn);
+  const offered = (turn.memory.offered ?? []).flatMap((o) => (o.entryId ? (knowledge.entry(o.entryId) ?? []) : []));
   if (last) await replies.answer(turn, last);
+  else if (offered.length > 0) await replies.choices(turn, messages.clarify, offered);
   else await replies.menu(turn, messages.nothingToRepeat);
 }
 

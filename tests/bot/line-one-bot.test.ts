@@ -223,6 +223,33 @@ describe('LineOneBot', () => {
     expect(again?.text).toContain('政策依据');
   });
 
+  it('after choices none of which was picked, 再说一遍 shows the choices again and 没看懂 names no answer', async () => {
+    const base = fixtureKnowledge();
+    const knowledge: KnowledgePort = {
+      ...base,
+      search: async (text, context) =>
+        text === '两个都想问'
+          ? {
+              decision: 'clarify',
+              explanation: 'test: unsure',
+              hits: [
+                { entryId: 'yibao-yidi-beian', question: '异地就医备案怎么办理？', confidence: 0.5 },
+                { entryId: 'gongjijin-jiaocun-bili', question: '住房公积金缴存比例是多少？', confidence: 0.4 },
+              ],
+            }
+          : base.search(text, context),
+    };
+    const adapter = harness(knowledge);
+    await replies(adapter, '两个都想问');
+    const [again] = await replies(adapter, '再说一遍');
+    expect(again?.text).toContain('您是不是想问以下问题');
+    expect(again?.text).not.toContain('政策依据');
+    expect(buttons(again)).toContain('住房公积金缴存比例是多少？');
+    const [unclear] = await replies(adapter, '没看懂');
+    expect(unclear?.text).not.toContain('刚才的答复是');
+    expect(unclear?.text).toContain('换个说法再问一次');
+  });
+
   it('lets a digit pick any offered button, not only questions', async () => {
     const adapter = harness();
     const [handoff] = await replies(adapter, '明天会下雨吗');
