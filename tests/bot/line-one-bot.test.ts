@@ -24,6 +24,25 @@ async function replies(adapter: TestAdapter, text: string): Promise<Partial<Acti
 const buttons = (a: Partial<Activity> | undefined) => a?.suggestedActions?.actions.map((x) => x.title) ?? [];
 const texts = (list: Partial<Activity>[]) => list.map((a) => a.text ?? '').join('\n');
 
+/** The fixture KB, unsure about 两个都想问: both entries offered as choices. */
+function unsureAboutTwo(): KnowledgePort {
+  const base = fixtureKnowledge();
+  return {
+    ...base,
+    search: async (text, context) =>
+      text === '两个都想问'
+        ? {
+            decision: 'clarify',
+            explanation: 'test: unsure',
+            hits: [
+              { entryId: 'yibao-yidi-beian', question: '异地就医备案怎么办理？', confidence: 0.5 },
+              { entryId: 'gongjijin-jiaocun-bili', question: '住房公积金缴存比例是多少？', confidence: 0.4 },
+            ],
+          }
+        : base.search(text, context),
+  };
+}
+
 describe('LineOneBot', () => {
   it('welcomes a new member with the main menu', async () => {
     const adapter = harness();
@@ -224,22 +243,7 @@ describe('LineOneBot', () => {
   });
 
   it('after choices none of which was picked, 再说一遍 shows the choices again and 没看懂 names no answer', async () => {
-    const base = fixtureKnowledge();
-    const knowledge: KnowledgePort = {
-      ...base,
-      search: async (text, context) =>
-        text === '两个都想问'
-          ? {
-              decision: 'clarify',
-              explanation: 'test: unsure',
-              hits: [
-                { entryId: 'yibao-yidi-beian', question: '异地就医备案怎么办理？', confidence: 0.5 },
-                { entryId: 'gongjijin-jiaocun-bili', question: '住房公积金缴存比例是多少？', confidence: 0.4 },
-              ],
-            }
-          : base.search(text, context),
-    };
-    const adapter = harness(knowledge);
+    const adapter = harness(unsureAboutTwo());
     await replies(adapter, '两个都想问');
     const [again] = await replies(adapter, '再说一遍');
     expect(again?.text).toContain('您是不是想问以下问题');
@@ -288,22 +292,7 @@ describe('LineOneBot', () => {
       vote: async (id: string, vote: string) => void Object.assign(records.find((r) => r.id === id) ?? {}, { vote }),
       picked: async (id: string, entryId: string) => void Object.assign(records.find((r) => r.id === id) ?? {}, { picked: entryId }),
     };
-    // Unsure about 两个都想问: both entries offered.
-    const base = fixtureKnowledge();
-    const knowledge: KnowledgePort = {
-      ...base,
-      search: async (text) =>
-        text === '两个都想问'
-          ? {
-              decision: 'clarify',
-              explanation: 'test: unsure',
-              hits: [
-                { entryId: 'yibao-yidi-beian', question: '异地就医备案怎么办理？', confidence: 0.5 },
-                { entryId: 'gongjijin-jiaocun-bili', question: '住房公积金缴存比例是多少？', confidence: 0.4 },
-              ],
-            }
-          : base.search(text),
-    };
+    const knowledge = unsureAboutTwo();
     const bot = createBot({ store: new MemoryKeyValueStore(), knowledge, tickets: fakeTickets(), log: createLogger('silent'), recorder });
     const adapter = new TestAdapter(bot.run);
     const [choices] = await replies(adapter, '两个都想问');
