@@ -66,6 +66,12 @@ describe('the real KB', () => {
     expect(kb.entry(r.hits[0]!.entryId)?.question).toMatch(topic);
   });
 
+  it.each(['我们公司刚招了个大学生，社保咋弄', '新来了一个员工 社保要怎么交'])('reads someone just hired as a new employee (增员 first): %s', async (q) => {
+    const r = await kb.search(q);
+    expect(r.decision).not.toBe('handoff');
+    expect(r.hits[0]?.entryId).toBe('dengji-zengyuan');
+  });
+
   it('an id merged into another entry still resolves, in lookups and as a conversation’s last entry', async () => {
     const merged = kb.entries().find((e) => e.aliases.length > 0);
     expect(merged).toBeDefined();
