@@ -1,9 +1,12 @@
 // A small container for typed arrays plus a JSON header, so an index or a trained model saves and loads as one file
 // without JSON-encoding millions of numbers (JSON.parse of a 100k-entry index, or of a model's weights in base64,
 // would dominate start-up).
-type Typed = Float64Array | Float32Array | Int32Array | Uint32Array;
+export type Typed = Float64Array | Float32Array | Int32Array | Uint32Array;
 const KINDS = { Float64Array, Float32Array, Int32Array, Uint32Array } as const;
 type KindName = keyof typeof KINDS;
+
+/** Whether a value is one of the arrays a binary file holds. */
+export const isTyped = (value: unknown): value is Typed => Object.values(KINDS).some((Kind) => value instanceof Kind);
 
 const MAGIC = 'LOIX1';
 

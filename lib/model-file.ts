@@ -6,11 +6,9 @@
 import type { Hash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { pack, unpack } from './binary.ts';
+import { isTyped, pack, unpack, type Typed } from './binary.ts';
 import { ROOT } from './paths.ts';
 
-type Typed = Float64Array | Float32Array | Int32Array | Uint32Array;
-const isTyped = (v: unknown): v is Typed => v instanceof Float64Array || v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint32Array;
 /** Where a typed array stood in the model: `{ [ARRAY]: name }` in the JSON header. */
 const ARRAY = '$array';
 
@@ -44,21 +42,28 @@ function withArrays(value: unknown, arrays: Record<string, Typed>): unknown {
   return record;
 }
 
+/** The model with each typed array moved into `arrays` and replaced by `{ $array: name }`. */
+function withoutArrays(value: unknown, arrays: Record<string, Typed>): unknown {
+  if (isTyped(value)) {
+    const name = String(Object.keys(arrays).length);
+    arrays[name] = value;
+    return { [ARRAY]: name };
+  }
+  if (Array.isArray(value)) return value.map((v) => withoutArrays(v, arrays));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, withoutArrays(v, arrays)]));
+}
+
 /** Saves a model and removes the older ones of its kind; never throws. */
 export function writeModel(file: string, model: unknown): void {
   const dir = dirname(file);
   const kind = basename(file).replace(/-[^-]*\.[a-z]+$/, '-');
   try {
     const arrays: Record<string, Typed> = {};
-    const header = JSON.stringify(model, (_key, value: unknown) => {
-      if (!isTyped(value)) return value;
-      const name = String(Object.keys(arrays).length);
-      arrays[name] = value;
-      return { [ARRAY]: name };
-    });
+    const header = withoutArrays(model, arrays);
     mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, pack(JSON.parse(header), arrays));
+    writeFileSync(tmp, pack(header, arrays));
     renameSync(tmp, file);
     for (const old of readdirSync(dir).filter((n) => n.startsWith(kind) && join(dir, n) !== file)) rmSync(join(dir, old), { force: true });
   } catch {
